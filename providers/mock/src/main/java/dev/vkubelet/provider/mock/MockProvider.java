@@ -1,0 +1,342 @@
+package dev.vkubelet.provider.mock;
+
+import dev.vkubelet.provider.ContainerLogs;
+import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.provider.NodeConfigurer;
+import dev.vkubelet.provider.NodeProvider;
+import dev.vkubelet.provider.NotFoundException;
+import dev.vkubelet.provider.PodLifecycleHandler;
+import dev.vkubelet.provider.PodStatusNotifier;
+import dev.vkubelet.provider.ProviderContext;
+import dev.vkubelet.provider.StatsSummaryProvider;
+import dev.vkubelet.provider.stats.ContainerStats;
+import dev.vkubelet.provider.stats.CpuStats;
+import dev.vkubelet.provider.stats.MemoryStats;
+import dev.vkubelet.provider.stats.NodeStats;
+import dev.vkubelet.provider.stats.PodReference;
+import dev.vkubelet.provider.stats.PodStats;
+import dev.vkubelet.provider.stats.StatsSummary;
+import dev.vkubelet.tracing.Span;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerState;
+import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1ContainerStateWaiting;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeAddress;
+import io.kubernetes.client.openapi.models.V1NodeCondition;
+import io.kubernetes.client.openapi.models.V1NodeStatus;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.kubernetes.client.openapi.models.V1PodIP;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The in-memory provider. Thread-safe: every state change happens under the instance lock, and
+ * notifications are sent after the lock is released.
+ */
+final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, NodeProvider, NodeConfigurer,
+        ContainerLogs, StatsSummaryProvider {
+
+    /** How many generated lines a container's log holds. */
+    static final int LOG_LINES = 100;
+
+    private static final String DELETED_REASON = "MockProviderPodDeleted";
+
+    private final ProviderContext context;
+    private final MockConfig config;
+    private final Clock clock;
+    private final Instant startTime;
+    private final Map<String, V1Pod> pods = new LinkedHashMap<>();
+    private final AtomicInteger nextIp = new AtomicInteger(1);
+    private final ScheduledExecutorService scheduler;
+    private volatile Consumer<V1Pod> podListener = pod -> {};
+
+    MockProvider(ProviderContext context, MockConfig config, Clock clock) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.startTime = clock.instant();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mock-provider-" + context.nodeName());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    private static String key(V1Pod pod) {
+        return key(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private static V1Pod copy(V1Pod pod) {
+        return JSON.deserialize(JSON.serialize(pod), V1Pod.class);
+    }
+
+    @Override
+    public void createPod(V1Pod pod) {
+        V1Pod created;
+        try (Span span = context.tracer().startSpan("mock.createPod")) {
+            span.attribute("pod", key(pod));
+            synchronized (this) {
+                if (pods.containsKey(key(pod))) {
+                    return;
+                }
+                created = copy(pod);
+                boolean delayed = !config.runningDelay().isZero();
+                created.setStatus(delayed ? pendingStatus(created) : runningStatus(created));
+                pods.put(key(created), created);
+            }
+            if (!config.runningDelay().isZero()) {
+                scheduler.schedule(() -> markRunning(key(pod)), config.runningDelay().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        podListener.accept(copy(created));
+    }
+
+    private void markRunning(String key) {
+        V1Pod changed;
+        synchronized (this) {
+            V1Pod pod = pods.get(key);
+            if (pod == null || !"Pending".equals(pod.getStatus().getPhase())) {
+                return;
+            }
+            pod.setStatus(runningStatus(pod));
+            changed = copy(pod);
+        }
+        podListener.accept(changed);
+    }
+
+    private V1PodStatus pendingStatus(V1Pod pod) {
+        List<V1ContainerStatus> containers = new ArrayList<>();
+        for (V1Container c : pod.getSpec().getContainers()) {
+            containers.add(new V1ContainerStatus().name(c.getName()).image(c.getImage()).imageID("")
+                    .ready(false).restartCount(0).started(false)
+                    .state(new V1ContainerState().waiting(new V1ContainerStateWaiting().reason("ContainerCreating"))));
+        }
+        return new V1PodStatus().phase("Pending").hostIP(context.internalIp()).startTime(now())
+                .conditions(List.of(condition("PodScheduled", "True"), condition("Initialized", "True"),
+                        condition("Ready", "False"), condition("ContainersReady", "False")))
+                .containerStatuses(containers);
+    }
+
+    private V1PodStatus runningStatus(V1Pod pod) {
+        OffsetDateTime now = now();
+        String ip = podIp(pod);
+        List<V1ContainerStatus> containers = new ArrayList<>();
+        for (V1Container c : pod.getSpec().getContainers()) {
+            containers.add(new V1ContainerStatus().name(c.getName()).image(c.getImage()).imageID("")
+                    .containerID("mock://" + pod.getMetadata().getUid() + "/" + c.getName())
+                    .ready(true).restartCount(0).started(true)
+                    .state(new V1ContainerState().running(new V1ContainerStateRunning().startedAt(now))));
+        }
+        return new V1PodStatus().phase("Running").hostIP(context.internalIp()).podIP(ip)
+                .podIPs(List.of(new V1PodIP().ip(ip)))
+                .startTime(pod.getStatus() != null && pod.getStatus().getStartTime() != null
+                        ? pod.getStatus().getStartTime() : now)
+                .conditions(List.of(condition("PodScheduled", "True"), condition("Initialized", "True"),
+                        condition("Ready", "True"), condition("ContainersReady", "True")))
+                .containerStatuses(containers);
+    }
+
+    private String podIp(V1Pod pod) {
+        if (pod.getStatus() != null && pod.getStatus().getPodIP() != null) {
+            return pod.getStatus().getPodIP();
+        }
+        int n = nextIp.getAndIncrement();
+        return "10.244." + ((n >> 8) & 0xff) + "." + (n & 0xff);
+    }
+
+    private V1PodCondition condition(String type, String status) {
+        return new V1PodCondition().type(type).status(status).lastTransitionTime(now());
+    }
+
+    @Override
+    public void updatePod(V1Pod pod) {
+        V1Pod updated;
+        synchronized (this) {
+            V1Pod existing = pods.get(key(pod));
+            if (existing == null) {
+                throw new NotFoundException("mock provider has no pod " + key(pod));
+            }
+            updated = copy(pod);
+            updated.setStatus(existing.getStatus());
+            pods.put(key(pod), updated);
+            updated = copy(updated);
+        }
+        podListener.accept(updated);
+    }
+
+    @Override
+    public void deletePod(V1Pod pod) {
+        V1Pod deleted;
+        synchronized (this) {
+            V1Pod existing = pods.remove(key(pod));
+            if (existing == null) {
+                throw new NotFoundException("mock provider has no pod " + key(pod));
+            }
+            OffsetDateTime now = now();
+            V1PodStatus status = existing.getStatus();
+            status.phase("Succeeded").reason(DELETED_REASON).message("deleted by the mock provider");
+            for (V1ContainerStatus c : status.getContainerStatuses()) {
+                OffsetDateTime started = c.getState() != null && c.getState().getRunning() != null
+                        ? c.getState().getRunning().getStartedAt() : now;
+                c.ready(false).started(false).state(new V1ContainerState().terminated(
+                        new V1ContainerStateTerminated().exitCode(0).reason(DELETED_REASON)
+                                .message("pod deleted").startedAt(started).finishedAt(now)));
+            }
+            status.conditions(List.of(condition("PodScheduled", "True"), condition("Initialized", "True"),
+                    condition("Ready", "False"), condition("ContainersReady", "False")));
+            deleted = copy(existing);
+        }
+        podListener.accept(deleted);
+    }
+
+    @Override
+    public synchronized Optional<V1Pod> getPod(String namespace, String name) {
+        return Optional.ofNullable(pods.get(key(namespace, name))).map(MockProvider::copy);
+    }
+
+    @Override
+    public synchronized Optional<V1PodStatus> getPodStatus(String namespace, String name) {
+        return Optional.ofNullable(pods.get(key(namespace, name))).map(p -> copy(p).getStatus());
+    }
+
+    @Override
+    public synchronized List<V1Pod> getPods() {
+        return pods.values().stream().map(MockProvider::copy).toList();
+    }
+
+    @Override
+    public void notifyPods(Consumer<V1Pod> onPodChanged) {
+        this.podListener = Objects.requireNonNull(onPodChanged, "onPodChanged");
+    }
+
+    @Override
+    public void ping() {
+        // in memory: always reachable
+    }
+
+    @Override
+    public void notifyNodeStatus(Consumer<V1Node> onNodeChanged) {
+        // the mock node never changes by itself
+    }
+
+    @Override
+    public void configureNode(V1Node node) {
+        Map<String, Quantity> capacity = new LinkedHashMap<>();
+        capacity.put("cpu", config.cpu());
+        capacity.put("memory", config.memory());
+        capacity.put("pods", config.pods());
+        capacity.putAll(config.others());
+        V1NodeStatus status = node.getStatus() == null ? new V1NodeStatus() : node.getStatus();
+        node.setStatus(status);
+        status.capacity(new LinkedHashMap<>(capacity)).allocatable(new LinkedHashMap<>(capacity));
+        OffsetDateTime now = now();
+        status.conditions(List.of(
+                nodeCondition("Ready", "True", "KubeletReady", "the mock provider is ready", now),
+                nodeCondition("MemoryPressure", "False", "KubeletHasSufficientMemory", "no memory pressure", now),
+                nodeCondition("DiskPressure", "False", "KubeletHasNoDiskPressure", "no disk pressure", now),
+                nodeCondition("PIDPressure", "False", "KubeletHasSufficientPID", "no PID pressure", now),
+                nodeCondition("NetworkUnavailable", "False", "RouteCreated", "the mock network is up", now)));
+        status.addresses(List.of(new V1NodeAddress().type("InternalIP").address(context.internalIp())));
+        if (status.getNodeInfo() != null) {
+            status.getNodeInfo().operatingSystem(context.operatingSystem());
+        }
+    }
+
+    private static V1NodeCondition nodeCondition(
+            String type, String status, String reason, String message, OffsetDateTime now) {
+        return new V1NodeCondition().type(type).status(status).reason(reason).message(message)
+                .lastHeartbeatTime(now).lastTransitionTime(now);
+    }
+
+    @Override
+    public InputStream getContainerLogs(String namespace, String podName, String containerName, LogOptions options) {
+        V1Pod pod;
+        synchronized (this) {
+            pod = pods.get(key(namespace, podName));
+        }
+        if (pod == null) {
+            throw new NotFoundException("mock provider has no pod " + key(namespace, podName));
+        }
+        boolean known = pod.getSpec().getContainers().stream().anyMatch(c -> c.getName().equals(containerName));
+        if (!known) {
+            throw new NotFoundException("pod " + key(namespace, podName) + " has no container " + containerName);
+        }
+        int lines = options.tailLines().isPresent() ? Math.min(LOG_LINES, options.tailLines().getAsInt()) : LOG_LINES;
+        Instant start = pod.getStatus().getStartTime() == null ? startTime : pod.getStatus().getStartTime().toInstant();
+        StringBuilder out = new StringBuilder();
+        for (int i = LOG_LINES - lines; i < LOG_LINES; i++) {
+            if (options.timestamps()) {
+                out.append(start.plusMillis(i)).append(' ');
+            }
+            out.append("mock log line ").append(i + 1).append(" of ").append(namespace).append('/')
+                    .append(podName).append('/').append(containerName).append('\n');
+        }
+        byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+        int length = options.limitBytes().isPresent()
+                ? (int) Math.min(bytes.length, options.limitBytes().getAsLong()) : bytes.length;
+        return new ByteArrayInputStream(bytes, 0, length);
+    }
+
+    @Override
+    public StatsSummary getStatsSummary() {
+        Instant now = clock.instant();
+        List<PodStats> podStats = new ArrayList<>();
+        for (V1Pod pod : getPods()) {
+            if (!"Running".equals(pod.getStatus().getPhase())) {
+                continue;
+            }
+            List<ContainerStats> containers = new ArrayList<>();
+            for (V1Container c : pod.getSpec().getContainers()) {
+                containers.add(new ContainerStats(c.getName(), pod.getStatus().getStartTime().toInstant(),
+                        new CpuStats(now, 1_000_000L, null), new MemoryStats(now, null, 16L << 20, 16L << 20, null)));
+            }
+            long cpu = 1_000_000L * containers.size();
+            long memory = (16L << 20) * containers.size();
+            podStats.add(new PodStats(
+                    new PodReference(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
+                            pod.getMetadata().getUid()),
+                    pod.getStatus().getStartTime().toInstant(), containers,
+                    new CpuStats(now, cpu, null), new MemoryStats(now, null, memory, memory, null)));
+        }
+        long cpu = podStats.stream().mapToLong(p -> p.cpu().usageNanoCores()).sum();
+        long memory = podStats.stream().mapToLong(p -> p.memory().usageBytes()).sum();
+        return new StatsSummary(new NodeStats(context.nodeName(), startTime, new CpuStats(now, cpu, null),
+                new MemoryStats(now, null, memory, memory, null)), podStats);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

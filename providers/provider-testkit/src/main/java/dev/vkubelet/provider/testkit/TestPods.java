@@ -1,0 +1,37 @@
+package dev.vkubelet.provider.testkit;
+
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/** Builds pods as the host hands them to providers: bound to a node, with a uid, Pending. */
+public final class TestPods {
+
+    private TestPods() {}
+
+    /** A pod with one container named {@code app} running {@code busybox}. */
+    public static V1Pod pod(String namespace, String name, String nodeName) {
+        return new V1Pod()
+                .apiVersion("v1")
+                .kind("Pod")
+                .metadata(new V1ObjectMeta()
+                        .namespace(namespace)
+                        .name(name)
+                        .uid(UUID.randomUUID().toString())
+                        .creationTimestamp(OffsetDateTime.now(ZoneOffset.UTC)))
+                .spec(new V1PodSpec()
+                        .nodeName(nodeName)
+                        .restartPolicy("Always")
+                        .containers(List.of(new V1Container()
+                                .name("app")
+                                .image("busybox:1.36")
+                                .command(List.of("sleep", "3600")))))
+                .status(new V1PodStatus().phase("Pending"));
+    }
+}

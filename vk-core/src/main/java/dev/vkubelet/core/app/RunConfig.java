@@ -1,0 +1,96 @@
+package dev.vkubelet.core.app;
+
+import dev.vkubelet.tracing.TracingConfig;
+import io.kubernetes.client.openapi.models.V1Taint;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the node agent runs with, validated and resolved (flags over environment over
+ * defaults). Built by the CLI; immutable.
+ *
+ * @param nodeName the Node's name
+ * @param provider the provider's name
+ * @param providerConfig the provider's configuration file
+ * @param kubeconfig the kubeconfig; empty means in-cluster
+ * @param namespace the namespace whose pods are watched; empty means all
+ * @param clusterDomain the cluster DNS domain
+ * @param operatingSystem {@code linux} or {@code windows}
+ * @param internalIp the node's InternalIP ({@code VKUBELET_POD_IP})
+ * @param listenPort the kubelet API port
+ * @param metricsAddr the metrics listen address
+ * @param taint the node taint
+ * @param taintEnabled whether the taint is applied
+ * @param nodeLeaseEnabled whether the node Lease is maintained
+ * @param podSyncWorkers pod sync workers
+ * @param fullResyncPeriod pod informer resync period
+ * @param startupTimeout how long registration may take; zero for no limit
+ * @param streamIdleTimeout exec/attach/port-forward idle timeout
+ * @param streamCreationTimeout exec/attach/port-forward creation timeout
+ * @param kubeApiQps client requests per second to the API server; zero for no limit
+ * @param kubeApiBurst client burst above the QPS
+ * @param tracing tracing settings
+ * @param logLevel the root log level
+ * @param pluginDir where provider plugins are
+ * @param servingCerts the kubelet API's TLS files, when given
+ */
+public record RunConfig(
+        String nodeName,
+        String provider,
+        Optional<Path> providerConfig,
+        Optional<Path> kubeconfig,
+        String namespace,
+        String clusterDomain,
+        String operatingSystem,
+        String internalIp,
+        int listenPort,
+        String metricsAddr,
+        V1Taint taint,
+        boolean taintEnabled,
+        boolean nodeLeaseEnabled,
+        int podSyncWorkers,
+        Duration fullResyncPeriod,
+        Duration startupTimeout,
+        Duration streamIdleTimeout,
+        Duration streamCreationTimeout,
+        double kubeApiQps,
+        int kubeApiBurst,
+        TracingConfig tracing,
+        String logLevel,
+        Path pluginDir,
+        Optional<ServingCerts> servingCerts) {
+
+    /** The kubelet API's certificate, key and client CA ({@code APISERVER_*_LOCATION}). */
+    public record ServingCerts(Path certificate, Path key, Optional<Path> clientCa) {}
+
+    public RunConfig {
+        Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(providerConfig, "providerConfig");
+        Objects.requireNonNull(kubeconfig, "kubeconfig");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(clusterDomain, "clusterDomain");
+        Objects.requireNonNull(operatingSystem, "operatingSystem");
+        Objects.requireNonNull(internalIp, "internalIp");
+        Objects.requireNonNull(metricsAddr, "metricsAddr");
+        Objects.requireNonNull(taint, "taint");
+        Objects.requireNonNull(fullResyncPeriod, "fullResyncPeriod");
+        Objects.requireNonNull(startupTimeout, "startupTimeout");
+        Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
+        Objects.requireNonNull(streamCreationTimeout, "streamCreationTimeout");
+        Objects.requireNonNull(tracing, "tracing");
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(pluginDir, "pluginDir");
+        Objects.requireNonNull(servingCerts, "servingCerts");
+    }
+
+    /** The same configuration with another kubeconfig (local mode). */
+    public RunConfig withKubeconfig(Path file) {
+        return new RunConfig(nodeName, provider, providerConfig, Optional.of(file), namespace, clusterDomain,
+                operatingSystem, internalIp, listenPort, metricsAddr, taint, taintEnabled, nodeLeaseEnabled,
+                podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
+                kubeApiBurst, tracing, logLevel, pluginDir, servingCerts);
+    }
+}

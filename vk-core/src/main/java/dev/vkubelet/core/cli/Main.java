@@ -1,0 +1,61 @@
+package dev.vkubelet.core.cli;
+
+import dev.vkubelet.core.app.RunConfig;
+import dev.vkubelet.core.app.VirtualKubelet;
+import dev.vkubelet.core.controlplane.ControlPlaneAssets;
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code virtual-kubelet} entry point. */
+public final class Main implements Cli.Runner {
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        Optional<Path> installHome = Optional.ofNullable(System.getProperty("vk.home")).map(Path::of);
+        Cli cli = new Cli(System.getenv(), Path.of(System.getProperty("user.home")), installHome, System.out,
+                System.err, new Main());
+        System.exit(cli.run(args));
+    }
+
+    @Override
+    public int runNode(RunConfig config) throws Exception {
+        VirtualKubelet agent = new VirtualKubelet(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "virtual-kubelet-shutdown"));
+        try {
+            agent.start();
+        } catch (Exception e) {
+            agent.close();
+            throw e;
+        }
+        stopped.await();
+        return Cli.OK;
+    }
+
+    @Override
+    public int runLocal(RunConfig config) throws Exception {
+        LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(System.getenv()),
+                LocalControlPlane.Options.full());
+        Path stable = Path.of(System.getProperty("user.home"), ".cache", "virtual-kubelet", "local",
+                "admin.kubeconfig");
+        Files.createDirectories(stable.getParent());
+        Files.copy(plane.adminKubeconfig(), stable, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("Local control plane: " + plane.serverUrl());
+        System.out.println("Admin kubeconfig:    " + stable);
+        System.out.println("Try:                 kubectl --kubeconfig " + stable + " get nodes -o wide");
+        System.out.println("Stop with Ctrl-C; the control plane and its data are removed.");
+        try {
+            return runNode(config.withKubeconfig(plane.nodeKubeconfig(config.nodeName())));
+        } finally {
+            plane.close();
+        }
+    }
+}

@@ -1,0 +1,363 @@
+package dev.vkubelet.core.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import dev.vkubelet.core.app.RunConfig;
+import dev.vkubelet.core.kube.KubeClients;
+import dev.vkubelet.core.node.NodeDefaults;
+import dev.vkubelet.tracing.TracingConfig;
+import io.kubernetes.client.openapi.models.V1Taint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The node agent's flags. Defaults that come from environment variables are filled in by the
+ * constructor, so a flag on the command line always wins over the environment, and {@code --help}
+ * shows the default in effect.
+ */
+@Parameters(separators = " =")
+public final class NodeOptions {
+
+    /** Trace exporters this build knows (wired by the tracing issue). */
+    public static final Set<String> TRACE_EXPORTERS = Set.of("jaeger", "zpages", "ocagent");
+    /** Log levels accepted by {@code --log-level} (upstream's {@code fatal} and {@code panic} map to error). */
+    public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal", "panic");
+
+    private static final String NOT_ACTIVE = " [parsed and validated; not active yet]";
+    private static final Pattern QUALIFIED_NAME = Pattern.compile(
+            "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
+            "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Set<String> TAINT_EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+
+    private final Map<String, String> env;
+
+    @Parameter(names = "--nodename", description = "Kubernetes node name (env DEFAULT_NODE_NAME)")
+    String nodeName;
+
+    @Parameter(names = "--provider", description = "Provider to run pods with (see `virtual-kubelet providers`)")
+    String provider;
+
+    @Parameter(names = "--provider-config", description = "Provider configuration file")
+    String providerConfig;
+
+    @Parameter(names = "--kubeconfig",
+            description = "Kubeconfig file for the API server (env KUBECONFIG, then ~/.kube/config, then in-cluster)")
+    String kubeconfig;
+
+    @Parameter(names = "--namespace", description = "Only run pods of this namespace (default: all namespaces)"
+            + NOT_ACTIVE + ": scopes the pod watch of the pod controller")
+    String namespace = "";
+
+    @Parameter(names = "--cluster-domain", description = "Kubernetes cluster domain")
+    String clusterDomain = "cluster.local";
+
+    @Parameter(names = "--os", description = "Operating system of the node: linux or windows (case-insensitive)")
+    String os = "linux";
+
+    @Parameter(names = "--listen-port",
+            description = "Port of the kubelet API advertised in the node's daemon endpoints (env KUBELET_PORT)")
+    String listenPort;
+
+    @Parameter(names = "--metrics-addr", description = "Address to serve metrics on" + NOT_ACTIVE)
+    String metricsAddr = ":10255";
+
+    @Parameter(names = "--taint", description = "Node taint: key, key=value, key:effect or key=value:effect "
+            + "(env VKUBELET_TAINT_KEY, VKUBELET_TAINT_VALUE, VKUBELET_TAINT_EFFECT; value defaults to the provider"
+            + " name, effect to NoSchedule)")
+    String taint;
+
+    @Parameter(names = "--disable-taint", description = "Do not taint the node (removes the taint from an existing node)")
+    boolean disableTaint;
+
+    @Parameter(names = "--enable-node-lease", arity = 1,
+            description = "Keep a Lease in kube-node-lease as the node heartbeat")
+    boolean enableNodeLease = true;
+
+    @Parameter(names = "--pod-sync-workers", description = "Number of pod synchronization workers" + NOT_ACTIVE
+            + ": used by the pod controller")
+    String podSyncWorkers = "10";
+
+    @Parameter(names = "--full-resync-period", description = "How often to resync all pods with the provider"
+            + NOT_ACTIVE + ": used by the pod controller")
+    String fullResyncPeriod = "1m";
+
+    @Parameter(names = "--startup-timeout",
+            description = "How long registering the node may take before the process exits (0: wait forever)")
+    String startupTimeout = "0";
+
+    @Parameter(names = "--stream-idle-timeout",
+            description = "Maximum idle time of an exec/attach/port-forward stream" + NOT_ACTIVE)
+    String streamIdleTimeout = "30s";
+
+    @Parameter(names = "--stream-creation-timeout",
+            description = "Maximum time to create an exec/attach/port-forward stream" + NOT_ACTIVE)
+    String streamCreationTimeout = "30s";
+
+    @Parameter(names = "--kube-api-qps", description = "Requests per second to the API server (0: unlimited)")
+    String kubeApiQps = "0";
+
+    @Parameter(names = "--kube-api-burst", description = "Burst of requests above --kube-api-qps")
+    String kubeApiBurst = "10";
+
+    @Parameter(names = "--trace-exporter", description = "Trace exporter, repeatable or comma-separated: "
+            + "jaeger, zpages, ocagent" + NOT_ACTIVE)
+    List<String> traceExporters = new ArrayList<>();
+
+    @Parameter(names = "--trace-service-name", description = "Service name reported with traces")
+    String traceServiceName = TracingConfig.DEFAULT_SERVICE_NAME;
+
+    @Parameter(names = "--trace-tag", description = "Tag added to every span, key=value, repeatable")
+    List<String> traceTags = new ArrayList<>();
+
+    @Parameter(names = "--trace-sample-rate",
+            description = "Percentage of traces recorded, 0 to 100 (default: OpenCensus' 1 in 10,000)")
+    String traceSampleRate;
+
+    @Parameter(names = "--log-level", description = "Log level: trace, debug, info, warn, error")
+    String logLevel = "info";
+
+    @Parameter(names = "--plugin-dir", description = "Directory of provider plugin jars")
+    String pluginDir;
+
+    @Parameter(names = {"--help", "-h"}, help = true, description = "Show this help")
+    boolean help;
+
+    /** Options whose defaults come from {@code env} and, for paths, {@code installHome}. */
+    public NodeOptions(Map<String, String> env, Path home, Optional<Path> installHome) {
+        this.env = Map.copyOf(env);
+        this.nodeName = env.getOrDefault("DEFAULT_NODE_NAME", "virtual-kubelet");
+        this.listenPort = env.getOrDefault("KUBELET_PORT", "10250");
+        this.kubeconfig = KubeClients.resolveKubeconfig(Optional.empty(), env, home).map(Path::toString).orElse(null);
+        this.pluginDir = installHome.map(h -> h.resolve("plugins")).orElse(Path.of("plugins")).toString();
+    }
+
+    /** Validates every value and resolves the configuration. */
+    public RunConfig toRunConfig() {
+        if (provider == null || provider.isBlank()) {
+            throw new UsageException("--provider is required (list the installed ones with `virtual-kubelet providers`)");
+        }
+        if (nodeName == null || nodeName.length() > 253 || !DNS_SUBDOMAIN.matcher(nodeName).matches()) {
+            throw new UsageException("--nodename '" + nodeName + "' is not a valid node name (lower-case DNS subdomain)");
+        }
+        Optional<Path> config = Optional.ofNullable(providerConfig).map(Path::of);
+        config.ifPresent(p -> {
+            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                throw new UsageException("--provider-config " + p + " does not exist or is not a readable file");
+            }
+        });
+        String operatingSystem = os.toLowerCase(Locale.ROOT);
+        if (!operatingSystem.equals("linux") && !operatingSystem.equals("windows")) {
+            throw new UsageException("--os '" + os + "' is not supported: use linux or windows");
+        }
+        int port = port("--listen-port", listenPort);
+        if (!namespace.isEmpty() && !DNS_SUBDOMAIN.matcher(namespace).matches()) {
+            throw new UsageException("--namespace '" + namespace + "' is not a valid namespace name");
+        }
+        if (!DNS_SUBDOMAIN.matcher(clusterDomain).matches()) {
+            throw new UsageException("--cluster-domain '" + clusterDomain + "' is not a valid DNS domain");
+        }
+        checkListenAddress("--metrics-addr", metricsAddr);
+        int workers = integer("--pod-sync-workers", podSyncWorkers);
+        if (workers < 1) {
+            throw new UsageException("--pod-sync-workers must be at least 1, got " + workers);
+        }
+        Duration resync = duration("--full-resync-period", fullResyncPeriod);
+        if (resync.isZero()) {
+            throw new UsageException("--full-resync-period must be positive, got " + fullResyncPeriod);
+        }
+        Duration startup = duration("--startup-timeout", startupTimeout);
+        Duration idle = duration("--stream-idle-timeout", streamIdleTimeout);
+        Duration creation = duration("--stream-creation-timeout", streamCreationTimeout);
+        double qps = number("--kube-api-qps", kubeApiQps);
+        int burst = integer("--kube-api-burst", kubeApiBurst);
+        if (qps < 0 || burst < 1) {
+            throw new UsageException("--kube-api-qps must be >= 0 and --kube-api-burst >= 1");
+        }
+        String level = logLevel.toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            throw new UsageException("--log-level '" + logLevel + "' is not one of trace, debug, info, warn, error");
+        }
+        Optional<Path> kube = Optional.ofNullable(kubeconfig).filter(s -> !s.isBlank()).map(Path::of);
+        kube.ifPresent(p -> {
+            if (!Files.isReadable(p)) {
+                throw new UsageException("kubeconfig " + p + " does not exist or is not readable (--kubeconfig, "
+                        + "KUBECONFIG)");
+            }
+        });
+        return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
+                internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
+                startup, idle, creation, qps, burst, tracing(), level, Path.of(pluginDir), servingCerts());
+    }
+
+    private String internalIp() {
+        String ip = env.getOrDefault("VKUBELET_POD_IP", "127.0.0.1");
+        if (!ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") && !ip.matches("[0-9a-fA-F:]+")) {
+            throw new UsageException("VKUBELET_POD_IP '" + ip + "' is not an IP address");
+        }
+        return ip;
+    }
+
+    /** The taint from {@code --taint} (which wins) or the VKUBELET_TAINT_* variables, or the default. */
+    V1Taint resolveTaint() {
+        String key = env.getOrDefault("VKUBELET_TAINT_KEY", NodeDefaults.TAINT_KEY);
+        String value = env.getOrDefault("VKUBELET_TAINT_VALUE", provider);
+        String effect = env.getOrDefault("VKUBELET_TAINT_EFFECT", NodeDefaults.TAINT_EFFECT);
+        String source = "VKUBELET_TAINT_*";
+        if (taint != null) {
+            source = "--taint";
+            String spec = taint;
+            int colon = spec.lastIndexOf(':');
+            if (colon >= 0) {
+                effect = spec.substring(colon + 1);
+                spec = spec.substring(0, colon);
+            }
+            int eq = spec.indexOf('=');
+            if (eq >= 0) {
+                value = spec.substring(eq + 1);
+                spec = spec.substring(0, eq);
+            }
+            key = spec;
+        }
+        if (key.isEmpty() || key.length() > 316 || !QUALIFIED_NAME.matcher(key).matches()) {
+            throw new UsageException(source + ": taint key '" + key + "' is not a valid qualified name");
+        }
+        if (value.length() > 63 || !value.matches("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?")) {
+            throw new UsageException(source + ": taint value '" + value + "' is not a valid label value");
+        }
+        if (!TAINT_EFFECTS.contains(effect)) {
+            throw new UsageException(source + ": taint effect '" + effect
+                    + "' is not supported: use NoSchedule, PreferNoSchedule or NoExecute");
+        }
+        return new V1Taint().key(key).value(value).effect(effect);
+    }
+
+    private TracingConfig tracing() {
+        List<String> exporters = new ArrayList<>();
+        for (String item : traceExporters) {
+            for (String name : item.split(",")) {
+                String trimmed = name.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                if (!TRACE_EXPORTERS.contains(trimmed)) {
+                    throw new UsageException("--trace-exporter '" + trimmed + "' is unknown: use "
+                            + String.join(", ", TRACE_EXPORTERS.stream().sorted().toList()));
+                }
+                if (!exporters.contains(trimmed)) {
+                    exporters.add(trimmed);
+                }
+            }
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (String tag : traceTags) {
+            int eq = tag.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--trace-tag '" + tag + "' must be key=value");
+            }
+            String key = tag.substring(0, eq);
+            if (tags.containsKey(key)) {
+                throw new UsageException("--trace-tag: duplicate key '" + key + "'");
+            }
+            tags.put(key, tag.substring(eq + 1));
+        }
+        if (traceServiceName.isBlank()) {
+            throw new UsageException("--trace-service-name must not be empty");
+        }
+        OptionalDouble rate = OptionalDouble.empty();
+        if (traceSampleRate != null) {
+            double r = number("--trace-sample-rate", traceSampleRate);
+            if (r < 0 || r > 100) {
+                throw new UsageException("--trace-sample-rate must be between 0 and 100, got " + traceSampleRate);
+            }
+            rate = OptionalDouble.of(r);
+        }
+        return new TracingConfig(traceServiceName, tags, rate, exporters);
+    }
+
+    private Optional<RunConfig.ServingCerts> servingCerts() {
+        String cert = env.get("APISERVER_CERT_LOCATION");
+        String key = env.get("APISERVER_KEY_LOCATION");
+        String ca = env.get("APISERVER_CA_CERT_LOCATION");
+        if (cert == null && key == null) {
+            if (ca != null) {
+                throw new UsageException("APISERVER_CA_CERT_LOCATION is set but APISERVER_CERT_LOCATION and "
+                        + "APISERVER_KEY_LOCATION are not");
+            }
+            return Optional.empty();
+        }
+        if (cert == null || key == null) {
+            throw new UsageException("APISERVER_CERT_LOCATION and APISERVER_KEY_LOCATION must be set together");
+        }
+        readable("APISERVER_CERT_LOCATION", cert);
+        readable("APISERVER_KEY_LOCATION", key);
+        if (ca != null) {
+            readable("APISERVER_CA_CERT_LOCATION", ca);
+        }
+        return Optional.of(new RunConfig.ServingCerts(Path.of(cert), Path.of(key), Optional.ofNullable(ca).map(Path::of)));
+    }
+
+    private static void readable(String what, String file) {
+        if (!Files.isReadable(Path.of(file))) {
+            throw new UsageException(what + " " + file + " does not exist or is not readable");
+        }
+    }
+
+    private static int port(String flag, String text) {
+        int port = integer(flag, text);
+        if (port < 1 || port > 65535) {
+            throw new UsageException(flag + " must be a port between 1 and 65535, got " + text);
+        }
+        return port;
+    }
+
+    private static void checkListenAddress(String flag, String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon < 0) {
+            throw new UsageException(flag + " '" + text + "' must be host:port or :port");
+        }
+        port(flag, text.substring(colon + 1));
+    }
+
+    private static int integer(String flag, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " '" + text + "' is not a whole number");
+        }
+    }
+
+    private static double number(String flag, String text) {
+        try {
+            double d = Double.parseDouble(text.trim());
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " '" + text + "' is not a number");
+        }
+    }
+
+    private static Duration duration(String flag, String text) {
+        try {
+            Duration d = GoDurations.parse(text);
+            if (d.isNegative()) {
+                throw new UsageException(flag + " must not be negative, got " + text);
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flag + ": " + e.getMessage());
+        }
+    }
+}

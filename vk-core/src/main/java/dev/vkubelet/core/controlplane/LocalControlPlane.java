@@ -1,0 +1,483 @@
+package dev.vkubelet.core.controlplane;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api;
+import io.kubernetes.client.openapi.models.RbacV1Subject;
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1RoleRef;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * etcd and kube-apiserver (and optionally kube-controller-manager and kube-scheduler) on loopback,
+ * on free ports, with data and PKI in a temporary directory. {@link #close()} stops the processes
+ * and deletes the directory; a JVM shutdown hook does the same on Ctrl-C or SIGTERM, and
+ * {@link #start} first removes what a killed JVM left behind.
+ *
+ * <p>Authorization is {@code Node,RBAC}. Node identities ({@link #nodeKubeconfig(String)}) are
+ * client certificates for {@code system:node:<name>} in group {@code system:nodes}, which is bound
+ * to the ClusterRole {@value #NODE_ROLE} that grants what a virtual kubelet needs.
+ */
+public final class LocalControlPlane implements AutoCloseable {
+
+    /** The ClusterRole granted to group {@code system:nodes}. */
+    public static final String NODE_ROLE = "virtual-kubelet:node";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalControlPlane.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    /** What to run beside etcd and kube-apiserver. */
+    public record Options(boolean controllerManager, boolean scheduler) {
+
+        /** etcd and kube-apiserver only: what the tests need (the ServiceAccount admission is off). */
+        public static Options apiServerOnly() {
+            return new Options(false, false);
+        }
+
+        /** Everything: Deployments get pods, pods without a node get scheduled. */
+        public static Options full() {
+            return new Options(true, true);
+        }
+    }
+
+    private final ControlPlaneAssets assets;
+    private final Options options;
+    private final Path dir;
+    private final Pki pki;
+    private final int apiPort;
+    private final List<ManagedProcess> processes = new ArrayList<>();
+    private final Map<String, Path> nodeKubeconfigs = new HashMap<>();
+    private final Thread shutdownHook;
+    private ManagedProcess apiServer;
+    private ApiClient adminClient;
+    private boolean closed;
+
+    private LocalControlPlane(ControlPlaneAssets assets, Options options, Path dir, Pki pki, int apiPort) {
+        this.assets = assets;
+        this.options = options;
+        this.dir = dir;
+        this.pki = pki;
+        this.apiPort = apiPort;
+        this.shutdownHook = new Thread(this::close, "local-control-plane-shutdown");
+    }
+
+    /** Starts a control plane and returns once the API server is ready and node RBAC is in place. */
+    public static LocalControlPlane start(ControlPlaneAssets assets, Options options)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(assets, "assets");
+        Objects.requireNonNull(options, "options");
+        Path base = baseDir();
+        reapOrphans(base);
+        Path dir = base.resolve(ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet());
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("owner"), Long.toString(ProcessHandle.current().pid()));
+        LocalControlPlane plane = new LocalControlPlane(assets, options, dir, Pki.newCa("vk-local-ca"), freePort());
+        Runtime.getRuntime().addShutdownHook(plane.shutdownHook);
+        try {
+            plane.boot();
+            return plane;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            plane.close();
+            throw e;
+        }
+    }
+
+    private static Path baseDir() {
+        Path shm = Path.of("/dev/shm");
+        Path root = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        return root.resolve("vk-control-plane");
+    }
+
+    /** Kills processes and removes directories left by JVMs that died without cleaning up. */
+    private static void reapOrphans(Path base) throws IOException {
+        if (!Files.isDirectory(base)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(base)) {
+            for (Path dir : dirs.toList()) {
+                Path owner = dir.resolve("owner");
+                long pid;
+                try {
+                    pid = Long.parseLong(Files.readString(owner).trim());
+                } catch (IOException | NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Path pids = dir.resolve("pids");
+                if (Files.exists(pids)) {
+                    for (String line : Files.readAllLines(pids)) {
+                        String[] parts = line.trim().split(" ");
+                        if (parts.length == 2) {
+                            ProcessHandle.of(Long.parseLong(parts[1])).ifPresent(p -> {
+                                LOG.warn("killing {} (pid {}) left by a JVM that died", parts[0], p.pid());
+                                p.destroyForcibly();
+                            });
+                        }
+                    }
+                }
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private void boot() throws IOException, InterruptedException {
+        Path pkiDir = Files.createDirectories(dir.resolve("pki"));
+        pki.ca().write(pkiDir, "ca");
+        pki.server("kube-apiserver", List.of("localhost", "kubernetes", "kubernetes.default",
+                "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"), List.of("127.0.0.1", "10.0.0.1"))
+                .write(pkiDir, "apiserver");
+        pki.client("kube-apiserver-kubelet-client", List.of("system:masters")).write(pkiDir, "apiserver-kubelet-client");
+        Pki.Issued admin = pki.client("admin", List.of("system:masters"));
+        java.security.KeyPair sa = Pki.rsa();
+        Files.writeString(pkiDir.resolve("sa.key"), Pki.pem(sa.getPrivate()));
+        Files.writeString(pkiDir.resolve("sa.pub"), Pki.pem(sa.getPublic()));
+        writeKubeconfig(dir.resolve("admin.kubeconfig"), "admin", admin);
+
+        int etcdPort = freePort();
+        int peerPort = freePort();
+        ManagedProcess etcd = new ManagedProcess("etcd", List.of(
+                assets.dir().resolve("etcd").toString(),
+                "--name=default",
+                "--data-dir=" + dir.resolve("etcd-data"),
+                "--listen-client-urls=http://127.0.0.1:" + etcdPort,
+                "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+                "--listen-peer-urls=http://127.0.0.1:" + peerPort,
+                "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
+                "--initial-cluster=default=http://127.0.0.1:" + peerPort,
+                "--log-level=warn"), dir.resolve("etcd.log"));
+        launch(etcd);
+
+        List<String> api = new ArrayList<>(List.of(
+                assets.dir().resolve("kube-apiserver").toString(),
+                "--etcd-servers=http://127.0.0.1:" + etcdPort,
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                "--secure-port=" + apiPort,
+                "--insecure-port=0",
+                "--cert-dir=" + dir.resolve("apiserver-certs"),
+                "--tls-cert-file=" + pkiDir.resolve("apiserver.crt"),
+                "--tls-private-key-file=" + pkiDir.resolve("apiserver.key"),
+                "--client-ca-file=" + pkiDir.resolve("ca.crt"),
+                "--service-account-key-file=" + pkiDir.resolve("sa.pub"),
+                "--service-account-signing-key-file=" + pkiDir.resolve("sa.key"),
+                "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                "--service-cluster-ip-range=10.0.0.0/24",
+                "--authorization-mode=Node,RBAC",
+                "--allow-privileged=true",
+                "--kubelet-client-certificate=" + pkiDir.resolve("apiserver-kubelet-client.crt"),
+                "--kubelet-client-key=" + pkiDir.resolve("apiserver-kubelet-client.key"),
+                "--kubelet-preferred-address-types=InternalIP,Hostname,ExternalIP",
+                "--enable-priority-and-fairness=false",
+                "--profiling=false",
+                "--v=1"));
+        if (!options.controllerManager()) {
+            api.add("--disable-admission-plugins=ServiceAccount");
+        }
+        apiServer = new ManagedProcess("kube-apiserver", api, dir.resolve("kube-apiserver.log"));
+        launch(apiServer);
+        awaitReady();
+        adminClient = clientFor(dir.resolve("admin.kubeconfig"));
+        awaitNamespace("kube-node-lease");
+        grantNodeRole();
+
+        if (options.controllerManager()) {
+            Path kcm = assets.binary("kube-controller-manager").orElseThrow(() -> new IllegalStateException(
+                    "no kube-controller-manager in " + assets.dir() + "; run " + ControlPlaneAssets.INSTALL_SCRIPT));
+            launch(new ManagedProcess("kube-controller-manager", List.of(kcm.toString(),
+                    "--kubeconfig=" + dir.resolve("admin.kubeconfig"),
+                    "--authentication-kubeconfig=" + dir.resolve("admin.kubeconfig"),
+                    "--authorization-kubeconfig=" + dir.resolve("admin.kubeconfig"),
+                    "--service-account-private-key-file=" + pkiDir.resolve("sa.key"),
+                    "--root-ca-file=" + pkiDir.resolve("ca.crt"),
+                    "--cluster-signing-cert-file=" + pkiDir.resolve("ca.crt"),
+                    "--cluster-signing-key-file=" + pkiDir.resolve("ca.key"),
+                    "--leader-elect=false",
+                    "--bind-address=127.0.0.1",
+                    "--secure-port=0",
+                    "--port=0",
+                    "--v=1"), dir.resolve("kube-controller-manager.log")));
+        }
+        if (options.scheduler()) {
+            Path sched = assets.binary("kube-scheduler").orElseThrow(() -> new IllegalStateException(
+                    "no kube-scheduler in " + assets.dir() + "; run " + ControlPlaneAssets.INSTALL_SCRIPT));
+            launch(new ManagedProcess("kube-scheduler", List.of(sched.toString(),
+                    "--kubeconfig=" + dir.resolve("admin.kubeconfig"),
+                    "--authentication-kubeconfig=" + dir.resolve("admin.kubeconfig"),
+                    "--authorization-kubeconfig=" + dir.resolve("admin.kubeconfig"),
+                    "--leader-elect=false",
+                    "--bind-address=127.0.0.1",
+                    "--secure-port=0",
+                    "--port=0",
+                    "--v=1"), dir.resolve("kube-scheduler.log")));
+        }
+        LOG.info("local control plane ready at {} (data in {})", serverUrl(), dir);
+    }
+
+    private void launch(ManagedProcess process) throws IOException {
+        long pid = process.start();
+        synchronized (this) {
+            if (!processes.contains(process)) {
+                processes.add(process);
+            }
+        }
+        Files.writeString(dir.resolve("pids"), process.name() + " " + pid + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().sslContext(trustingCa()).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(serverUrl() + "/readyz"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() - deadline < 0) {
+            for (ManagedProcess p : processes) {
+                if (!p.alive()) {
+                    throw new IOException(p.describeExit());
+                }
+            }
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + response.statusCode() + ": " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("kube-apiserver not ready within " + READY_TIMEOUT + " (" + last + "); log ends with:\n"
+                + apiServer.tail());
+    }
+
+    private void awaitNamespace(String name) throws IOException, InterruptedException {
+        CoreV1Api core = new CoreV1Api(adminClient);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                core.readNamespace(name).execute();
+                return;
+            } catch (ApiException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("namespace " + name + " did not appear: HTTP " + e.getCode(), e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private void grantNodeRole() throws IOException {
+        RbacAuthorizationV1Api rbac = new RbacAuthorizationV1Api(adminClient);
+        V1ClusterRole role = new V1ClusterRole().metadata(new V1ObjectMeta().name(NODE_ROLE)).rules(List.of(
+                rule("", List.of("nodes", "nodes/status"),
+                        List.of("get", "list", "watch", "create", "update", "patch", "delete")),
+                rule("coordination.k8s.io", List.of("leases"),
+                        List.of("get", "list", "watch", "create", "update", "patch", "delete")),
+                rule("", List.of("pods"), List.of("get", "list", "watch", "update", "patch", "delete")),
+                rule("", List.of("pods/status"), List.of("get", "update", "patch")),
+                rule("", List.of("events"), List.of("create", "update", "patch")),
+                rule("events.k8s.io", List.of("events"), List.of("create", "update", "patch")),
+                rule("", List.of("configmaps", "secrets", "services", "namespaces"), List.of("get", "list", "watch"))));
+        V1ClusterRoleBinding binding = new V1ClusterRoleBinding().metadata(new V1ObjectMeta().name(NODE_ROLE))
+                .roleRef(new V1RoleRef().apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name(NODE_ROLE))
+                .subjects(List.of(new RbacV1Subject().kind("Group").apiGroup("rbac.authorization.k8s.io")
+                        .name("system:nodes")));
+        try {
+            rbac.createClusterRole(role).execute();
+            rbac.createClusterRoleBinding(binding).execute();
+        } catch (ApiException e) {
+            throw new IOException("cannot create node RBAC: HTTP " + e.getCode() + " " + e.getResponseBody(), e);
+        }
+    }
+
+    private static V1PolicyRule rule(String group, List<String> resources, List<String> verbs) {
+        return new V1PolicyRule().apiGroups(List.of(group)).resources(resources).verbs(verbs);
+    }
+
+    private SSLContext trustingCa() throws IOException {
+        try {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(
+                    new ByteArrayInputStream(pki.ca().certificatePem().getBytes(StandardCharsets.US_ASCII))));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private void writeKubeconfig(Path file, String user, Pki.Issued credentials) throws IOException {
+        Base64.Encoder b64 = Base64.getEncoder();
+        String text = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: vk-local
+                  cluster:
+                    server: %s
+                    certificate-authority-data: %s
+                users:
+                - name: %s
+                  user:
+                    client-certificate-data: %s
+                    client-key-data: %s
+                contexts:
+                - name: vk-local
+                  context:
+                    cluster: vk-local
+                    user: %s
+                current-context: vk-local
+                """.formatted(serverUrl(),
+                b64.encodeToString(pki.ca().certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                user,
+                b64.encodeToString(credentials.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                b64.encodeToString(credentials.privateKeyPem().getBytes(StandardCharsets.US_ASCII)),
+                user);
+        Files.writeString(file, text);
+    }
+
+    /** A new client for a kubeconfig file. */
+    public static ApiClient clientFor(Path kubeconfig) throws IOException {
+        try (Reader reader = Files.newBufferedReader(kubeconfig)) {
+            KubeConfig config = KubeConfig.loadKubeConfig(reader);
+            config.setFile(kubeconfig.toFile());
+            return ClientBuilder.kubeconfig(config).build();
+        }
+    }
+
+    /** The API server's URL, {@code https://127.0.0.1:<port>}. */
+    public String serverUrl() {
+        return "https://127.0.0.1:" + apiPort;
+    }
+
+    /** The kubeconfig of a cluster admin ({@code system:masters}). */
+    public Path adminKubeconfig() {
+        return dir.resolve("admin.kubeconfig");
+    }
+
+    /** A shared admin client (do not change its settings). */
+    public ApiClient adminClient() {
+        return adminClient;
+    }
+
+    /** The kubeconfig of node {@code nodeName}: user {@code system:node:<name>} in {@code system:nodes}. */
+    public synchronized Path nodeKubeconfig(String nodeName) throws IOException {
+        Path existing = nodeKubeconfigs.get(nodeName);
+        if (existing != null) {
+            return existing;
+        }
+        Path file = dir.resolve("node-" + nodeName + ".kubeconfig");
+        String user = "system:node:" + nodeName;
+        writeKubeconfig(file, user, pki.client(user, List.of("system:nodes")));
+        nodeKubeconfigs.put(nodeName, file);
+        return file;
+    }
+
+    /** The certificate authority that signed the API server's and clients' certificates. */
+    public Pki pki() {
+        return pki;
+    }
+
+    /** The directory holding data, PKI, kubeconfigs and process logs. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** Stops the API server process. Clients fail until {@link #startApiServer()}. */
+    public void stopApiServer() {
+        apiServer.stop(10);
+    }
+
+    /** Starts the API server again, on the same port and etcd data, and waits until it is ready. */
+    public void startApiServer() throws IOException, InterruptedException {
+        launch(apiServer);
+        awaitReady();
+    }
+
+    /** Stops every process and deletes the directory. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        List<ManagedProcess> reversed = new ArrayList<>(processes);
+        java.util.Collections.reverse(reversed);
+        for (ManagedProcess p : reversed) {
+            p.stop(5);
+        }
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", dir, e.getMessage());
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs or ran already
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.vkubelet.core.kube;
+
+import dev.vkubelet.core.ports.ApiFailure;
+import dev.vkubelet.core.ports.ObjectConflict;
+import dev.vkubelet.core.ports.ObjectExists;
+import dev.vkubelet.core.ports.ObjectMissing;
+import io.kubernetes.client.openapi.ApiException;
+import java.util.Optional;
+
+/** Runs client-java calls and maps their failures to the ports' exceptions. */
+final class KubeCalls {
+
+    @FunctionalInterface
+    interface Call<T> {
+        T run() throws ApiException;
+    }
+
+    private KubeCalls() {}
+
+    /** A read: 404 becomes empty. */
+    static <T> Optional<T> read(String what, Call<T> call) {
+        try {
+            return Optional.of(call.run());
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure(what, e, false);
+        }
+    }
+
+    /** A create: 409 becomes {@link ObjectExists}. */
+    static <T> T create(String what, Call<T> call) {
+        try {
+            return call.run();
+        } catch (ApiException e) {
+            throw failure(what, e, true);
+        }
+    }
+
+    /** An update: 409 becomes {@link ObjectConflict}, 404 {@link ObjectMissing}. */
+    static <T> T update(String what, Call<T> call) {
+        try {
+            return call.run();
+        } catch (ApiException e) {
+            throw failure(what, e, false);
+        }
+    }
+
+    static ApiFailure failure(String what, ApiException e, boolean creating) {
+        String message = what + " failed: HTTP " + e.getCode() + " " + summary(e);
+        return switch (e.getCode()) {
+            case 404 -> new ObjectMissing(message, e);
+            case 409 -> creating ? new ObjectExists(message, e) : new ObjectConflict(message, e);
+            default -> new ApiFailure(e.getCode(), message, e);
+        };
+    }
+
+    private static String summary(ApiException e) {
+        String body = e.getResponseBody();
+        if (body != null && !body.isBlank()) {
+            int at = body.indexOf("\"message\":");
+            if (at >= 0) {
+                int start = body.indexOf('"', at + 10) + 1;
+                int end = body.indexOf("\",", start);
+                if (start > 0 && end > start) {
+                    return body.substring(start, end);
+                }
+            }
+            return body.length() > 300 ? body.substring(0, 300) : body;
+        }
+        return String.valueOf(e.getMessage());
+    }
+}

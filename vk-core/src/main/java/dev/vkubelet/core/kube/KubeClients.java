@@ -1,0 +1,61 @@
+package dev.vkubelet.core.kube;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Finds and builds the {@link ApiClient}: an explicit kubeconfig, {@code $KUBECONFIG}, {@code ~/.kube/config}, or in-cluster. */
+public final class KubeClients {
+
+    private KubeClients() {}
+
+    /**
+     * The kubeconfig to use: {@code explicit} when given, else {@code $KUBECONFIG} (its first
+     * entry), else {@code ~/.kube/config} when it exists; empty means in-cluster.
+     */
+    public static Optional<Path> resolveKubeconfig(Optional<Path> explicit, Map<String, String> env, Path home) {
+        if (explicit.isPresent()) {
+            return explicit;
+        }
+        String fromEnv = env.get("KUBECONFIG");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            String first = fromEnv.split(java.io.File.pathSeparator)[0];
+            return Optional.of(Path.of(first));
+        }
+        Path dflt = home.resolve(".kube").resolve("config");
+        return Files.isRegularFile(dflt) ? Optional.of(dflt) : Optional.empty();
+    }
+
+    /** A client for the kubeconfig, or in-cluster when empty. Read timeout {@code readTimeout} (zero: none). */
+    public static ApiClient build(Optional<Path> kubeconfig, Duration readTimeout) throws IOException {
+        ApiClient client;
+        if (kubeconfig.isPresent()) {
+            Path file = kubeconfig.get();
+            if (!Files.isReadable(file)) {
+                throw new IOException("kubeconfig " + file + " does not exist or is not readable");
+            }
+            try (Reader reader = Files.newBufferedReader(file)) {
+                KubeConfig config = KubeConfig.loadKubeConfig(reader);
+                config.setFile(file.toFile());
+                client = ClientBuilder.kubeconfig(config).build();
+            } catch (RuntimeException e) {
+                throw new IOException("kubeconfig " + file + " is not usable: " + e.getMessage(), e);
+            }
+        } else {
+            if (System.getenv("KUBERNETES_SERVICE_HOST") == null) {
+                throw new IOException("no kubeconfig: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config,"
+                        + " or run inside a cluster");
+            }
+            client = ClientBuilder.cluster().build();
+        }
+        client.setReadTimeout((int) readTimeout.toMillis());
+        return client;
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The client-java implementations of the ports in {@code dev.vkubelet.core.ports}, and how the
+ * {@code ApiClient} is found ({@link dev.vkubelet.core.kube.KubeClients}).
+ *
+ * <p>The only package of the host that calls the Kubernetes HTTP client. Translates
+ * {@code ApiException}s into the ports' outcome classes: 404 to {@code ObjectMissing}, 409 to
+ * {@code ObjectConflict} (updates) or {@code ObjectExists} (creates), anything else to
+ * {@code ApiFailure}.
+ */
+package dev.vkubelet.core.kube;

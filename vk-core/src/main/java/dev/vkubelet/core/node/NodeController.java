@@ -1,0 +1,341 @@
+package dev.vkubelet.core.node;
+
+import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.core.ports.ApiFailure;
+import dev.vkubelet.core.ports.NodeClient;
+import dev.vkubelet.core.ports.ObjectConflict;
+import dev.vkubelet.core.ports.ObjectExists;
+import dev.vkubelet.core.ports.ObjectMissing;
+import dev.vkubelet.provider.NodeConfigurer;
+import dev.vkubelet.provider.NodeProvider;
+import dev.vkubelet.tracing.Span;
+import dev.vkubelet.tracing.SpanStatus;
+import dev.vkubelet.tracing.Tracer;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeStatus;
+import io.kubernetes.client.openapi.models.V1Taint;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the node and keeps it alive (with a Lease unless the lease is disabled). All node work runs on one scheduler thread, so the steps
+ * never race each other:
+ * <ul>
+ *   <li>{@link #register()}: create the node, or on an existing one add the host's labels and
+ *       taint (keeping everything else), then write the status;
+ *   <li>{@link #heartbeat()}, every renew interval: ping the provider (with a timeout), re-register
+ *       the node if someone deleted it, renew the lease when the ping succeeded, and rewrite the
+ *       status when the provider's health changed;
+ *   <li>{@link #syncStatus()}, every status interval and when the provider notifies a change.
+ * </ul>
+ * Failed API calls are logged and retried on the next tick; they never stop the loops.
+ */
+public final class NodeController implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeController.class);
+    private static final int CONFLICT_ATTEMPTS = 5;
+
+    private final NodeSettings settings;
+    private final NodeClient nodes;
+    private final Optional<NodeLease> lease;
+    private final ProviderHandle provider;
+    private final Tracer tracer;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService pinger;
+
+    private V1Node desired;
+    private Optional<String> pingFailure = Optional.empty();
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean closed;
+
+    public NodeController(NodeSettings settings, NodeClient nodes, Optional<NodeLease> lease, ProviderHandle provider,
+            Tracer tracer, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.lease = Objects.requireNonNull(lease, "lease");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-controller-" + settings.nodeName()));
+        this.pinger = Executors.newCachedThreadPool(daemon("node-ping-" + settings.nodeName()));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Registers the node, retrying with backoff until it succeeds or {@code timeout} passes (zero:
+     * no limit), then starts the heartbeat and status loops and subscribes to provider
+     * notifications.
+     *
+     * @throws ApiFailure when registration did not succeed within {@code timeout}
+     */
+    public void start(Duration timeout) throws InterruptedException {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long backoffMillis = 200;
+        while (true) {
+            try {
+                runOnScheduler(this::register);
+                break;
+            } catch (ApiFailure e) {
+                if (System.nanoTime() + backoffMillis * 1_000_000 - deadline > 0) {
+                    throw e;
+                }
+                LOG.warn("registering node {} failed, retrying in {} ms: {}", settings.nodeName(), backoffMillis,
+                        e.getMessage());
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+            }
+        }
+        provider.capability(NodeProvider.class).ifPresent(p -> p.notifyNodeStatus(this::onProviderNodeChanged));
+        long renew = settings.renewInterval().toMillis();
+        long status = settings.statusInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> guard("heartbeat", this::heartbeat), 0, renew, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> guard("status", this::syncStatus), status, status, TimeUnit.MILLISECONDS);
+    }
+
+    private void runOnScheduler(Runnable step) throws InterruptedException {
+        try {
+            scheduler.submit(step).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void guard(String what, Runnable step) {
+        if (closed) {
+            return;
+        }
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("node {} {} failed: {}", settings.nodeName(), what, e.getMessage(), e);
+        }
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    /** Whether the provider's last ping succeeded. */
+    public boolean providerHealthy() {
+        return pingFailure.isEmpty();
+    }
+
+    /** The node this agent wants, as last built (a copy). */
+    public synchronized V1Node desiredNode() {
+        return desired == null ? null : NodeTemplate.copy(desired);
+    }
+
+    /** Creates the node, or brings the host's labels and taint onto an existing one; then writes status. */
+    void register() {
+        try (Span span = tracer.startSpan("node.register")) {
+            span.attribute("node", settings.nodeName());
+            V1Node want;
+            synchronized (this) {
+                desired = NodeTemplate.build(settings, provider.capability(NodeConfigurer.class), now());
+                want = NodeTemplate.copy(desired);
+            }
+            Optional<V1Node> existing = nodes.get(settings.nodeName());
+            if (existing.isEmpty()) {
+                try {
+                    V1Node created = nodes.create(want);
+                    LOG.info("registered node {} (uid {})", settings.nodeName(), created.getMetadata().getUid());
+                } catch (ObjectExists raced) {
+                    reconcileMetadata();
+                }
+            } else {
+                reconcileMetadata();
+            }
+            syncStatus();
+        }
+    }
+
+    private void reconcileMetadata() {
+        for (int attempt = 0; ; attempt++) {
+            V1Node current = nodes.get(settings.nodeName())
+                    .orElseThrow(() -> new ObjectMissing("node " + settings.nodeName() + " vanished", null));
+            Map<String, String> labels = NodeTemplate.labels(settings);
+            Map<String, String> have = current.getMetadata().getLabels() == null
+                    ? Map.of() : current.getMetadata().getLabels();
+            Map<String, String> missing = new LinkedHashMap<>();
+            labels.forEach((k, v) -> {
+                if (!v.equals(have.get(k))) {
+                    missing.put(k, v);
+                }
+            });
+            List<V1Taint> currentTaints = current.getSpec() == null ? null : current.getSpec().getTaints();
+            Optional<List<V1Taint>> taints = NodeStatusMerge.mergeTaints(currentTaints, settings.taint(),
+                    settings.taintEnabled());
+            if (missing.isEmpty() && taints.isEmpty()) {
+                return;
+            }
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
+            if (!missing.isEmpty()) {
+                metadata.put("labels", missing);
+            }
+            Map<String, Object> patch = new LinkedHashMap<>();
+            patch.put("metadata", metadata);
+            taints.ifPresent(t -> patch.put("spec", Map.of("taints", t)));
+            try {
+                nodes.mergePatch(settings.nodeName(), JSON.serialize(patch));
+                LOG.info("updated labels/taints of existing node {}", settings.nodeName());
+                return;
+            } catch (ObjectConflict e) {
+                if (attempt + 1 >= CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Pings the provider, re-registers a deleted node, renews the lease on success. */
+    void heartbeat() {
+        try (Span span = tracer.startSpan("node.heartbeat")) {
+            span.attribute("node", settings.nodeName());
+            Optional<String> failure = ping();
+            boolean changed;
+            synchronized (this) {
+                changed = !failure.equals(pingFailure);
+                pingFailure = failure;
+            }
+            Optional<V1Node> current = nodes.get(settings.nodeName());
+            if (current.isEmpty()) {
+                LOG.warn("node {} was deleted; registering it again", settings.nodeName());
+                register();
+                current = nodes.get(settings.nodeName());
+            } else if (changed) {
+                syncStatus();
+            }
+            if (failure.isPresent()) {
+                span.setStatus(SpanStatus.UNAVAILABLE, "provider ping failed: " + failure.get());
+                LOG.warn("provider ping failed for node {}, not renewing its lease: {}", settings.nodeName(),
+                        failure.get());
+                return;
+            }
+            if (current.isPresent()) {
+                V1Node node = current.get();
+                lease.ifPresent(l -> l.renew(node));
+            }
+        }
+    }
+
+    private Optional<String> ping() {
+        Optional<NodeProvider> nodeProvider = provider.capability(NodeProvider.class);
+        if (nodeProvider.isEmpty()) {
+            return Optional.empty();
+        }
+        Future<?> call = pinger.submit(() -> nodeProvider.get().ping());
+        try {
+            call.get(settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return Optional.of("no answer within " + settings.pingTimeout());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return Optional.of(cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+    }
+
+    /** Writes the merged status, re-reading and retrying on conflict. */
+    void syncStatus() {
+        try (Span span = tracer.startSpan("node.syncStatus")) {
+            span.attribute("node", settings.nodeName());
+            for (int attempt = 0; ; attempt++) {
+                Optional<V1Node> current = nodes.get(settings.nodeName());
+                if (current.isEmpty()) {
+                    return;
+                }
+                V1Node node = current.get();
+                V1NodeStatus merged;
+                synchronized (this) {
+                    merged = NodeStatusMerge.mergeStatus(node.getStatus(), desired.getStatus(), pingFailure, now());
+                }
+                node.setStatus(merged);
+                try {
+                    nodes.replaceStatus(node);
+                    return;
+                } catch (ObjectConflict e) {
+                    if (attempt + 1 >= CONFLICT_ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private void onProviderNodeChanged(V1Node changed) {
+        if (changed == null || changed.getStatus() == null) {
+            return;
+        }
+        V1NodeStatus update = NodeTemplate.copy(changed).getStatus();
+        synchronized (this) {
+            if (desired == null) {
+                return;
+            }
+            V1NodeStatus status = desired.getStatus();
+            status.setConditions(NodeStatusMerge.mergeStatus(
+                    new V1NodeStatus().conditions(status.getConditions()), update, Optional.empty(), now())
+                    .getConditions());
+            if (update.getCapacity() != null) {
+                status.setCapacity(update.getCapacity());
+            }
+            if (update.getAllocatable() != null) {
+                status.setAllocatable(update.getAllocatable());
+            }
+            if (update.getAddresses() != null) {
+                status.setAddresses(update.getAddresses());
+            }
+        }
+        if (!closed) {
+            scheduler.execute(() -> guard("status after provider notification", this::syncStatus));
+        }
+    }
+
+    /** Stops the loops. The node stays registered (its lease expires). Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        pinger.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

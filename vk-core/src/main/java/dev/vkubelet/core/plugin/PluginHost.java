@@ -1,0 +1,258 @@
+package dev.vkubelet.core.plugin;
+
+import dev.vkubelet.provider.PodLifecycleHandler;
+import dev.vkubelet.provider.ProviderContext;
+import dev.vkubelet.provider.ProviderException;
+import dev.vkubelet.provider.ProviderFactory;
+import dev.vkubelet.tracing.Tracer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.pf4j.DefaultPluginManager;
+import org.pf4j.ExtensionFactory;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+import org.pf4j.SingletonExtensionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the provider plugins of one directory. Broken plugins (no descriptor, an extension index
+ * naming classes that do not load, a plugin class that throws on start, a {@code Plugin-Requires}
+ * this host does not satisfy, a provider name offered twice) are collected as
+ * {@link PluginFailure}s and never stop the others from loading.
+ */
+public final class PluginHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
+
+    private final Path pluginDir;
+    private final HostPluginManager manager;
+    private final List<PluginFailure> failures;
+    private final Map<String, Registered> providers;
+    private boolean closed;
+
+    private record Registered(AvailableProvider info, ProviderFactory factory, ClassLoader loader) {}
+
+    private PluginHost(Path pluginDir, HostPluginManager manager, List<PluginFailure> failures,
+            Map<String, Registered> providers) {
+        this.pluginDir = pluginDir;
+        this.manager = manager;
+        this.failures = List.copyOf(failures);
+        this.providers = providers;
+    }
+
+    /**
+     * Loads and starts every plugin in {@code pluginDir}, checking {@code Plugin-Requires} against
+     * {@code hostVersion}. A missing directory yields a host with no providers.
+     */
+    public static PluginHost load(Path pluginDir, String hostVersion) {
+        Objects.requireNonNull(pluginDir, "pluginDir");
+        Path dir = pluginDir.toAbsolutePath().normalize();
+        List<PluginFailure> failures = new ArrayList<>();
+        HostPluginManager manager = new HostPluginManager(dir, hostVersion, failures);
+        Map<String, Registered> providers = new LinkedHashMap<>();
+        if (!Files.isDirectory(dir)) {
+            LOG.warn("plugin directory {} does not exist", dir);
+            return new PluginHost(dir, manager, failures, providers);
+        }
+        manager.loadPlugins();
+        manager.startPlugins();
+        List<PluginWrapper> plugins = new ArrayList<>(manager.getPlugins());
+        plugins.sort(Comparator.comparing(p -> p.getPluginPath().toString()));
+        for (PluginWrapper plugin : plugins) {
+            if (plugin.getPluginState() != PluginState.STARTED) {
+                if (plugin.getPluginState() == PluginState.FAILED) {
+                    failures.add(new PluginFailure(plugin.getPluginPath(),
+                            "plugin failed to start: " + describe(plugin.getFailedException())));
+                }
+                continue;
+            }
+            register(manager, plugin, failures, providers);
+        }
+        failures.sort(Comparator.comparing(f -> f.path().toString()));
+        for (PluginFailure failure : failures) {
+            LOG.error("broken plugin {}", failure);
+        }
+        return new PluginHost(dir, manager, failures, providers);
+    }
+
+    private static void register(HostPluginManager manager, PluginWrapper plugin, List<PluginFailure> failures,
+            Map<String, Registered> providers) {
+        String id = plugin.getPluginId();
+        ClassLoader loader = plugin.getPluginClassLoader();
+        Set<String> indexed = manager.getExtensionClassNames(id);
+        for (String className : indexed) {
+            try (LoaderSwap swap = LoaderSwap.to(loader)) {
+                Class.forName(className, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                failures.add(new PluginFailure(plugin.getPluginPath(),
+                        "extension index names " + className + ", which cannot be loaded: " + describe(e)));
+                return;
+            }
+        }
+        List<ProviderFactory> factories;
+        try (LoaderSwap swap = LoaderSwap.to(loader)) {
+            factories = manager.getExtensions(ProviderFactory.class, id);
+        } catch (RuntimeException | LinkageError e) {
+            failures.add(new PluginFailure(plugin.getPluginPath(), "cannot create its extensions: " + describe(e)));
+            return;
+        }
+        if (factories.isEmpty()) {
+            failures.add(new PluginFailure(plugin.getPluginPath(),
+                    "offers no " + ProviderFactory.class.getName() + " extension"));
+            return;
+        }
+        for (ProviderFactory factory : factories) {
+            String name;
+            try (LoaderSwap swap = LoaderSwap.to(loader)) {
+                name = factory.name();
+            } catch (RuntimeException | LinkageError e) {
+                failures.add(new PluginFailure(plugin.getPluginPath(), "ProviderFactory.name() failed: " + describe(e)));
+                continue;
+            }
+            if (name == null || name.isBlank()) {
+                failures.add(new PluginFailure(plugin.getPluginPath(), "a ProviderFactory has no name"));
+                continue;
+            }
+            Registered existing = providers.get(name);
+            if (existing != null) {
+                failures.add(new PluginFailure(plugin.getPluginPath(), "provider '" + name
+                        + "' is already offered by " + existing.info().path()));
+                continue;
+            }
+            AvailableProvider info = new AvailableProvider(name, id, plugin.getDescriptor().getVersion(),
+                    plugin.getPluginPath());
+            providers.put(name, new Registered(info, factory, loader));
+            LOG.info("provider '{}' from plugin {} {} ({})", name, id, info.pluginVersion(), plugin.getPluginPath());
+        }
+    }
+
+    static String describe(Throwable e) {
+        if (e == null) {
+            return "unknown cause";
+        }
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (text.length() > 0) {
+                text.append("; caused by ");
+            }
+            text.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                text.append(": ").append(t.getMessage());
+            }
+        }
+        return text.toString();
+    }
+
+    /** The directory plugins were loaded from. */
+    public Path pluginDir() {
+        return pluginDir;
+    }
+
+    /** The providers the loaded plugins offer, in plugin path order. */
+    public List<AvailableProvider> providers() {
+        return providers.values().stream().map(Registered::info).toList();
+    }
+
+    /** The plugins that could not be used. */
+    public List<PluginFailure> failures() {
+        return failures;
+    }
+
+    /**
+     * Creates provider {@code name} through its factory, with every call traced and contained.
+     *
+     * @throws UnknownProviderException when no plugin offers {@code name}; the message lists what
+     *     was found, where, and the broken plugins
+     * @throws ProviderException when the factory fails (e.g. a malformed provider config)
+     */
+    public ProviderHandle createProvider(String name, ProviderContext context, Tracer tracer) {
+        Registered registered = providers.get(name);
+        if (registered == null) {
+            throw new UnknownProviderException(unknownProviderMessage(name));
+        }
+        ProviderFactory factory = ProviderCalls.wrapFactory(registered.factory(), registered.loader(), name, tracer);
+        PodLifecycleHandler provider = factory.create(context);
+        if (provider == null) {
+            throw new ProviderException("provider '" + name + "' factory returned no provider");
+        }
+        return new ProviderHandle(registered.info(),
+                ProviderCalls.wrap(provider, registered.loader(), name, tracer));
+    }
+
+    private String unknownProviderMessage(String name) {
+        StringBuilder text = new StringBuilder("unknown provider '").append(name).append("'; ");
+        if (providers.isEmpty()) {
+            text.append("no providers found in ").append(pluginDir);
+        } else {
+            text.append("found in ").append(pluginDir).append(": ").append(providers.values().stream()
+                    .map(r -> r.info().name() + " (" + r.info().path().getFileName() + ")")
+                    .collect(Collectors.joining(", ")));
+        }
+        if (!failures.isEmpty()) {
+            text.append("; broken plugins: ").append(failures.stream().map(PluginFailure::toString)
+                    .collect(Collectors.joining("; ")));
+        }
+        return text.toString();
+    }
+
+    /** Stops and unloads every plugin. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            manager.stopPlugins();
+            manager.unloadPlugins();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping plugins failed", e);
+        }
+    }
+
+    /** PF4J customised by overriding factory methods: singleton extensions, failures collected. */
+    private static final class HostPluginManager extends DefaultPluginManager {
+
+        private final List<PluginFailure> failures;
+
+        HostPluginManager(Path pluginDir, String hostVersion, List<PluginFailure> failures) {
+            super(pluginDir);
+            this.failures = failures;
+            setSystemVersion(hostVersion);
+        }
+
+        @Override
+        protected ExtensionFactory createExtensionFactory() {
+            return new SingletonExtensionFactory(this);
+        }
+
+        @Override
+        protected PluginWrapper loadPluginFromPath(Path pluginPath) {
+            try {
+                return super.loadPluginFromPath(pluginPath);
+            } catch (RuntimeException | LinkageError e) {
+                failures.add(new PluginFailure(pluginPath, "cannot load: " + describe(e)));
+                return null;
+            }
+        }
+
+        @Override
+        protected boolean isPluginValid(PluginWrapper pluginWrapper) {
+            boolean valid = super.isPluginValid(pluginWrapper);
+            if (!valid) {
+                failures.add(new PluginFailure(pluginWrapper.getPluginPath(), "requires host version '"
+                        + pluginWrapper.getDescriptor().getRequires() + "', but this host is " + getSystemVersion()));
+            }
+            return valid;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.vkubelet.tracing;
+
+import java.util.function.Supplier;
+
+/**
+ * Starts spans. A new span is a child of the span current on the calling thread, and becomes the
+ * current span until it is closed, so nested calls nest their spans without passing anything.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Tracer {
+
+    /** Starts a span named {@code name} as a child of the current span (or as a root). */
+    Span startSpan(String name);
+
+    /** Runs {@code body} inside a span named {@code name}; an exception marks the span failed. */
+    default <T> T inSpan(String name, Supplier<T> body) {
+        try (Span span = startSpan(name)) {
+            try {
+                return body.get();
+            } catch (RuntimeException | Error e) {
+                span.recordFailure(SpanStatus.UNKNOWN, e);
+                throw e;
+            }
+        }
+    }
+
+    /** A tracer whose spans record nothing. */
+    static Tracer noop() {
+        return NoopTracer.INSTANCE;
+    }
+}

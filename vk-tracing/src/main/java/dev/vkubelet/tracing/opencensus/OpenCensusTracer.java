@@ -1,0 +1,30 @@
+package dev.vkubelet.tracing.opencensus;
+
+import dev.vkubelet.tracing.Span;
+import dev.vkubelet.tracing.Tracer;
+import io.opencensus.trace.AttributeValue;
+import java.util.Map;
+import java.util.Objects;
+
+/** A {@link Tracer} over an OpenCensus tracer; spans become current through OpenCensus' context. */
+final class OpenCensusTracer implements Tracer {
+
+    private final io.opencensus.trace.Tracer tracer;
+    private final Map<String, AttributeValue> defaultAttributes;
+
+    OpenCensusTracer(io.opencensus.trace.Tracer tracer, Map<String, AttributeValue> defaultAttributes) {
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
+        this.defaultAttributes = Map.copyOf(defaultAttributes);
+    }
+
+    @Override
+    public Span startSpan(String name) {
+        io.opencensus.trace.Span span = tracer.spanBuilder(name)
+                .setRecordEvents(true)
+                .startSpan();
+        if (!defaultAttributes.isEmpty()) {
+            span.putAttributes(defaultAttributes);
+        }
+        return new OpenCensusSpan(span, tracer.withSpan(span));
+    }
+}

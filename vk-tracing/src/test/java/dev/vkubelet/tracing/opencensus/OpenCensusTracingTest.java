@@ -1,0 +1,85 @@
+package dev.vkubelet.tracing.opencensus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vkubelet.tracing.Span;
+import dev.vkubelet.tracing.SpanStatus;
+import dev.vkubelet.tracing.Tracer;
+import dev.vkubelet.tracing.TracingConfig;
+import io.opencensus.trace.AttributeValue;
+import io.opencensus.trace.Status;
+import io.opencensus.trace.Tracing;
+import io.opencensus.trace.export.SampledSpanStore;
+import io.opencensus.trace.export.SpanData;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class OpenCensusTracingTest {
+
+    private static final SampledSpanStore STORE = Tracing.getExportComponent().getSampledSpanStore();
+
+    private static Tracer tracer(String tag) {
+        return OpenCensusTracing.configure(new TracingConfig(
+                "vk-test", Map.of("env", tag), OptionalDouble.of(100), List.of()));
+    }
+
+    @Test
+    void childSpansShareTheTraceOfTheCurrentSpan() {
+        Tracer tracer = tracer("nesting");
+        try (Span parent = tracer.startSpan("parent")) {
+            try (Span child = tracer.startSpan("child")) {
+                assertEquals(parent.traceId(), child.traceId());
+                assertNotEquals(parent.spanId(), child.spanId());
+            }
+        }
+        try (Span other = tracer.startSpan("other")) {
+            assertEquals(32, other.traceId().length());
+        }
+    }
+
+    @Test
+    void failedSpansCarryStatusAttributesAndDefaultTags() {
+        String name = "failing-" + System.nanoTime();
+        STORE.registerSpanNamesForCollection(Set.of(name));
+        Tracer tracer = tracer("failures");
+
+        assertThrows(IllegalStateException.class, () -> tracer.inSpan(name, () -> {
+            throw new IllegalStateException("boom");
+        }));
+
+        Collection<SpanData> spans = STORE.getErrorSampledSpans(
+                SampledSpanStore.ErrorFilter.create(name, Status.CanonicalCode.UNKNOWN, 10));
+        assertEquals(1, spans.size());
+        SpanData span = spans.iterator().next();
+        assertEquals("boom", span.getStatus().getDescription());
+        Map<String, AttributeValue> attributes = span.getAttributes().getAttributeMap();
+        assertEquals(AttributeValue.stringAttributeValue("failures"), attributes.get("env"));
+        assertEquals(AttributeValue.stringAttributeValue("vk-test"), attributes.get("service.name"));
+        assertEquals(AttributeValue.stringAttributeValue(IllegalStateException.class.getName()),
+                attributes.get("error.type"));
+    }
+
+    @Test
+    void explicitStatusIsMappedToTheCanonicalCode() {
+        String name = "notfound-" + System.nanoTime();
+        STORE.registerSpanNamesForCollection(Set.of(name));
+        try (Span span = tracer("status").startSpan(name)) {
+            span.setStatus(SpanStatus.NOT_FOUND, "no such pod");
+        }
+        assertTrue(STORE.getErrorSampledSpans(
+                SampledSpanStore.ErrorFilter.create(name, Status.CanonicalCode.NOT_FOUND, 10)).size() == 1);
+    }
+
+    @Test
+    void sampleRateOutsideZeroToHundredIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new TracingConfig(
+                "x", Map.of(), OptionalDouble.of(101), List.of()));
+    }
+}
