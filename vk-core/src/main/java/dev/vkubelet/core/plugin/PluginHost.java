@@ -212,7 +212,7 @@ public final class PluginHost implements AutoCloseable {
         }
         closed = true;
         try {
-            manager.stopPlugins();
+            // unloadPlugins stops each plugin first; PF4J's stopPlugins() modifies the list it iterates
             manager.unloadPlugins();
         } catch (RuntimeException e) {
             LOG.warn("stopping plugins failed", e);
