@@ -8,6 +8,7 @@ import dev.vkubelet.core.ports.ObjectExists;
 import dev.vkubelet.core.ports.ObjectMissing;
 import dev.vkubelet.provider.NodeConfigurer;
 import dev.vkubelet.provider.NodeProvider;
+import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
@@ -264,6 +265,9 @@ public final class NodeController implements AutoCloseable {
             return Optional.of("no answer within " + settings.pingTimeout());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause.getClass() == ProviderException.class && cause.getCause() != null) {
+                cause = cause.getCause(); // the plugin boundary's wrapper: report what the provider said
+            }
             return Optional.of(cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
