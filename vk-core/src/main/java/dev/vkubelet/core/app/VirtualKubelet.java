@@ -61,6 +61,7 @@ public final class VirtualKubelet implements AutoCloseable {
         Logging.setLevel(config.logLevel());
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
         plugins = PluginHost.load(config.pluginDir(), Version.pluginApi());
+        plugins.require(config.provider());
         ApiClient client = KubeClients.build(config.kubeconfig(), READ_TIMEOUT);
         if (config.kubeApiQps() > 0) {
             client.setHttpClient(client.getHttpClient().newBuilder()

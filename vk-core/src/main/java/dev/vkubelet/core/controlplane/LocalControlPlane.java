@@ -100,9 +100,8 @@ public final class LocalControlPlane implements AutoCloseable {
             throws IOException, InterruptedException {
         Objects.requireNonNull(assets, "assets");
         Objects.requireNonNull(options, "options");
-        Path base = baseDir();
-        reapOrphans(base);
-        Path dir = base.resolve(ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet());
+        reapOrphans();
+        Path dir = baseDir().resolve(ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet());
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("owner"), Long.toString(ProcessHandle.current().pid()));
         LocalControlPlane plane = new LocalControlPlane(assets, options, dir, Pki.newCa("vk-local-ca"), freePort());
@@ -122,8 +121,12 @@ public final class LocalControlPlane implements AutoCloseable {
         return root.resolve("vk-control-plane");
     }
 
-    /** Kills processes and removes directories left by JVMs that died without cleaning up. */
-    private static void reapOrphans(Path base) throws IOException {
+    /**
+     * Kills control plane processes and removes directories left by JVMs that died without cleaning
+     * up (SIGKILL, a crash). {@link #start} calls it first; it leaves live JVMs' planes alone.
+     */
+    public static void reapOrphans() throws IOException {
+        Path base = baseDir();
         if (!Files.isDirectory(base)) {
             return;
         }

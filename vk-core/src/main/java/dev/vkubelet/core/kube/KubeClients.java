@@ -45,6 +45,9 @@ public final class KubeClients {
                 KubeConfig config = KubeConfig.loadKubeConfig(reader);
                 config.setFile(file.toFile());
                 client = ClientBuilder.kubeconfig(config).build();
+            } catch (ClassCastException | NullPointerException e) {
+                throw new IOException("kubeconfig " + file + " is not a kubeconfig file (YAML with clusters, users"
+                        + " and contexts)", e);
             } catch (RuntimeException e) {
                 throw new IOException("kubeconfig " + file + " is not usable: " + e.getMessage(), e);
             }

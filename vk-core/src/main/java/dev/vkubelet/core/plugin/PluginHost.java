@@ -168,6 +168,19 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
+     * Checks that a plugin offers provider {@code name}.
+     *
+     * @throws UnknownProviderException listing what was found, where, and the broken plugins
+     */
+    public AvailableProvider require(String name) {
+        Registered registered = providers.get(name);
+        if (registered == null) {
+            throw new UnknownProviderException(unknownProviderMessage(name));
+        }
+        return registered.info();
+    }
+
+    /**
      * Creates provider {@code name} through its factory, with every call traced and contained.
      *
      * @throws UnknownProviderException when no plugin offers {@code name}; the message lists what
@@ -175,10 +188,8 @@ public final class PluginHost implements AutoCloseable {
      * @throws ProviderException when the factory fails (e.g. a malformed provider config)
      */
     public ProviderHandle createProvider(String name, ProviderContext context, Tracer tracer) {
+        require(name);
         Registered registered = providers.get(name);
-        if (registered == null) {
-            throw new UnknownProviderException(unknownProviderMessage(name));
-        }
         ProviderFactory factory = ProviderCalls.wrapFactory(registered.factory(), registered.loader(), name, tracer);
         PodLifecycleHandler provider = factory.create(context);
         if (provider == null) {
