@@ -68,10 +68,19 @@ public final class Cli {
         boolean help;
     }
 
+    @Parameters(separators = " =", commandDescription = "Start a local control plane (etcd, kube-apiserver,"
+            + " kube-controller-manager, kube-scheduler on loopback) and the node agent against it; the provider"
+            + " defaults to mock")
+    static final class LocalCommand extends NodeOptions {
+        LocalCommand(Map<String, String> env, Path home, Optional<Path> installHome) {
+            super(env, home, installHome);
+        }
+    }
+
     /** Runs the command line; returns the exit status. */
     public int run(String... args) {
         NodeOptions root = new NodeOptions(env, home, installHome);
-        NodeOptions local = new NodeOptions(env, home, installHome);
+        NodeOptions local = new LocalCommand(env, home, installHome);
         local.kubeconfig = null;
         ProvidersCommand providers = new ProvidersCommand();
         providers.pluginDir = root.pluginDir;
@@ -82,8 +91,6 @@ public final class Cli {
                 .addCommand("providers", providers)
                 .addCommand("local", local)
                 .build();
-        commander.getCommands().get("local").setProgramName("local",
-                "Start a local etcd + kube-apiserver (+ controller-manager, scheduler) and the node agent against it");
         try {
             commander.parse(args);
         } catch (ParameterException e) {

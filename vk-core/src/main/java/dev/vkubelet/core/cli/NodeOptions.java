@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * shows the default in effect.
  */
 @Parameters(separators = " =")
-public final class NodeOptions {
+public class NodeOptions {
 
     /** Trace exporters this build knows (wired by the tracing issue). */
     public static final Set<String> TRACE_EXPORTERS = Set.of("jaeger", "zpages", "ocagent");
