@@ -227,36 +227,34 @@ public final class LocalControlPlane implements AutoCloseable {
         grantNodeRole();
 
         if (options.controllerManager()) {
-            Path kcm = assets.binary("kube-controller-manager").orElseThrow(() -> new IllegalStateException(
-                    "no kube-controller-manager in " + assets.dir() + "; run " + ControlPlaneAssets.INSTALL_SCRIPT));
-            launch(new ManagedProcess("kube-controller-manager", List.of(kcm.toString(),
-                    "--kubeconfig=" + dir.resolve("admin.kubeconfig"),
-                    "--authentication-kubeconfig=" + dir.resolve("admin.kubeconfig"),
-                    "--authorization-kubeconfig=" + dir.resolve("admin.kubeconfig"),
+            launchController("kube-controller-manager",
                     "--service-account-private-key-file=" + pkiDir.resolve("sa.key"),
                     "--root-ca-file=" + pkiDir.resolve("ca.crt"),
                     "--cluster-signing-cert-file=" + pkiDir.resolve("ca.crt"),
-                    "--cluster-signing-key-file=" + pkiDir.resolve("ca.key"),
-                    "--leader-elect=false",
-                    "--bind-address=127.0.0.1",
-                    "--secure-port=0",
-                    "--port=0",
-                    "--v=1"), dir.resolve("kube-controller-manager.log")));
+                    "--cluster-signing-key-file=" + pkiDir.resolve("ca.key"));
         }
         if (options.scheduler()) {
-            Path sched = assets.binary("kube-scheduler").orElseThrow(() -> new IllegalStateException(
-                    "no kube-scheduler in " + assets.dir() + "; run " + ControlPlaneAssets.INSTALL_SCRIPT));
-            launch(new ManagedProcess("kube-scheduler", List.of(sched.toString(),
-                    "--kubeconfig=" + dir.resolve("admin.kubeconfig"),
-                    "--authentication-kubeconfig=" + dir.resolve("admin.kubeconfig"),
-                    "--authorization-kubeconfig=" + dir.resolve("admin.kubeconfig"),
-                    "--leader-elect=false",
-                    "--bind-address=127.0.0.1",
-                    "--secure-port=0",
-                    "--port=0",
-                    "--v=1"), dir.resolve("kube-scheduler.log")));
+            launchController("kube-scheduler");
         }
         LOG.info("local control plane ready at {} (data in {})", serverUrl(), dir);
+    }
+
+    /** Starts a component that talks to the API server as admin, serves nothing, and does not elect a leader. */
+    private void launchController(String name, String... extraArgs) throws IOException {
+        Path binary = assets.binary(name).orElseThrow(() -> new IllegalStateException(
+                "no " + name + " in " + assets.dir() + "; run " + ControlPlaneAssets.INSTALL_SCRIPT));
+        String kubeconfig = dir.resolve("admin.kubeconfig").toString();
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
+                "--kubeconfig=" + kubeconfig,
+                "--authentication-kubeconfig=" + kubeconfig,
+                "--authorization-kubeconfig=" + kubeconfig,
+                "--leader-elect=false",
+                "--bind-address=127.0.0.1",
+                "--secure-port=0",
+                "--port=0",
+                "--v=1"));
+        command.addAll(List.of(extraArgs));
+        launch(new ManagedProcess(name, command, dir.resolve(name + ".log")));
     }
 
     private void launch(ManagedProcess process) throws IOException {

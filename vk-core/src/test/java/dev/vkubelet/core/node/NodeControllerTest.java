@@ -148,6 +148,37 @@ class NodeControllerTest {
     }
 
     @Test
+    void registrationThatKeepsFailingGivesUpAfterTheStartupTimeout() {
+        dev.vkubelet.core.ports.NodeClient down = new dev.vkubelet.core.ports.NodeClient() {
+            @Override
+            public Optional<V1Node> get(String name) {
+                throw new dev.vkubelet.core.ports.ApiFailure(0, "connection refused", null);
+            }
+
+            @Override
+            public V1Node create(V1Node node) {
+                throw new AssertionError("not reached");
+            }
+
+            @Override
+            public V1Node replaceStatus(V1Node node) {
+                throw new AssertionError("not reached");
+            }
+
+            @Override
+            public V1Node mergePatch(String name, String patch) {
+                throw new AssertionError("not reached");
+            }
+        };
+        ProviderHandle handle = ProviderHandle.of(new AvailableProvider("scripted", "test", "0", Path.of("test")),
+                provider, Tracer.noop());
+        controller = new NodeController(settings(), down, Optional.empty(), handle, Tracer.noop(), clock);
+        dev.vkubelet.core.ports.ApiFailure failure = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.vkubelet.core.ports.ApiFailure.class, () -> controller.start(Duration.ofMillis(500)));
+        assertEquals("connection refused", failure.getMessage());
+    }
+
+    @Test
     void disabledTaintIsRemovedFromAnExistingNode() {
         controller(settings()).register();
         controller.close();
