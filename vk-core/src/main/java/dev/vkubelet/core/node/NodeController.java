@@ -98,14 +98,15 @@ public final class NodeController implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started");
         }
-        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        boolean unlimited = timeout.isZero();
+        long deadline = System.nanoTime() + timeout.toNanos();
         long backoffMillis = 200;
         while (true) {
             try {
                 runOnScheduler(this::register);
                 break;
             } catch (ApiFailure e) {
-                if (System.nanoTime() + backoffMillis * 1_000_000 - deadline > 0) {
+                if (!unlimited && System.nanoTime() + backoffMillis * 1_000_000 - deadline > 0) {
                     throw e;
                 }
                 LOG.warn("registering node {} failed, retrying in {} ms: {}", settings.nodeName(), backoffMillis,
