@@ -3,7 +3,6 @@ package dev.vkubelet.tracing.opencensus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
@@ -25,6 +24,23 @@ class OpenCensusTracingTest {
 
     private static final SampledSpanStore STORE = Tracing.getExportComponent().getSampledSpanStore();
 
+    /**
+     * The sampled span store is fed through OpenCensus' event queue, so a span shows there a few
+     * milliseconds after it ends: wait for it (at most 10 s).
+     */
+    private static Collection<SpanData> awaitErrorSpans(String name, Status.CanonicalCode code)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            Collection<SpanData> spans = STORE.getErrorSampledSpans(
+                    SampledSpanStore.ErrorFilter.create(name, code, 10));
+            if (!spans.isEmpty() || System.nanoTime() - deadline > 0) {
+                return spans;
+            }
+            Thread.sleep(10);
+        }
+    }
+
     private static Tracer tracer(String tag) {
         return OpenCensusTracing.configure(new TracingConfig(
                 "vk-test", Map.of("env", tag), OptionalDouble.of(100), List.of()));
@@ -45,7 +61,7 @@ class OpenCensusTracingTest {
     }
 
     @Test
-    void failedSpansCarryStatusAttributesAndDefaultTags() {
+    void failedSpansCarryStatusAttributesAndDefaultTags() throws InterruptedException {
         String name = "failing-" + System.nanoTime();
         STORE.registerSpanNamesForCollection(Set.of(name));
         Tracer tracer = tracer("failures");
@@ -54,8 +70,7 @@ class OpenCensusTracingTest {
             throw new IllegalStateException("boom");
         }));
 
-        Collection<SpanData> spans = STORE.getErrorSampledSpans(
-                SampledSpanStore.ErrorFilter.create(name, Status.CanonicalCode.UNKNOWN, 10));
+        Collection<SpanData> spans = awaitErrorSpans(name, Status.CanonicalCode.UNKNOWN);
         assertEquals(1, spans.size());
         SpanData span = spans.iterator().next();
         assertEquals("boom", span.getStatus().getDescription());
@@ -67,14 +82,13 @@ class OpenCensusTracingTest {
     }
 
     @Test
-    void explicitStatusIsMappedToTheCanonicalCode() {
+    void explicitStatusIsMappedToTheCanonicalCode() throws InterruptedException {
         String name = "notfound-" + System.nanoTime();
         STORE.registerSpanNamesForCollection(Set.of(name));
         try (Span span = tracer("status").startSpan(name)) {
             span.setStatus(SpanStatus.NOT_FOUND, "no such pod");
         }
-        assertTrue(STORE.getErrorSampledSpans(
-                SampledSpanStore.ErrorFilter.create(name, Status.CanonicalCode.NOT_FOUND, 10)).size() == 1);
+        assertEquals(1, awaitErrorSpans(name, Status.CanonicalCode.NOT_FOUND).size());
     }
 
     @Test
