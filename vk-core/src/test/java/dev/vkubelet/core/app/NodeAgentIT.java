@@ -77,9 +77,11 @@ class NodeAgentIT {
     private RunConfig config(Map<String, String> env, String... flags) throws IOException {
         NodeOptions options = new NodeOptions(env, Path.of("/nonexistent-home"), Optional.empty());
         List<String> args = new ArrayList<>(List.of("--provider", "mock", "--nodename", node,
-                "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"),
                 "--kubeconfig", plane.nodeKubeconfig(node).toString()));
         args.addAll(List.of(flags));
+        if (!args.contains("--plugin-dir")) {
+            args.addAll(List.of("--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins")));
+        }
         com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse(args.toArray(String[]::new));
         return options.toRunConfig();
     }
@@ -238,6 +240,32 @@ class NodeAgentIT {
         V1Node after = readNode().orElseThrow();
         assertEquals(original.getMetadata().getUid(), after.getMetadata().getUid());
         assertEquals("ops", after.getMetadata().getLabels().get("owner"));
+    }
+
+    @Test
+    void brokenPluginsBesideTheProviderDoNotStopTheNode(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path plugins = java.nio.file.Files.createDirectories(dir.resolve("plugins"));
+        java.nio.file.Files.copy(Path.of(System.getProperty("vk.plugins.dir", "../plugins"), "mock-plugin.jar"),
+                plugins.resolve("mock-plugin.jar"));
+        java.nio.file.Files.writeString(plugins.resolve("garbage.jar"), "not a jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Plugin-Id", "from-the-future");
+        manifest.getMainAttributes().putValue("Plugin-Version", "9.0.0");
+        manifest.getMainAttributes().putValue("Plugin-Requires", ">=9.0.0");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(
+                java.nio.file.Files.newOutputStream(plugins.resolve("future.jar")), manifest)) {
+            out.putNextEntry(new java.util.jar.JarEntry("README"));
+            out.closeEntry();
+        }
+
+        VirtualKubelet agent = start(config(Map.of(), "--plugin-dir", plugins.toString()));
+
+        Await.until(WAIT, "node Ready", () -> readNode()
+                .filter(n -> condition(n, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false)));
+        List<String> broken = agent.plugins().failures().stream().map(f -> f.path().getFileName().toString())
+                .sorted().toList();
+        assertEquals(List.of("future.jar", "garbage.jar"), broken);
     }
 
     @Test
