@@ -1,0 +1,56 @@
+package dev.vkubelet.core.kube;
+
+import dev.vkubelet.core.ports.EventRecorder;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1EventSource;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes core/v1 Events with source {@code <node>/pod-controller}. */
+public final class KubeEventRecorder implements EventRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubeEventRecorder.class);
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final CoreV1Api api;
+    private final String nodeName;
+    private final String component;
+
+    public KubeEventRecorder(ApiClient client, String nodeName) {
+        this.api = new CoreV1Api(Objects.requireNonNull(client, "client"));
+        this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+        this.component = nodeName + "/pod-controller";
+    }
+
+    @Override
+    public void record(V1Pod pod, String type, String reason, String message) {
+        V1ObjectMeta meta = pod.getMetadata();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        CoreV1Event event = new CoreV1Event()
+                .metadata(new V1ObjectMeta().namespace(meta.getNamespace())
+                        .name(meta.getName() + "." + Long.toHexString(System.currentTimeMillis())
+                                + Long.toHexString(SEQUENCE.incrementAndGet())))
+                .involvedObject(new V1ObjectReference().apiVersion("v1").kind("Pod").namespace(meta.getNamespace())
+                        .name(meta.getName()).uid(meta.getUid()).resourceVersion(meta.getResourceVersion()))
+                .type(type).reason(reason).message(message)
+                .source(new V1EventSource().component(component).host(nodeName))
+                .reportingComponent(component).reportingInstance(nodeName)
+                .firstTimestamp(now).lastTimestamp(now).count(1);
+        try {
+            api.createNamespacedEvent(meta.getNamespace(), event).execute();
+        } catch (ApiException | RuntimeException e) {
+            LOG.warn("cannot record event {} on pod {}/{}: {}", reason, meta.getNamespace(), meta.getName(),
+                    e.getMessage());
+        }
+    }
+}
