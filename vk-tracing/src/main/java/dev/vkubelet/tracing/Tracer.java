@@ -25,6 +25,14 @@ public interface Tracer {
         }
     }
 
+    /**
+     * Wraps {@code task} so that, on whatever thread it runs, the span current here (at the time
+     * of wrapping) is its parent. Use it to hand work to another thread.
+     */
+    default <T> java.util.concurrent.Callable<T> propagate(java.util.concurrent.Callable<T> task) {
+        return task;
+    }
+
     /** A tracer whose spans record nothing. */
     static Tracer noop() {
         return NoopTracer.INSTANCE;

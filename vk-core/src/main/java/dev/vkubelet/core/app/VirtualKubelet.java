@@ -2,7 +2,10 @@ package dev.vkubelet.core.app;
 
 import dev.vkubelet.core.Version;
 import dev.vkubelet.core.kube.KubeClients;
-import dev.vkubelet.core.kube.KubeClusterResources;
+import dev.vkubelet.core.env.EnvResolver;
+import dev.vkubelet.core.kube.KubeEventRecorder;
+import dev.vkubelet.core.kube.KubeInformers;
+import dev.vkubelet.core.kube.KubePodClient;
 import dev.vkubelet.core.kube.KubeLeaseClient;
 import dev.vkubelet.core.kube.KubeNodeClient;
 import dev.vkubelet.core.kube.RequestRateLimiter;
@@ -12,13 +15,21 @@ import dev.vkubelet.core.node.NodeLease;
 import dev.vkubelet.core.node.NodeSettings;
 import dev.vkubelet.core.plugin.PluginHost;
 import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.core.pod.PodController;
+import dev.vkubelet.core.pod.PodControllerSettings;
+import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.tracing.Tracer;
 import dev.vkubelet.tracing.opencensus.OpenCensusTracing;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -33,20 +44,45 @@ public final class VirtualKubelet implements AutoCloseable {
 
     private final RunConfig config;
     private final UnaryOperator<NodeSettings> settingsOverride;
+    private final UnaryOperator<PodControllerSettings> podSettingsOverride;
+    private final java.util.function.Function<ProviderContext, PodLifecycleHandler> embeddedProvider;
     private PluginHost plugins;
+    private KubeInformers informers;
     private ProviderHandle provider;
     private NodeController nodeController;
+    private PodController podController;
     private boolean closed;
 
     /** An agent for {@code config}; nothing happens until {@link #start()}. */
     public VirtualKubelet(RunConfig config) {
-        this(config, UnaryOperator.identity());
+        this(config, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
-    /** The same, with a hook to change node timings (tests use short intervals). */
-    public VirtualKubelet(RunConfig config, UnaryOperator<NodeSettings> settingsOverride) {
+    /** The same, with hooks to change node and pod controller timings (tests use short intervals). */
+    public VirtualKubelet(RunConfig config, UnaryOperator<NodeSettings> settingsOverride,
+            UnaryOperator<PodControllerSettings> podSettingsOverride) {
+        this(config, settingsOverride, podSettingsOverride, null);
+    }
+
+    private VirtualKubelet(RunConfig config, UnaryOperator<NodeSettings> settingsOverride,
+            UnaryOperator<PodControllerSettings> podSettingsOverride,
+            java.util.function.Function<ProviderContext, PodLifecycleHandler> embeddedProvider) {
         this.config = Objects.requireNonNull(config, "config");
         this.settingsOverride = Objects.requireNonNull(settingsOverride, "settingsOverride");
+        this.podSettingsOverride = Objects.requireNonNull(podSettingsOverride, "podSettingsOverride");
+        this.embeddedProvider = embeddedProvider;
+    }
+
+    /**
+     * An agent whose provider is built by {@code provider} instead of loaded from a plugin (using
+     * the node agent as a library; tests). {@code config.provider()} names it; calls still go
+     * through the host's decorator (spans, contained exceptions).
+     */
+    public static VirtualKubelet embedded(RunConfig config,
+            java.util.function.Function<ProviderContext, PodLifecycleHandler> provider,
+            UnaryOperator<NodeSettings> settingsOverride, UnaryOperator<PodControllerSettings> podSettingsOverride) {
+        return new VirtualKubelet(config, settingsOverride, podSettingsOverride,
+                Objects.requireNonNull(provider, "provider"));
     }
 
     /**
@@ -60,17 +96,23 @@ public final class VirtualKubelet implements AutoCloseable {
     public synchronized void start() throws IOException, InterruptedException {
         Logging.setLevel(config.logLevel());
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
-        plugins = PluginHost.load(config.pluginDir(), Version.pluginApi());
-        plugins.require(config.provider());
+        if (embeddedProvider == null) {
+            plugins = PluginHost.load(config.pluginDir(), Version.pluginApi());
+            plugins.require(config.provider());
+        }
         ApiClient client = KubeClients.build(config.kubeconfig(), READ_TIMEOUT);
         if (config.kubeApiQps() > 0) {
             client.setHttpClient(client.getHttpClient().newBuilder()
                     .addInterceptor(new RequestRateLimiter(config.kubeApiQps(), config.kubeApiBurst())).build());
         }
+        informers = new KubeInformers(KubeClients.build(config.kubeconfig(), Duration.ZERO), config.nodeName(),
+                config.namespace(), config.fullResyncPeriod());
         ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),
-                config.listenPort(), config.clusterDomain(), config.providerConfig(), new KubeClusterResources(client),
-                tracer);
-        provider = plugins.createProvider(config.provider(), context, tracer);
+                config.listenPort(), config.clusterDomain(), config.providerConfig(), informers.resources(), tracer);
+        provider = embeddedProvider == null
+                ? plugins.createProvider(config.provider(), context, tracer)
+                : ProviderHandle.of(new dev.vkubelet.core.plugin.AvailableProvider(config.provider(), "embedded",
+                        Version.current(), config.pluginDir()), embeddedProvider.apply(context), tracer);
         LOG.info("provider '{}' created from {}", provider.name(), provider.source().path());
         NodeSettings settings = settingsOverride.apply(NodeSettings.of(config.nodeName(), config.operatingSystem(),
                 config.internalIp(), config.listenPort(), config.provider(), config.taint(), config.taintEnabled()));
@@ -83,6 +125,72 @@ public final class VirtualKubelet implements AutoCloseable {
         nodeController.start(config.startupTimeout());
         LOG.info("node {} is registered (lease in {}: {})", config.nodeName(), NodeDefaults.LEASE_NAMESPACE,
                 config.nodeLeaseEnabled() ? "on" : "off");
+
+        EnvResolver env = new EnvResolver(informers.resources(), this::allocatable);
+        podController = new PodController(podSettingsOverride.apply(PodControllerSettings.of(config.nodeName(),
+                config.internalIp(), config.podSyncWorkers())), informers.podIndex(), new KubePodClient(client),
+                new KubeEventRecorder(client, config.nodeName()), provider, env, tracer, Clock.systemUTC());
+        informers.onPods(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(V1Pod pod) {
+                podController.onAdd(pod);
+            }
+
+            @Override
+            public void onUpdate(V1Pod old, V1Pod now) {
+                podController.onUpdate(old, now);
+            }
+
+            @Override
+            public void onDelete(V1Pod pod, boolean finalStateUnknown) {
+                podController.onDelete(pod);
+            }
+        });
+        informers.onConfigMaps(namespaceChanges(podController));
+        informers.onSecrets(namespaceChanges(podController));
+        informers.start();
+        try {
+            informers.awaitSynced(config.startupTimeout().isZero() ? Duration.ofDays(365) : config.startupTimeout());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the pod watch did not sync: " + e.getMessage(), e);
+        }
+        podController.start();
+    }
+
+    private Map<String, Quantity> allocatable() {
+        V1Node node = nodeController.desiredNode();
+        return node == null || node.getStatus() == null || node.getStatus().getAllocatable() == null
+                ? Map.of() : node.getStatus().getAllocatable();
+    }
+
+    private static <T extends io.kubernetes.client.common.KubernetesObject> ResourceEventHandler<T> namespaceChanges(
+            PodController pods) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                pods.onReferencedObjectChanged(object.getMetadata().getNamespace());
+            }
+
+            @Override
+            public void onUpdate(T old, T now) {
+                pods.onReferencedObjectChanged(now.getMetadata().getNamespace());
+            }
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+                // a pod already running keeps the environment it started with
+            }
+        };
+    }
+
+    /** The provider, once created. */
+    public synchronized ProviderHandle provider() {
+        return provider;
+    }
+
+    /** The pod controller, once started. */
+    public synchronized PodController podController() {
+        return podController;
     }
 
     /** The node controller, once started. */
@@ -102,6 +210,12 @@ public final class VirtualKubelet implements AutoCloseable {
             return;
         }
         closed = true;
+        if (podController != null) {
+            podController.close();
+        }
+        if (informers != null) {
+            informers.close();
+        }
         if (nodeController != null) {
             nodeController.close();
         }

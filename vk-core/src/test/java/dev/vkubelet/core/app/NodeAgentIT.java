@@ -87,7 +87,7 @@ class NodeAgentIT {
     }
 
     private VirtualKubelet start(RunConfig config) throws Exception {
-        VirtualKubelet agent = new VirtualKubelet(config, FAST);
+        VirtualKubelet agent = new VirtualKubelet(config, FAST, UnaryOperator.identity());
         agents.add(agent);
         agent.start();
         return agent;

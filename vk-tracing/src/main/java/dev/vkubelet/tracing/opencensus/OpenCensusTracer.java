@@ -18,6 +18,11 @@ final class OpenCensusTracer implements Tracer {
     }
 
     @Override
+    public <T> java.util.concurrent.Callable<T> propagate(java.util.concurrent.Callable<T> task) {
+        return io.grpc.Context.current().wrap(task);
+    }
+
+    @Override
     public Span startSpan(String name) {
         io.opencensus.trace.Span span = tracer.spanBuilder(name)
                 .setRecordEvents(true)

@@ -61,6 +61,22 @@ class OpenCensusTracingTest {
     }
 
     @Test
+    void propagatedTasksNestUnderTheSpanOfTheThreadThatHandedThemOver() throws Exception {
+        Tracer tracer = tracer("threads");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Span parent = tracer.startSpan("handing-over")) {
+            String childTrace = pool.submit(tracer.propagate(() -> {
+                try (Span child = tracer.startSpan("on-another-thread")) {
+                    return child.traceId();
+                }
+            })).get();
+            assertEquals(parent.traceId(), childTrace);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void failedSpansCarryStatusAttributesAndDefaultTags() throws InterruptedException {
         String name = "failing-" + System.nanoTime();
         STORE.registerSpanNamesForCollection(Set.of(name));

@@ -1,0 +1,216 @@
+package dev.vkubelet.core.pod;
+
+import dev.vkubelet.core.env.EnvResolver;
+import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.core.ports.EventRecorder;
+import dev.vkubelet.core.ports.PodClient;
+import dev.vkubelet.core.ports.PodIndex;
+import dev.vkubelet.core.queue.WorkQueue;
+import dev.vkubelet.provider.PodStatusNotifier;
+import dev.vkubelet.tracing.Span;
+import dev.vkubelet.tracing.SpanStatus;
+import dev.vkubelet.tracing.Tracer;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs the pods bound to this node. Two keyed queues, each with {@code workers} workers:
+ * <ul>
+ *   <li>sync (Kubernetes to provider), fed by pod events, resyncs, ConfigMap/Secret changes;
+ *   <li>status (provider to Kubernetes), fed by provider notifications or the poller, and by
+ *       status changes someone else made.
+ * </ul>
+ * A key is never handled by two workers at once; a failing key is retried with capped exponential
+ * backoff for as long as the pod exists; every exception is contained to its key.
+ */
+public final class PodController implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodController.class);
+
+    private final PodControllerSettings settings;
+    private final PodIndex index;
+    private final ProviderHandle provider;
+    private final Tracer tracer;
+    private final ScheduledExecutorService scheduler;
+    private final ProviderTimeouts timeouts;
+    private final WorkQueue<PodKey> syncQueue;
+    private final WorkQueue<PodKey> statusQueue;
+    private final PodSync sync;
+    private final PodStatusSync status;
+    private final List<Thread> workers = new ArrayList<>();
+    private StatusPoller poller;
+    private volatile boolean closed;
+
+    public PodController(PodControllerSettings settings, PodIndex index, PodClient pods, EventRecorder events,
+            ProviderHandle provider, EnvResolver env, Tracer tracer, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.index = Objects.requireNonNull(index, "index");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
+        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "pod-controller-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timeouts = new ProviderTimeouts(settings.providerTimeout(), tracer);
+        this.syncQueue = new WorkQueue<>(scheduler, settings.backoff());
+        this.statusQueue = new WorkQueue<>(scheduler, settings.backoff());
+        this.status = new PodStatusSync(index, pods, provider, timeouts, settings.hostIp());
+        this.sync = new PodSync(index, pods, events, provider, timeouts, env, status, settings.hostIp(), clock);
+    }
+
+    /** A pod appeared in the watch. */
+    public void onAdd(V1Pod pod) {
+        syncQueue.add(PodKey.of(pod));
+        statusQueue.add(PodKey.of(pod));
+    }
+
+    /** A pod changed in the watch (or a resync). */
+    public void onUpdate(V1Pod old, V1Pod now) {
+        if (PodEquality.syncRelevant(old, now)) {
+            syncQueue.add(PodKey.of(now));
+        }
+        if (PodEquality.statusChanged(old, now)) {
+            statusQueue.add(PodKey.of(now));
+        }
+    }
+
+    /** A pod left the watch. */
+    public void onDelete(V1Pod pod) {
+        syncQueue.add(PodKey.of(pod));
+    }
+
+    /** A ConfigMap or Secret of {@code namespace} changed: pods waiting for it get another look. */
+    public void onReferencedObjectChanged(String namespace) {
+        index.list().stream().filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+                .forEach(p -> syncQueue.add(PodKey.of(p)));
+    }
+
+    /**
+     * Starts: removes dangling pods from the provider (the index must have synced), subscribes to
+     * provider notifications or starts polling, and starts the workers.
+     */
+    public synchronized void start() {
+        if (!index.hasSynced()) {
+            throw new IllegalStateException("the pod index has not synced: refusing to look for dangling pods");
+        }
+        try (Span span = tracer.startSpan("pod.deleteDangling")) {
+            int deleted = sync.deleteDangling();
+            span.attribute("deleted", deleted);
+        } catch (RuntimeException e) {
+            LOG.warn("looking for dangling pods failed: {}", e.getMessage());
+        }
+        Optional<PodStatusNotifier> notifier = provider.capability(PodStatusNotifier.class);
+        if (notifier.isPresent()) {
+            notifier.get().notifyPods(this::onProviderPod);
+        } else {
+            poller = new StatusPoller(scheduler, settings.pollInterval(), index, statusQueue::add);
+        }
+        for (int i = 0; i < settings.workers(); i++) {
+            workers.add(worker("pod-sync-" + i, syncQueue, "pod.sync", this::runSync));
+            workers.add(worker("pod-status-" + i, statusQueue, "pod.syncStatus", this::runStatus));
+        }
+        index.list().forEach(this::onAdd);
+        LOG.info("pod controller started: {} workers per queue, status by {}", settings.workers(),
+                notifier.isPresent() ? "provider notifications" : "polling every " + settings.pollInterval());
+    }
+
+    private void onProviderPod(V1Pod pod) {
+        if (pod == null || pod.getMetadata() == null || closed) {
+            return;
+        }
+        PodKey key = PodKey.of(pod);
+        statusQueue.add(key);
+        index.get(key.namespace(), key.name()).filter(p -> p.getMetadata().getDeletionTimestamp() != null)
+                .ifPresent(p -> syncQueue.add(key));
+    }
+
+    private Outcome runSync(PodKey key) {
+        return sync.sync(key);
+    }
+
+    private Outcome runStatus(PodKey key) {
+        status.sync(key).ifPresent(ip -> syncQueue.add(key));
+        return Outcome.done();
+    }
+
+    private Thread worker(String name, WorkQueue<PodKey> queue, String spanName, Function<PodKey, Outcome> step) {
+        Thread thread = new Thread(() -> {
+            while (!closed) {
+                Optional<PodKey> next;
+                try {
+                    next = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (next.isEmpty()) {
+                    return;
+                }
+                process(queue, next.get(), spanName, step);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private void process(WorkQueue<PodKey> queue, PodKey key, String spanName, Function<PodKey, Outcome> step) {
+        MDC.put("namespace", key.namespace());
+        MDC.put("pod", key.name());
+        try (Span span = tracer.startSpan(spanName)) {
+            span.attribute("namespace", key.namespace()).attribute("pod", key.name());
+            Outcome outcome;
+            try {
+                outcome = step.apply(key);
+            } catch (RuntimeException | LinkageError e) {
+                span.recordFailure(SpanStatus.UNKNOWN, e);
+                LOG.warn("{} of pod {} failed (retry {}): {}", spanName, key, queue.failures(key) + 1, e.toString());
+                outcome = Outcome.retry();
+            }
+            switch (outcome.kind()) {
+                case DONE -> queue.forget(key);
+                case RETRY -> span.attribute("retryIn", queue.retry(key).toMillis());
+                case LATER -> {
+                    queue.forget(key);
+                    queue.addAfter(key, outcome.delay());
+                }
+                default -> throw new IllegalStateException();
+            }
+        } finally {
+            queue.done(key);
+            MDC.remove("namespace");
+            MDC.remove("pod");
+        }
+    }
+
+    /** Stops the workers and the poller. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        syncQueue.shutDown();
+        statusQueue.shutDown();
+        if (poller != null) {
+            poller.close();
+        }
+        scheduler.shutdownNow();
+        timeouts.close();
+        for (Thread t : workers) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.vkubelet.core.pod;
+
+import dev.vkubelet.core.ports.ObjectConflict;
+import dev.vkubelet.core.ports.ObjectMissing;
+import dev.vkubelet.core.ports.PodClient;
+import dev.vkubelet.core.ports.PodIndex;
+import dev.vkubelet.core.plugin.ProviderHandle;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * Provider to Kubernetes: writes a pod's status from what the provider reports. Only the status is
+ * written ({@code pods/status}), with the resourceVersion the API server gave, re-read and retried
+ * on conflict; nothing is written when nothing changed.
+ */
+final class PodStatusSync {
+
+    private static final int ATTEMPTS = 5;
+
+    private final PodIndex index;
+    private final PodClient pods;
+    private final ProviderHandle provider;
+    private final ProviderTimeouts timeouts;
+    private final String hostIp;
+
+    PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderTimeouts timeouts, String hostIp) {
+        this.index = Objects.requireNonNull(index, "index");
+        this.pods = Objects.requireNonNull(pods, "pods");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
+    }
+
+    /**
+     * Brings the pod's status in line with the provider's. Returns the pod IP the provider reports
+     * when it differs from the one Kubernetes had (the sync loop then re-resolves env), else empty.
+     */
+    Optional<String> sync(PodKey key) {
+        Optional<V1Pod> cached = index.get(key.namespace(), key.name());
+        if (cached.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<V1PodStatus> reported = timeouts.call("getPodStatus " + key,
+                () -> provider.pods().getPodStatus(key.namespace(), key.name()));
+        if (reported.isEmpty()) {
+            return Optional.empty();
+        }
+        String before = cached.get().getStatus() == null ? null : cached.get().getStatus().getPodIP();
+        write(cached.get(), current -> merge(current, reported.get()));
+        String after = reported.get().getPodIP();
+        return after != null && !after.equals(before) ? Optional.of(after) : Optional.empty();
+    }
+
+    /**
+     * Writes {@code change} applied to the pod's status, starting from {@code cached} and re-reading
+     * on conflict. Skips the write when the status would not change. Returns false when the pod is
+     * gone or has another uid.
+     */
+    boolean write(V1Pod cached, UnaryOperator<V1PodStatus> change) {
+        V1Pod pod = cached;
+        for (int attempt = 0; ; attempt++) {
+            V1PodStatus current = pod.getStatus() == null ? new V1PodStatus() : pod.getStatus();
+            V1PodStatus next = PodEquality.normalize(change.apply(copy(current)));
+            if (PodEquality.sameStatus(current, next)) {
+                return true;
+            }
+            V1Pod body = JSON.deserialize(JSON.serialize(pod), V1Pod.class);
+            body.setStatus(next);
+            try {
+                pods.replaceStatus(body);
+                return true;
+            } catch (ObjectMissing e) {
+                return false;
+            } catch (ObjectConflict e) {
+                if (attempt + 1 >= ATTEMPTS) {
+                    throw e;
+                }
+                Optional<V1Pod> fresh = pods.get(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+                if (fresh.isEmpty() || !Objects.equals(fresh.get().getMetadata().getUid(), cached.getMetadata().getUid())) {
+                    return false;
+                }
+                pod = fresh.get();
+            }
+        }
+    }
+
+    /**
+     * The provider's status, keeping from Kubernetes what the provider does not report: conditions
+     * of other types (e.g. {@code PodScheduled}), QoS class, start time, and the node's IP.
+     */
+    V1PodStatus merge(V1PodStatus kubernetes, V1PodStatus reported) {
+        V1PodStatus next = copy(reported);
+        if (next.getPhase() == null) {
+            next.setPhase(kubernetes.getPhase());
+        }
+        if (next.getQosClass() == null) {
+            next.setQosClass(kubernetes.getQosClass());
+        }
+        if (next.getStartTime() == null) {
+            next.setStartTime(kubernetes.getStartTime());
+        }
+        if (next.getHostIP() == null) {
+            next.setHostIP(kubernetes.getHostIP() != null ? kubernetes.getHostIP() : hostIp);
+        }
+        List<V1PodCondition> conditions = new ArrayList<>(next.getConditions() == null ? List.of() : next.getConditions());
+        Set<String> types = conditions.stream().map(V1PodCondition::getType).collect(Collectors.toSet());
+        if (kubernetes.getConditions() != null) {
+            kubernetes.getConditions().stream().filter(c -> !types.contains(c.getType())).forEach(conditions::add);
+        }
+        next.setConditions(conditions.isEmpty() ? null : conditions);
+        return next;
+    }
+
+    static V1PodStatus copy(V1PodStatus status) {
+        return JSON.deserialize(JSON.serialize(status), V1PodStatus.class);
+    }
+}

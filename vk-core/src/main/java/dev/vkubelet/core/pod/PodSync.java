@@ -1,0 +1,264 @@
+package dev.vkubelet.core.pod;
+
+import dev.vkubelet.core.env.EnvEvent;
+import dev.vkubelet.core.env.EnvResolver;
+import dev.vkubelet.core.env.PodAddresses;
+import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.core.ports.EventRecorder;
+import dev.vkubelet.core.ports.PodClient;
+import dev.vkubelet.core.ports.PodIndex;
+import dev.vkubelet.provider.InvalidInputException;
+import dev.vkubelet.provider.NotFoundException;
+import dev.vkubelet.provider.ProviderException;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodIP;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes to provider, one pod at a time: create what the provider lacks, update what changed,
+ * delete what is being deleted (removing the API object once the provider reports the containers
+ * terminated or the grace period ends), never re-create a pod in a terminal phase.
+ */
+final class PodSync {
+
+    /** The reason on a pod's status while the provider fails it. */
+    static final String PROVIDER_FAILED = "ProviderFailed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodSync.class);
+    private static final Duration DELETION_RECHECK = Duration.ofSeconds(1);
+
+    private final PodIndex index;
+    private final PodClient pods;
+    private final EventRecorder events;
+    private final ProviderHandle provider;
+    private final ProviderTimeouts timeouts;
+    private final EnvResolver env;
+    private final PodStatusSync status;
+    private final String hostIp;
+    private final Clock clock;
+    private final Set<String> deletedInProvider = ConcurrentHashMap.newKeySet();
+    private final Set<String> reportedEnvEvents = ConcurrentHashMap.newKeySet();
+
+    PodSync(PodIndex index, PodClient pods, EventRecorder events, ProviderHandle provider, ProviderTimeouts timeouts,
+            EnvResolver env, PodStatusSync status, String hostIp, Clock clock) {
+        this.index = Objects.requireNonNull(index, "index");
+        this.pods = Objects.requireNonNull(pods, "pods");
+        this.events = Objects.requireNonNull(events, "events");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        this.env = Objects.requireNonNull(env, "env");
+        this.status = Objects.requireNonNull(status, "status");
+        this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    Outcome sync(PodKey key) {
+        Optional<V1Pod> cached = index.get(key.namespace(), key.name());
+        if (cached.isEmpty()) {
+            return removedFromKubernetes(key);
+        }
+        V1Pod pod = cached.get();
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            return deleting(key, pod);
+        }
+        if (terminal(pod.getStatus())) {
+            return Outcome.done();
+        }
+        Optional<V1Pod> running = timeouts.call("getPod " + key,
+                () -> provider.pods().getPod(key.namespace(), key.name()));
+        if (running.isPresent() && !sameUid(running.get(), pod)) {
+            LOG.info("provider runs an older pod {} (uid {}); replacing it", key, running.get().getMetadata().getUid());
+            deleteInProvider(key, running.get());
+            running = Optional.empty();
+        }
+        EnvResolver.Result resolved;
+        try {
+            resolved = env.resolve(pod, addresses(pod, running));
+        } catch (IllegalArgumentException e) {
+            return createFailed(pod, new InvalidInputException(e.getMessage(), e));
+        }
+        reportEnv(pod, resolved.events());
+        if (resolved.blocked()) {
+            return Outcome.retry();
+        }
+        if (running.isEmpty()) {
+            return create(key, pod, resolved.pod());
+        }
+        if (PodEquality.needsProviderUpdate(running.get(), resolved.pod())) {
+            return update(key, pod, resolved.pod());
+        }
+        return Outcome.done();
+    }
+
+    private PodAddresses addresses(V1Pod pod, Optional<V1Pod> running) {
+        V1PodStatus reported = running.map(V1Pod::getStatus).orElse(null);
+        V1PodStatus known = reported != null && reported.getPodIP() != null ? reported : pod.getStatus();
+        String host = known != null && known.getHostIP() != null ? known.getHostIP() : hostIp;
+        List<String> ips = known == null ? List.of()
+                : known.getPodIPs() != null && !known.getPodIPs().isEmpty()
+                        ? known.getPodIPs().stream().map(V1PodIP::getIp).toList()
+                        : known.getPodIP() != null ? List.of(known.getPodIP()) : List.of();
+        return new PodAddresses(host, ips);
+    }
+
+    private void reportEnv(V1Pod pod, List<EnvEvent> found) {
+        for (EnvEvent e : found) {
+            if (reportedEnvEvents.add(pod.getMetadata().getUid() + "|" + e.reason() + "|" + e.message())) {
+                events.record(pod, e.mandatory() ? EventRecorder.WARNING : EventRecorder.NORMAL, e.reason(),
+                        e.message());
+            }
+        }
+    }
+
+    private Outcome create(PodKey key, V1Pod pod, V1Pod resolved) {
+        try {
+            timeouts.run("createPod " + key, () -> provider.pods().createPod(resolved));
+        } catch (ProviderException e) {
+            return createFailed(pod, e);
+        }
+        events.record(pod, EventRecorder.NORMAL, "ProviderCreateSuccess", "created pod " + key + " in provider "
+                + provider.name());
+        return Outcome.done();
+    }
+
+    private Outcome createFailed(V1Pod pod, ProviderException e) {
+        boolean permanent = e instanceof InvalidInputException;
+        boolean fail = permanent && "Never".equals(pod.getSpec().getRestartPolicy());
+        events.record(pod, EventRecorder.WARNING, "ProviderCreateFailed", e.getMessage());
+        LOG.warn("creating pod {} in provider failed{}: {}", PodKey.of(pod), permanent ? " permanently" : "",
+                e.getMessage());
+        markFailed(pod, e.getMessage(), fail);
+        return permanent ? Outcome.done() : Outcome.retry();
+    }
+
+    /** Shows the provider error on the pod: reason ProviderFailed, and phase Failed when final. */
+    private void markFailed(V1Pod pod, String message, boolean failPod) {
+        try {
+            status.write(pod, s -> {
+                s.reason(PROVIDER_FAILED).message(message);
+                if (failPod) {
+                    s.phase("Failed");
+                } else if (s.getPhase() == null) {
+                    s.phase("Pending");
+                }
+                return s;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("cannot write ProviderFailed on pod {}: {}", PodKey.of(pod), e.getMessage());
+        }
+    }
+
+    private Outcome update(PodKey key, V1Pod pod, V1Pod resolved) {
+        try {
+            timeouts.run("updatePod " + key, () -> provider.pods().updatePod(resolved));
+        } catch (ProviderException e) {
+            events.record(pod, EventRecorder.WARNING, "ProviderUpdateFailed", e.getMessage());
+            return e instanceof InvalidInputException ? Outcome.done() : Outcome.retry();
+        }
+        events.record(pod, EventRecorder.NORMAL, "ProviderUpdateSuccess", "updated pod " + key + " in provider "
+                + provider.name());
+        return Outcome.done();
+    }
+
+    /** The API object is gone (deleted, force-deleted): make sure the provider no longer runs it. */
+    private Outcome removedFromKubernetes(PodKey key) {
+        Optional<V1Pod> running = timeouts.call("getPod " + key,
+                () -> provider.pods().getPod(key.namespace(), key.name()));
+        if (running.isPresent()) {
+            deleteInProvider(key, running.get());
+        }
+        return Outcome.done();
+    }
+
+    private void deleteInProvider(PodKey key, V1Pod pod) {
+        try {
+            timeouts.run("deletePod " + key, () -> provider.pods().deletePod(pod));
+            LOG.info("deleted pod {} in provider", key);
+        } catch (NotFoundException gone) {
+            LOG.debug("pod {} was already gone from the provider", key);
+        }
+    }
+
+    /**
+     * A pod with a deletionTimestamp: delete it in the provider (once), then remove the API object
+     * as soon as the provider reports every container terminated (or no longer has the pod), or the
+     * grace period has ended.
+     */
+    private Outcome deleting(PodKey key, V1Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        if (!deletedInProvider.contains(uid)) {
+            try {
+                timeouts.run("deletePod " + key, () -> provider.pods().deletePod(pod));
+                events.record(pod, EventRecorder.NORMAL, "ProviderDeleteSuccess", "deleted pod " + key
+                        + " in provider " + provider.name());
+            } catch (NotFoundException gone) {
+                LOG.debug("pod {} was not in the provider", key);
+            } catch (ProviderException e) {
+                events.record(pod, EventRecorder.WARNING, "ProviderDeleteFailed", e.getMessage());
+                return Outcome.retry();
+            }
+            deletedInProvider.add(uid);
+        }
+        Optional<V1PodStatus> reported = timeouts.call("getPodStatus " + key,
+                () -> provider.pods().getPodStatus(key.namespace(), key.name()));
+        Instant deadline = pod.getMetadata().getDeletionTimestamp().toInstant();
+        Instant now = clock.instant();
+        if (reported.isEmpty() || allTerminated(reported.get()) || !now.isBefore(deadline)) {
+            pods.deleteNow(key.namespace(), key.name(), uid);
+            deletedInProvider.remove(uid);
+            reportedEnvEvents.removeIf(k -> k.startsWith(uid + "|"));
+            return Outcome.done();
+        }
+        Duration left = Duration.between(now, deadline);
+        return Outcome.later(left.compareTo(DELETION_RECHECK) < 0 ? left : DELETION_RECHECK);
+    }
+
+    /** Pods the provider runs that Kubernetes does not have, each confirmed with a fresh read first. */
+    int deleteDangling() {
+        int deleted = 0;
+        List<V1Pod> running = timeouts.call("getPods", () -> provider.pods().getPods());
+        for (V1Pod candidate : running) {
+            PodKey key = PodKey.of(candidate);
+            Optional<V1Pod> cached = index.get(key.namespace(), key.name());
+            if (cached.isPresent() && sameUid(candidate, cached.get())) {
+                continue;
+            }
+            Optional<V1Pod> fresh = pods.get(key.namespace(), key.name());
+            if (fresh.isPresent() && sameUid(candidate, fresh.get())) {
+                continue;
+            }
+            LOG.info("deleting dangling pod {} from provider {}: Kubernetes does not have it", key, provider.name());
+            deleteInProvider(key, candidate);
+            deleted++;
+        }
+        return deleted;
+    }
+
+    private static boolean sameUid(V1Pod inProvider, V1Pod inKubernetes) {
+        String uid = inProvider.getMetadata().getUid();
+        return uid == null || uid.equals(inKubernetes.getMetadata().getUid());
+    }
+
+    static boolean terminal(V1PodStatus status) {
+        return status != null && ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase()));
+    }
+
+    static boolean allTerminated(V1PodStatus status) {
+        List<V1ContainerStatus> containers = status.getContainerStatuses();
+        if (containers == null || containers.isEmpty()) {
+            return terminal(status);
+        }
+        return containers.stream().allMatch(c -> c.getState() != null && c.getState().getTerminated() != null);
+    }
+}

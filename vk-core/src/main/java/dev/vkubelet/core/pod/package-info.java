@@ -1,0 +1,20 @@
+/**
+ * The pod controller: drives the pods bound to this node through the provider and writes their
+ * status back.
+ *
+ * <ul>
+ *   <li>{@link dev.vkubelet.core.pod.PodController}: wiring and run loop: informer events and
+ *       provider notifications (or {@link dev.vkubelet.core.pod.StatusPoller}) feed two keyed work
+ *       queues, each served by {@code --pod-sync-workers} workers;
+ *   <li>{@link dev.vkubelet.core.pod.PodSync}: Kubernetes to provider: create, update, delete
+ *       (with delayed removal of the API object), dangling pods at start-up;
+ *   <li>{@link dev.vkubelet.core.pod.PodStatusSync}: provider to Kubernetes: status-only writes
+ *       guarded by resourceVersion, skipped when nothing changed;
+ *   <li>{@link dev.vkubelet.core.pod.PodEquality}: what counts as a change worth an update;
+ *   <li>{@link dev.vkubelet.core.pod.ProviderTimeouts}: every provider call with a time limit.
+ * </ul>
+ *
+ * <p>Depends on the ports, the env resolver, the work queue, the plugin host's
+ * {@code ProviderHandle} and the tracing facade; never on client-java's HTTP API.
+ */
+package dev.vkubelet.core.pod;

@@ -1,0 +1,148 @@
+package dev.vkubelet.core.pod;
+
+import dev.vkubelet.core.app.RunConfig;
+import dev.vkubelet.core.app.VirtualKubelet;
+import dev.vkubelet.core.cli.NodeOptions;
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import dev.vkubelet.core.node.NodeDefaults;
+import dev.vkubelet.core.node.NodeSettings;
+import dev.vkubelet.core.queue.Backoff;
+import dev.vkubelet.core.testing.Names;
+import dev.vkubelet.provider.PodLifecycleHandler;
+import dev.vkubelet.provider.testkit.Await;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** One node and one namespace on the shared control plane, with helpers to make and watch pods. */
+final class PodClusterFixture implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(45);
+    static final UnaryOperator<NodeSettings> FAST_NODE = s -> s.withTimings(NodeDefaults.LEASE_DURATION,
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
+    static final UnaryOperator<PodControllerSettings> FAST_PODS = s -> new PodControllerSettings(s.nodeName(),
+            s.hostIp(), s.workers(), Duration.ofMillis(300), Duration.ofSeconds(10),
+            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
+
+    final LocalControlPlane plane;
+    final CoreV1Api admin;
+    final String node;
+    final String namespace;
+    private final List<VirtualKubelet> agents = new ArrayList<>();
+
+    PodClusterFixture(LocalControlPlane plane) throws ApiException {
+        this.plane = plane;
+        this.admin = new CoreV1Api(plane.adminClient());
+        this.node = Names.unique("vk-pods");
+        this.namespace = Names.unique("ns");
+        admin.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
+    }
+
+    RunConfig config(String provider, String... flags) throws IOException {
+        NodeOptions options = new NodeOptions(Map.of(), Path.of("/nonexistent-home"), Optional.empty());
+        List<String> args = new ArrayList<>(List.of("--provider", provider, "--nodename", node,
+                "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"),
+                "--kubeconfig", plane.nodeKubeconfig(node).toString()));
+        args.addAll(List.of(flags));
+        com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse(args.toArray(String[]::new));
+        return options.toRunConfig();
+    }
+
+    /** Starts an agent with the mock plugin. */
+    VirtualKubelet startMock(String... flags) throws Exception {
+        VirtualKubelet agent = new VirtualKubelet(config("mock", flags), FAST_NODE, FAST_PODS);
+        agents.add(agent);
+        agent.start();
+        return agent;
+    }
+
+    /** Starts an agent with an in-process provider. */
+    VirtualKubelet startEmbedded(PodLifecycleHandler provider, String... flags) throws Exception {
+        VirtualKubelet agent = VirtualKubelet.embedded(config("in-memory", flags), c -> provider, FAST_NODE,
+                FAST_PODS);
+        agents.add(agent);
+        agent.start();
+        return agent;
+    }
+
+    /**
+     * A one-container pod. client-java 27 models start with empty collections; an empty
+     * {@code overhead} makes a 1.20 API server reject the pod, so it is cleared.
+     */
+    static V1Pod pod(String name) {
+        return new V1Pod().metadata(new V1ObjectMeta().name(name))
+                .spec(new V1PodSpec().overhead(null).containers(new ArrayList<>(List.of(new V1Container().name("app")
+                        .image("busybox:1.36").command(List.of("sleep", "3600"))))));
+    }
+
+    V1Pod create(V1Pod pod) throws ApiException {
+        pod.getSpec().nodeName(node);
+        pod.getMetadata().namespace(namespace);
+        return admin.createNamespacedPod(namespace, pod).execute();
+    }
+
+    Optional<V1Pod> read(String name) {
+        try {
+            return Optional.of(admin.readNamespacedPod(name, namespace).execute());
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    V1Pod awaitRunning(String name) {
+        return Await.until(WAIT, "pod " + name + " Running and Ready", () -> read(name).filter(p ->
+                p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
+                        && p.getStatus().getPodIP() != null
+                        && p.getStatus().getConditions() != null
+                        && p.getStatus().getConditions().stream()
+                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))));
+    }
+
+    List<CoreV1Event> events(String pod) throws ApiException {
+        return admin.listNamespacedEvent(namespace).fieldSelector("involvedObject.name=" + pod).execute().getItems();
+    }
+
+    CoreV1Event awaitEvent(String pod, String reason) {
+        return Await.until(WAIT, "event " + reason + " on " + pod, () -> {
+            try {
+                return events(pod).stream().filter(e -> reason.equals(e.getReason())).findFirst();
+            } catch (ApiException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    void stopAgents() {
+        agents.forEach(VirtualKubelet::close);
+        agents.clear();
+    }
+
+    @Override
+    public void close() throws ApiException {
+        stopAgents();
+        admin.deleteNamespace(namespace).execute();
+        try {
+            admin.deleteNode(node).execute();
+        } catch (ApiException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+}
