@@ -55,8 +55,7 @@ public class NodeOptions {
             description = "Kubeconfig file for the API server (env KUBECONFIG, then ~/.kube/config, then in-cluster)")
     String kubeconfig;
 
-    @Parameter(names = "--namespace", description = "Only run pods of this namespace (default: all namespaces)"
-            + NOT_ACTIVE + ": scopes the pod watch of the pod controller")
+    @Parameter(names = "--namespace", description = "Only run pods of this namespace (default: all namespaces)")
     String namespace = "";
 
     @Parameter(names = "--cluster-domain", description = "Kubernetes cluster domain")
@@ -84,12 +83,11 @@ public class NodeOptions {
             description = "Keep a Lease in kube-node-lease as the node heartbeat")
     boolean enableNodeLease = true;
 
-    @Parameter(names = "--pod-sync-workers", description = "Number of pod synchronization workers" + NOT_ACTIVE
-            + ": used by the pod controller")
+    @Parameter(names = "--pod-sync-workers",
+            description = "Number of pod synchronization workers (and as many status workers)")
     String podSyncWorkers = "10";
 
-    @Parameter(names = "--full-resync-period", description = "How often to resync all pods with the provider"
-            + NOT_ACTIVE + ": used by the pod controller")
+    @Parameter(names = "--full-resync-period", description = "How often to resync all pods with the provider")
     String fullResyncPeriod = "1m";
 
     @Parameter(names = "--startup-timeout",
