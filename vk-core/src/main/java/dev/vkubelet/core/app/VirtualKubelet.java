@@ -51,6 +51,7 @@ public final class VirtualKubelet implements AutoCloseable {
     private ProviderHandle provider;
     private NodeController nodeController;
     private PodController podController;
+    private KubeEventRecorder events;
     private boolean closed;
 
     /** An agent for {@code config}; nothing happens until {@link #start()}. */
@@ -127,9 +128,10 @@ public final class VirtualKubelet implements AutoCloseable {
                 config.nodeLeaseEnabled() ? "on" : "off");
 
         EnvResolver env = new EnvResolver(informers.resources(), this::allocatable);
+        events = new KubeEventRecorder(client, config.nodeName());
         podController = new PodController(podSettingsOverride.apply(PodControllerSettings.of(config.nodeName(),
                 config.internalIp(), config.podSyncWorkers())), informers.podIndex(), new KubePodClient(client),
-                new KubeEventRecorder(client, config.nodeName()), provider, env, tracer, Clock.systemUTC());
+                events, provider, env, tracer, Clock.systemUTC());
         informers.onPods(new ResourceEventHandler<>() {
             @Override
             public void onAdd(V1Pod pod) {
@@ -215,6 +217,9 @@ public final class VirtualKubelet implements AutoCloseable {
         }
         if (informers != null) {
             informers.close();
+        }
+        if (events != null) {
+            events.close();
         }
         if (nodeController != null) {
             nodeController.close();

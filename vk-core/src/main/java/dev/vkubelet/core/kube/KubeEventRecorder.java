@@ -16,8 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes core/v1 Events with source {@code <node>/pod-controller}. */
-public final class KubeEventRecorder implements EventRecorder {
+/**
+ * Writes core/v1 Events with source {@code <node>/pod-controller}, from a small pool of its own so
+ * that callers never wait for the API server. Events beyond {@value #BACKLOG} waiting are dropped
+ * (and logged): they are information, not state.
+ */
+public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
+
+    static final int BACKLOG = 10_000;
+    private static final int THREADS = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeEventRecorder.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -25,6 +32,13 @@ public final class KubeEventRecorder implements EventRecorder {
     private final CoreV1Api api;
     private final String nodeName;
     private final String component;
+    private final java.util.concurrent.ThreadPoolExecutor writers = new java.util.concurrent.ThreadPoolExecutor(
+            THREADS, THREADS, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(BACKLOG), r -> {
+                Thread t = new Thread(r, "event-recorder");
+                t.setDaemon(true);
+                return t;
+            });
 
     public KubeEventRecorder(ApiClient client, String nodeName) {
         this.api = new CoreV1Api(Objects.requireNonNull(client, "client"));
@@ -47,10 +61,30 @@ public final class KubeEventRecorder implements EventRecorder {
                 .reportingComponent(component).reportingInstance(nodeName)
                 .firstTimestamp(now).lastTimestamp(now).count(1);
         try {
-            api.createNamespacedEvent(meta.getNamespace(), event).execute();
+            writers.execute(() -> write(event));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("dropping event {} on pod {}/{}: {} events waiting", reason, meta.getNamespace(), meta.getName(),
+                    BACKLOG);
+        }
+    }
+
+    private void write(CoreV1Event event) {
+        try {
+            api.createNamespacedEvent(event.getMetadata().getNamespace(), event).execute();
         } catch (ApiException | RuntimeException e) {
-            LOG.warn("cannot record event {} on pod {}/{}: {}", reason, meta.getNamespace(), meta.getName(),
-                    e.getMessage());
+            LOG.warn("cannot record event {} on pod {}/{}: {}", event.getReason(), event.getMetadata().getNamespace(),
+                    event.getInvolvedObject().getName(), e.getMessage());
+        }
+    }
+
+    /** Writes what is waiting (for at most 5 s), then stops. */
+    @Override
+    public void close() {
+        writers.shutdown();
+        try {
+            writers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -47,7 +48,9 @@ final class PodSync {
     private final PodStatusSync status;
     private final String hostIp;
     private final Clock clock;
-    private final Set<String> deletedInProvider = ConcurrentHashMap.newKeySet();
+    /** Pods being deleted whose provider delete succeeded, by key, with the uid it was for. */
+    private final Map<PodKey, String> deletedInProvider = new ConcurrentHashMap<>();
+    /** Env events already recorded, so each is recorded once per pod: key, uid, reason, message. */
     private final Set<String> reportedEnvEvents = ConcurrentHashMap.newKeySet();
 
     PodSync(PodIndex index, PodClient pods, EventRecorder events, ProviderHandle provider, ProviderTimeouts timeouts,
@@ -114,7 +117,8 @@ final class PodSync {
 
     private void reportEnv(V1Pod pod, List<EnvEvent> found) {
         for (EnvEvent e : found) {
-            if (reportedEnvEvents.add(pod.getMetadata().getUid() + "|" + e.reason() + "|" + e.message())) {
+            if (reportedEnvEvents.add(PodKey.of(pod) + "|" + pod.getMetadata().getUid() + "|" + e.reason() + "|"
+                    + e.message())) {
                 events.record(pod, e.mandatory() ? EventRecorder.WARNING : EventRecorder.NORMAL, e.reason(),
                         e.message());
             }
@@ -173,6 +177,7 @@ final class PodSync {
 
     /** The API object is gone (deleted, force-deleted): make sure the provider no longer runs it. */
     private Outcome removedFromKubernetes(PodKey key) {
+        forget(key);
         Optional<V1Pod> running = timeouts.call("getPod " + key,
                 () -> provider.pods().getPod(key.namespace(), key.name()));
         if (running.isPresent()) {
@@ -197,7 +202,7 @@ final class PodSync {
      */
     private Outcome deleting(PodKey key, V1Pod pod) {
         String uid = pod.getMetadata().getUid();
-        if (!deletedInProvider.contains(uid)) {
+        if (!uid.equals(deletedInProvider.get(key))) {
             try {
                 timeouts.run("deletePod " + key, () -> provider.pods().deletePod(pod));
                 events.record(pod, EventRecorder.NORMAL, "ProviderDeleteSuccess", "deleted pod " + key
@@ -208,7 +213,7 @@ final class PodSync {
                 events.record(pod, EventRecorder.WARNING, "ProviderDeleteFailed", e.getMessage());
                 return Outcome.retry();
             }
-            deletedInProvider.add(uid);
+            deletedInProvider.put(key, uid);
         }
         Optional<V1PodStatus> reported = timeouts.call("getPodStatus " + key,
                 () -> provider.pods().getPodStatus(key.namespace(), key.name()));
@@ -216,12 +221,18 @@ final class PodSync {
         Instant now = clock.instant();
         if (reported.isEmpty() || allTerminated(reported.get()) || !now.isBefore(deadline)) {
             pods.deleteNow(key.namespace(), key.name(), uid);
-            deletedInProvider.remove(uid);
-            reportedEnvEvents.removeIf(k -> k.startsWith(uid + "|"));
+            forget(key);
             return Outcome.done();
         }
         Duration left = Duration.between(now, deadline);
         return Outcome.later(left.compareTo(DELETION_RECHECK) < 0 ? left : DELETION_RECHECK);
+    }
+
+    /** Drops what this class remembers about a pod that is gone. */
+    private void forget(PodKey key) {
+        deletedInProvider.remove(key);
+        String prefix = key + "|";
+        reportedEnvEvents.removeIf(k -> k.startsWith(prefix));
     }
 
     /** Pods the provider runs that Kubernetes does not have, each confirmed with a fresh read first. */
