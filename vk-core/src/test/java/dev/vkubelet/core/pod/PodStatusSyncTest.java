@@ -1,0 +1,131 @@
+package dev.vkubelet.core.pod;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vkubelet.core.plugin.AvailableProvider;
+import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.core.ports.ObjectConflict;
+import dev.vkubelet.core.ports.PodClient;
+import dev.vkubelet.core.ports.PodIndex;
+import dev.vkubelet.provider.testkit.TestPods;
+import dev.vkubelet.tracing.Tracer;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PodStatusSyncTest {
+
+    private final InMemoryProvider backend = new InMemoryProvider(false);
+    private final ProviderTimeouts timeouts = new ProviderTimeouts(Duration.ofSeconds(5), Tracer.noop());
+    private V1Pod stored;
+    private final List<V1Pod> writes = new ArrayList<>();
+    private final AtomicInteger conflicts = new AtomicInteger();
+
+    private final PodIndex index = new PodIndex() {
+        @Override
+        public Optional<V1Pod> get(String namespace, String name) {
+            return Optional.ofNullable(stored).map(PodStatusSyncTest::copy);
+        }
+
+        @Override
+        public List<V1Pod> list() {
+            return stored == null ? List.of() : List.of(copy(stored));
+        }
+
+        @Override
+        public boolean hasSynced() {
+            return true;
+        }
+    };
+
+    private final PodClient client = new PodClient() {
+        @Override
+        public Optional<V1Pod> get(String namespace, String name) {
+            return index.get(namespace, name);
+        }
+
+        @Override
+        public V1Pod replaceStatus(V1Pod pod) {
+            if (conflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                stored.getMetadata().resourceVersion(stored.getMetadata().getResourceVersion() + "x");
+                throw new ObjectConflict("changed", null);
+            }
+            if (!pod.getMetadata().getResourceVersion().equals(stored.getMetadata().getResourceVersion())) {
+                throw new ObjectConflict("stale resourceVersion", null);
+            }
+            writes.add(copy(pod));
+            stored.setStatus(copy(pod).getStatus());
+            return copy(stored);
+        }
+
+        @Override
+        public boolean deleteNow(String namespace, String name, String uid) {
+            throw new AssertionError("not used");
+        }
+    };
+
+    private static V1Pod copy(V1Pod pod) {
+        return JSON.deserialize(JSON.serialize(pod), V1Pod.class);
+    }
+
+    private PodStatusSync statusSync() {
+        ProviderHandle handle = ProviderHandle.of(new AvailableProvider("in-memory", "test", "0", Path.of("t")),
+                backend, Tracer.noop());
+        return new PodStatusSync(index, client, handle, timeouts, "10.0.0.10");
+    }
+
+    @AfterEach
+    void close() {
+        timeouts.close();
+    }
+
+    @Test
+    void writesOnlyWhenTheStatusChangedAndKeepsForeignConditions() {
+        stored = TestPods.pod("ns", "p", "vk");
+        stored.getMetadata().resourceVersion("1");
+        stored.getStatus().conditions(new ArrayList<>(List.of(
+                new V1PodCondition().type("PodScheduled").status("True"))));
+        backend.createPod(copy(stored));
+        PodStatusSync sync = statusSync();
+
+        Optional<String> newIp = sync.sync(new PodKey("ns", "p"));
+        assertEquals(1, writes.size());
+        assertTrue(newIp.isPresent());
+        V1Pod written = writes.get(0);
+        assertEquals("Running", written.getStatus().getPhase());
+        assertEquals("10.0.0.10", written.getStatus().getHostIP());
+        assertTrue(written.getStatus().getConditions().stream().anyMatch(c -> "PodScheduled".equals(c.getType())));
+        assertEquals("1", written.getMetadata().getResourceVersion());
+
+        assertEquals(Optional.empty(), sync.sync(new PodKey("ns", "p")));
+        assertEquals(1, writes.size(), "an unchanged status was written again");
+    }
+
+    @Test
+    void conflictsAreResolvedByReadingThePodAgain() {
+        stored = TestPods.pod("ns", "p", "vk");
+        stored.getMetadata().resourceVersion("1");
+        backend.createPod(copy(stored));
+        conflicts.set(2);
+        statusSync().sync(new PodKey("ns", "p"));
+        assertEquals(1, writes.size());
+        assertEquals("1xx", writes.get(0).getMetadata().getResourceVersion());
+    }
+
+    @Test
+    void aPodTheProviderDoesNotHaveIsLeftAlone() {
+        stored = TestPods.pod("ns", "p", "vk");
+        stored.getMetadata().resourceVersion("1");
+        assertEquals(Optional.empty(), statusSync().sync(new PodKey("ns", "p")));
+        assertTrue(writes.isEmpty());
+    }
+}
