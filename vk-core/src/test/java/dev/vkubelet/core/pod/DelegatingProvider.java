@@ -8,13 +8,32 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Passes every call to an {@link InMemoryProvider}; tests override the calls they want to break. */
-class DelegatingProvider implements PodLifecycleHandler, PodStatusNotifier {
+/**
+ * Passes every lifecycle call to another provider; tests override the calls they want to break.
+ * It does not notify status (the host polls it); {@link Notifying} does.
+ */
+class DelegatingProvider implements PodLifecycleHandler {
 
-    private final InMemoryProvider delegate;
+    private final PodLifecycleHandler delegate;
 
-    DelegatingProvider(InMemoryProvider delegate) {
+    DelegatingProvider(PodLifecycleHandler delegate) {
         this.delegate = delegate;
+    }
+
+    /** A delegating provider that also passes on the status notification subscription. */
+    static class Notifying extends DelegatingProvider implements PodStatusNotifier {
+
+        private final InMemoryProvider backend;
+
+        Notifying(InMemoryProvider backend) {
+            super(backend);
+            this.backend = backend;
+        }
+
+        @Override
+        public void notifyPods(Consumer<V1Pod> onPodChanged) {
+            backend.notifyPods(onPodChanged);
+        }
     }
 
     @Override
@@ -45,10 +64,5 @@ class DelegatingProvider implements PodLifecycleHandler, PodStatusNotifier {
     @Override
     public List<V1Pod> getPods() {
         return delegate.getPods();
-    }
-
-    @Override
-    public void notifyPods(Consumer<V1Pod> onPodChanged) {
-        delegate.notifyPods(onPodChanged);
     }
 }

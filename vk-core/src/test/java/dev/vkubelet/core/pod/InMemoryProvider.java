@@ -148,38 +148,7 @@ public final class InMemoryProvider implements PodLifecycleHandler, PodStatusNot
 
     /** This backend seen through {@link PodLifecycleHandler} alone: the host has to poll its status. */
     public PodLifecycleHandler pollOnly() {
-        InMemoryProvider self = this;
-        return new PodLifecycleHandler() {
-            @Override
-            public void createPod(V1Pod pod) {
-                self.createPod(pod);
-            }
-
-            @Override
-            public void updatePod(V1Pod pod) {
-                self.updatePod(pod);
-            }
-
-            @Override
-            public void deletePod(V1Pod pod) {
-                self.deletePod(pod);
-            }
-
-            @Override
-            public Optional<V1Pod> getPod(String namespace, String name) {
-                return self.getPod(namespace, name);
-            }
-
-            @Override
-            public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-                return self.getPodStatus(namespace, name);
-            }
-
-            @Override
-            public List<V1Pod> getPods() {
-                return self.getPods();
-            }
-        };
+        return new DelegatingProvider(this);
     }
 
     @Override

@@ -88,7 +88,7 @@ class PodFailuresIT {
     void aHangingPodDoesNotStopTheOthers() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         InMemoryProvider backend = new InMemoryProvider(true);
-        PodLifecycleHandler hanging = new DelegatingProvider(backend) {
+        PodLifecycleHandler hanging = new DelegatingProvider.Notifying(backend) {
             @Override
             public void createPod(V1Pod pod) {
                 if (pod.getMetadata().getName().equals("stuck")) {
