@@ -13,6 +13,26 @@ public interface Tracer {
     /** Starts a span named {@code name} as a child of the current span (or as a root). */
     Span startSpan(String name);
 
+    /**
+     * Starts a span of detail {@code detail}: recorded when the configured {@link #granularity()}
+     * includes it, otherwise a span that records nothing (and leaves the current span as it is).
+     * Providers use this for their own steps: {@code NORMAL} for backend calls, {@code FINE} for
+     * retries, polls and waits.
+     */
+    default Span startSpan(String name, Granularity detail) {
+        return startSpan(name);
+    }
+
+    /** The detail recorded by {@link #startSpan(String, Granularity)}. */
+    default Granularity granularity() {
+        return Granularity.FINE;
+    }
+
+    /** This tracer recording plugin spans up to {@code granularity}. */
+    default Tracer withGranularity(Granularity granularity) {
+        return new GranularTracer(this, granularity);
+    }
+
     /** Runs {@code body} inside a span named {@code name}; an exception marks the span failed. */
     default <T> T inSpan(String name, Supplier<T> body) {
         try (Span span = startSpan(name)) {

@@ -13,9 +13,11 @@ import java.util.OptionalDouble;
  * @param sampleRatePercent probability, 0 to 100, that a new trace is recorded; empty keeps the
  *     OpenCensus default (1 in 10,000)
  * @param exporters names of the exporters to send spans to; empty exports nothing
+ * @param granularity how much detail provider plugins record
  */
 public record TracingConfig(
-        String serviceName, Map<String, String> tags, OptionalDouble sampleRatePercent, List<String> exporters) {
+        String serviceName, Map<String, String> tags, OptionalDouble sampleRatePercent, List<String> exporters,
+        Granularity granularity) {
 
     /** The service name used when none is given. */
     public static final String DEFAULT_SERVICE_NAME = "virtual-kubelet";
@@ -25,6 +27,7 @@ public record TracingConfig(
         tags = Map.copyOf(tags);
         Objects.requireNonNull(sampleRatePercent, "sampleRatePercent");
         exporters = List.copyOf(exporters);
+        Objects.requireNonNull(granularity, "granularity");
         if (sampleRatePercent.isPresent()) {
             double rate = sampleRatePercent.getAsDouble();
             if (!(rate >= 0 && rate <= 100)) {
@@ -33,8 +36,9 @@ public record TracingConfig(
         }
     }
 
-    /** Defaults: service {@value #DEFAULT_SERVICE_NAME}, no tags, default sampling, no exporters. */
+    /** Defaults: service {@value #DEFAULT_SERVICE_NAME}, no tags, default sampling, no exporters, normal detail. */
     public static TracingConfig defaults() {
-        return new TracingConfig(DEFAULT_SERVICE_NAME, Map.of(), OptionalDouble.empty(), List.of());
+        return new TracingConfig(DEFAULT_SERVICE_NAME, Map.of(), OptionalDouble.empty(), List.of(),
+                Granularity.NORMAL);
     }
 }

@@ -5,6 +5,7 @@ import com.beust.jcommander.Parameters;
 import dev.vkubelet.core.app.RunConfig;
 import dev.vkubelet.core.kube.KubeClients;
 import dev.vkubelet.core.node.NodeDefaults;
+import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.TracingConfig;
 import io.kubernetes.client.openapi.models.V1Taint;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ public class NodeOptions {
             "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
             "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Set<String> RESERVED_TAGS = Set.of("provider", "node", "os");
     private static final Set<String> TAINT_EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
 
     private final Map<String, String> env;
@@ -118,9 +120,14 @@ public class NodeOptions {
     @Parameter(names = "--trace-tag", description = "Tag added to every span, key=value, repeatable")
     List<String> traceTags = new ArrayList<>();
 
-    @Parameter(names = "--trace-sample-rate",
-            description = "Percentage of traces recorded, 0 to 100 (default: OpenCensus' 1 in 10,000)")
+    @Parameter(names = "--trace-sample-rate", description = "Percentage of traces recorded: 0 to 100, or always"
+            + " (100) or never (0) (default: OpenCensus' 1 in 10,000)")
     String traceSampleRate;
+
+    @Parameter(names = "--trace-granularity", description = "How much detail provider plugins record in traces:"
+            + " coarse (only the host's span per provider call), normal (the plugin's backend calls), fine (also"
+            + " retries, polls, waits); a provider's own config may override it")
+    String traceGranularity = "normal";
 
     @Parameter(names = "--log-level", description = "Log level: trace, debug, info, warn, error")
     String logLevel = "info";
@@ -258,12 +265,18 @@ public class NodeOptions {
             }
         }
         Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("provider", provider);
+        tags.put("node", nodeName);
+        tags.put("os", os.toLowerCase(Locale.ROOT));
         for (String tag : traceTags) {
             int eq = tag.indexOf('=');
             if (eq <= 0) {
                 throw new UsageException("--trace-tag '" + tag + "' must be key=value");
             }
             String key = tag.substring(0, eq);
+            if (RESERVED_TAGS.contains(key)) {
+                throw new UsageException("--trace-tag: key '" + key + "' is set by the node agent itself");
+            }
             if (tags.containsKey(key)) {
                 throw new UsageException("--trace-tag: duplicate key '" + key + "'");
             }
@@ -274,13 +287,21 @@ public class NodeOptions {
         }
         OptionalDouble rate = OptionalDouble.empty();
         if (traceSampleRate != null) {
-            double r = number("--trace-sample-rate", traceSampleRate);
+            String text = traceSampleRate.trim().toLowerCase(Locale.ROOT);
+            double r = text.equals("always") ? 100 : text.equals("never") ? 0
+                    : number("--trace-sample-rate", traceSampleRate);
             if (r < 0 || r > 100) {
                 throw new UsageException("--trace-sample-rate must be between 0 and 100, got " + traceSampleRate);
             }
             rate = OptionalDouble.of(r);
         }
-        return new TracingConfig(traceServiceName, tags, rate, exporters);
+        Granularity granularity;
+        try {
+            granularity = Granularity.parse(traceGranularity);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--trace-granularity: " + e.getMessage());
+        }
+        return new TracingConfig(traceServiceName, tags, rate, exporters, granularity);
     }
 
     private Optional<RunConfig.ServingCerts> servingCerts() {

@@ -24,7 +24,7 @@ import org.slf4j.MDC;
  * The one decorator around every call into plugin code. For each call it swaps the thread context
  * class loader to the plugin's, opens a span {@code provider.<Interface>.<method>} (attributes
  * {@code provider}, and {@code namespace}/{@code pod} when the call is about a pod), puts
- * {@code provider}, {@code traceId} and {@code spanId} into the MDC, and turns whatever the plugin
+ * {@code provider} into the MDC (the span puts {@code traceId} and {@code spanId}), and turns whatever the plugin
  * throws into a {@link ProviderException} (kept as is when it already is one), recording it on the
  * span with a status that matches its class.
  */
@@ -87,8 +87,7 @@ final class ProviderCalls implements InvocationHandler {
         String spanName = "provider." + method.getDeclaringClass().getSimpleName() + "." + method.getName();
         try (LoaderSwap swap = LoaderSwap.to(pluginLoader);
                 Span span = tracer.startSpan(spanName);
-                MdcFields mdc = MdcFields.put(Map.of(
-                        "provider", providerName, "traceId", span.traceId(), "spanId", span.spanId()))) {
+                MdcFields mdc = MdcFields.put(Map.of("provider", providerName))) {
             span.attribute("provider", providerName);
             describeArguments(span, args);
             try {

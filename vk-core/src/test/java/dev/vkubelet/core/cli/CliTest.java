@@ -140,7 +140,9 @@ class CliTest {
         assertEquals(Duration.ofSeconds(45), ran.startupTimeout());
         assertEquals(50.0, ran.kubeApiQps());
         assertEquals(List.of("jaeger", "zpages"), ran.tracing().exporters());
-        assertEquals(Map.of("a", "1", "b", "x=y"), ran.tracing().tags());
+        assertEquals(Map.of("provider", "mock", "node", "n1", "os", "windows", "a", "1", "b", "x=y"),
+                ran.tracing().tags());
+        assertEquals(dev.vkubelet.tracing.Granularity.NORMAL, ran.tracing().granularity());
         assertEquals(12.5, ran.tracing().sampleRatePercent().getAsDouble());
         assertEquals("debug", ran.logLevel());
     }
@@ -162,6 +164,9 @@ class CliTest {
         "--nodename|Not_A_Node|--nodename 'Not_A_Node' is not a valid node name",
         "--provider-config|/nonexistent/mock.json|--provider-config /nonexistent/mock.json does not exist",
         "--metrics-addr|nowhere|--metrics-addr 'nowhere' must be host:port",
+        "--trace-sample-rate|sometimes|--trace-sample-rate 'sometimes' is not a number",
+        "--trace-tag|provider=x|--trace-tag: key 'provider' is set by the node agent itself",
+        "--trace-granularity|verbose|--trace-granularity: 'verbose' is not a trace granularity",
     })
     void invalidValuesExitNonZeroWithOneClearLine(String flag, String value, String expected) {
         int status = run("--provider", "mock", "--kubeconfig", kubeconfig.toString(), flag, value);
@@ -169,6 +174,17 @@ class CliTest {
         String first = errText().lines().findFirst().orElse("");
         assertTrue(first.startsWith("virtual-kubelet: error: ") && first.contains(expected), errText());
         assertEquals(null, ran);
+    }
+
+    @Test
+    void sampleRateWordsAndGranularity() {
+        assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(),
+                "--trace-sample-rate", "always", "--trace-granularity", "FINE"));
+        assertEquals(100.0, ran.tracing().sampleRatePercent().getAsDouble());
+        assertEquals(dev.vkubelet.tracing.Granularity.FINE, ran.tracing().granularity());
+        assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(),
+                "--trace-sample-rate", "never"));
+        assertEquals(0.0, ran.tracing().sampleRatePercent().getAsDouble());
     }
 
     @Test
@@ -207,7 +223,8 @@ class CliTest {
                 "--cluster-domain", "--os", "--listen-port", "--metrics-addr", "--taint", "--disable-taint",
                 "--enable-node-lease", "--pod-sync-workers", "--full-resync-period", "--startup-timeout",
                 "--stream-idle-timeout", "--stream-creation-timeout", "--kube-api-qps", "--kube-api-burst",
-                "--trace-exporter", "--trace-service-name", "--trace-tag", "--trace-sample-rate", "--log-level",
+                "--trace-exporter", "--trace-service-name", "--trace-tag", "--trace-sample-rate",
+                "--trace-granularity", "--log-level",
                 "--plugin-dir", "version", "providers", "local")) {
             assertTrue(help.contains(flag), "help lacks " + flag + ":\n" + help);
         }

@@ -6,6 +6,7 @@ import io.opencensus.common.Scope;
 import io.opencensus.trace.AttributeValue;
 import io.opencensus.trace.EndSpanOptions;
 import io.opencensus.trace.Status;
+import org.slf4j.MDC;
 
 /** One OpenCensus span plus the scope that made it current. */
 final class OpenCensusSpan implements Span {
@@ -14,11 +15,18 @@ final class OpenCensusSpan implements Span {
 
     private final io.opencensus.trace.Span span;
     private final Scope scope;
+    private final String previousTraceId;
+    private final String previousSpanId;
     private boolean closed;
 
+    /** Makes {@code span} current (its scope is {@code scope}) and puts its ids into the MDC. */
     OpenCensusSpan(io.opencensus.trace.Span span, Scope scope) {
         this.span = span;
         this.scope = scope;
+        this.previousTraceId = MDC.get("traceId");
+        this.previousSpanId = MDC.get("spanId");
+        MDC.put("traceId", traceId());
+        MDC.put("spanId", spanId());
     }
 
     @Override
@@ -66,7 +74,17 @@ final class OpenCensusSpan implements Span {
             return;
         }
         closed = true;
+        restore("traceId", previousTraceId);
+        restore("spanId", previousSpanId);
         scope.close();
         span.end(END);
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
     }
 }

@@ -27,6 +27,6 @@ public final class OpenCensusTracing {
         Map<String, AttributeValue> attributes = new LinkedHashMap<>();
         attributes.put("service.name", AttributeValue.stringAttributeValue(config.serviceName()));
         config.tags().forEach((k, v) -> attributes.put(k, AttributeValue.stringAttributeValue(v)));
-        return new OpenCensusTracer(Tracing.getTracer(), attributes);
+        return new OpenCensusTracer(Tracing.getTracer(), attributes).withGranularity(config.granularity());
     }
 }

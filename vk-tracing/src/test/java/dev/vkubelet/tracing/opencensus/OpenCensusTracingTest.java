@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
@@ -43,7 +44,7 @@ class OpenCensusTracingTest {
 
     private static Tracer tracer(String tag) {
         return OpenCensusTracing.configure(new TracingConfig(
-                "vk-test", Map.of("env", tag), OptionalDouble.of(100), List.of()));
+                "vk-test", Map.of("env", tag), OptionalDouble.of(100), List.of(), Granularity.NORMAL));
     }
 
     @Test
@@ -58,6 +59,47 @@ class OpenCensusTracingTest {
         try (Span other = tracer.startSpan("other")) {
             assertEquals(32, other.traceId().length());
         }
+    }
+
+    @Test
+    void spansFinerThanTheGranularityAreDroppedWithoutBreakingNesting() {
+        Tracer normal = tracer("granularity");
+        assertEquals(Granularity.NORMAL, normal.granularity());
+        try (Span host = normal.startSpan("host-call")) {
+            try (Span step = normal.startSpan("backend-call", Granularity.NORMAL)) {
+                assertEquals(host.traceId(), step.traceId());
+            }
+            try (Span poll = normal.startSpan("poll", Granularity.FINE)) {
+                assertEquals("0".repeat(32), poll.traceId(), "a FINE span was recorded at NORMAL");
+                try (Span inner = normal.startSpan("inner", Granularity.NORMAL)) {
+                    assertEquals(host.traceId(), inner.traceId(), "the dropped span must not break the parent link");
+                }
+            }
+        }
+        Tracer fine = normal.withGranularity(Granularity.FINE);
+        try (Span poll = fine.startSpan("poll", Granularity.FINE)) {
+            assertNotEquals("0".repeat(32), poll.traceId(), "a FINE span was dropped at FINE");
+        }
+        Tracer coarse = normal.withGranularity(Granularity.COARSE);
+        try (Span step = coarse.startSpan("backend-call", Granularity.NORMAL)) {
+            assertEquals("0".repeat(32), step.traceId());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Granularity.parse("verbose"));
+        assertEquals(Granularity.FINE, Granularity.parse(" Fine "));
+    }
+
+    @Test
+    void theCurrentSpanIsInTheMdcAndTheOuterOneComesBack() {
+        Tracer tracer = tracer("mdc");
+        try (Span outer = tracer.startSpan("outer")) {
+            assertEquals(outer.traceId(), org.slf4j.MDC.get("traceId"));
+            assertEquals(outer.spanId(), org.slf4j.MDC.get("spanId"));
+            try (Span inner = tracer.startSpan("inner")) {
+                assertEquals(inner.spanId(), org.slf4j.MDC.get("spanId"));
+            }
+            assertEquals(outer.spanId(), org.slf4j.MDC.get("spanId"));
+        }
+        assertEquals(null, org.slf4j.MDC.get("spanId"));
     }
 
     @Test
@@ -110,6 +152,6 @@ class OpenCensusTracingTest {
     @Test
     void sampleRateOutsideZeroToHundredIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new TracingConfig(
-                "x", Map.of(), OptionalDouble.of(101), List.of()));
+                "x", Map.of(), OptionalDouble.of(101), List.of(), Granularity.NORMAL));
     }
 }

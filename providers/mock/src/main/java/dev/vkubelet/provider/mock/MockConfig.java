@@ -1,6 +1,7 @@
 package dev.vkubelet.provider.mock;
 
 import dev.vkubelet.provider.InvalidInputException;
+import dev.vkubelet.tracing.Granularity;
 import io.kubernetes.client.custom.Quantity;
 import java.io.IOException;
 import java.io.Reader;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,23 +25,27 @@ import org.yaml.snakeyaml.error.YAMLException;
  *
  * <p>The file is JSON or YAML: an object keyed by node name, each value with optional {@code cpu},
  * {@code memory}, {@code pods} (Kubernetes quantities), {@code others} (extra resources, name to
- * quantity) and {@code runningDelay} (how long a pod stays Pending, e.g. {@code 2s}). A node that
- * is not in the file gets the defaults.
+ * quantity), {@code runningDelay} (how long a pod stays Pending, e.g. {@code 2s}) and
+ * {@code traceGranularity} ({@code coarse}, {@code normal} or {@code fine}: overrides
+ * {@code --trace-granularity} for this provider). A node that is not in the file gets the defaults.
  *
  * @param cpu the node's cpu capacity
  * @param memory the node's memory capacity
  * @param pods how many pods the node takes
  * @param others other resources (e.g. {@code nvidia.com/gpu})
  * @param runningDelay how long created pods stay Pending before they run
+ * @param traceGranularity the detail of this provider's spans, when it overrides the host's setting
  */
 public record MockConfig(
-        Quantity cpu, Quantity memory, Quantity pods, Map<String, Quantity> others, Duration runningDelay) {
+        Quantity cpu, Quantity memory, Quantity pods, Map<String, Quantity> others, Duration runningDelay,
+        Optional<Granularity> traceGranularity) {
 
     public static final String DEFAULT_CPU = "20";
     public static final String DEFAULT_MEMORY = "100Gi";
     public static final String DEFAULT_PODS = "20";
 
-    private static final Set<String> KEYS = Set.of("cpu", "memory", "pods", "others", "runningDelay");
+    private static final Set<String> KEYS = Set.of("cpu", "memory", "pods", "others", "runningDelay",
+            "traceGranularity");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     public MockConfig {
@@ -48,12 +54,13 @@ public record MockConfig(
         Objects.requireNonNull(pods, "pods");
         others = Map.copyOf(others);
         Objects.requireNonNull(runningDelay, "runningDelay");
+        Objects.requireNonNull(traceGranularity, "traceGranularity");
     }
 
     /** cpu 20, memory 100Gi, pods 20, nothing else, no delay. */
     public static MockConfig defaults() {
         return new MockConfig(new Quantity(DEFAULT_CPU), new Quantity(DEFAULT_MEMORY), new Quantity(DEFAULT_PODS),
-                Map.of(), Duration.ZERO);
+                Map.of(), Duration.ZERO, Optional.empty());
     }
 
     /** Reads {@code path} and returns the entry for {@code nodeName} (or the defaults). */
@@ -86,7 +93,7 @@ public record MockConfig(
         for (Object key : fields.keySet()) {
             if (!KEYS.contains(String.valueOf(key))) {
                 throw new InvalidInputException(where + ": unknown field '" + key + "' (known: cpu, memory, pods, "
-                        + "others, runningDelay)");
+                        + "others, runningDelay, traceGranularity)");
             }
         }
         Quantity cpu = quantity(where, "cpu", fields.get("cpu"), DEFAULT_CPU);
@@ -103,7 +110,15 @@ public record MockConfig(
         Duration delay = fields.get("runningDelay") == null
                 ? Duration.ZERO
                 : duration(where, String.valueOf(fields.get("runningDelay")));
-        return new MockConfig(cpu, memory, pods, others, delay);
+        Optional<Granularity> granularity = Optional.empty();
+        if (fields.get("traceGranularity") != null) {
+            try {
+                granularity = Optional.of(Granularity.parse(String.valueOf(fields.get("traceGranularity"))));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(where + ": 'traceGranularity': " + e.getMessage(), e);
+            }
+        }
+        return new MockConfig(cpu, memory, pods, others, delay, granularity);
     }
 
     private static Quantity quantity(String where, String field, Object raw, String fallback) {

@@ -16,7 +16,9 @@ import dev.vkubelet.provider.stats.NodeStats;
 import dev.vkubelet.provider.stats.PodReference;
 import dev.vkubelet.provider.stats.PodStats;
 import dev.vkubelet.provider.stats.StatsSummary;
+import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
+import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -66,6 +68,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     private final ProviderContext context;
     private final MockConfig config;
+    private final Tracer tracer;
     private final Clock clock;
     private final Instant startTime;
     private final Map<String, V1Pod> pods = new LinkedHashMap<>();
@@ -77,6 +80,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         this.context = Objects.requireNonNull(context, "context");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.tracer = config.traceGranularity().map(context.tracer()::withGranularity).orElse(context.tracer());
         this.startTime = clock.instant();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mock-provider-" + context.nodeName());
@@ -104,7 +108,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     @Override
     public void createPod(V1Pod pod) {
         V1Pod created;
-        try (Span span = context.tracer().startSpan("mock.createPod")) {
+        try (Span span = tracer.startSpan("mock.createPod", Granularity.NORMAL)) {
             span.attribute("pod", key(pod));
             synchronized (this) {
                 if (pods.containsKey(key(pod))) {
@@ -116,7 +120,11 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                 pods.put(key(created), created);
             }
             if (!config.runningDelay().isZero()) {
-                scheduler.schedule(() -> markRunning(key(pod)), config.runningDelay().toMillis(), TimeUnit.MILLISECONDS);
+                try (Span wait = tracer.startSpan("mock.scheduleRunning", Granularity.FINE)) {
+                    wait.attribute("delayMillis", config.runningDelay().toMillis());
+                    scheduler.schedule(() -> markRunning(key(pod)), config.runningDelay().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
             }
         }
         podListener.accept(copy(created));
@@ -181,6 +189,13 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     @Override
     public void updatePod(V1Pod pod) {
+        try (Span span = tracer.startSpan("mock.updatePod", Granularity.NORMAL)) {
+            span.attribute("pod", key(pod));
+            update(pod);
+        }
+    }
+
+    private void update(V1Pod pod) {
         V1Pod updated;
         synchronized (this) {
             V1Pod existing = pods.get(key(pod));
@@ -197,6 +212,13 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     @Override
     public void deletePod(V1Pod pod) {
+        try (Span span = tracer.startSpan("mock.deletePod", Granularity.NORMAL)) {
+            span.attribute("pod", key(pod));
+            delete(pod);
+        }
+    }
+
+    private void delete(V1Pod pod) {
         V1Pod deleted;
         synchronized (this) {
             V1Pod existing = pods.remove(key(pod));

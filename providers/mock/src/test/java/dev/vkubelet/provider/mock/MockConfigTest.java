@@ -53,6 +53,16 @@ class MockConfigTest {
     }
 
     @Test
+    void traceGranularityOverridesTheHostsSetting() throws IOException {
+        Path file = write("g.yaml", "vk:\n  traceGranularity: fine\n");
+        assertEquals(java.util.Optional.of(dev.vkubelet.tracing.Granularity.FINE),
+                MockConfig.load(file, "vk").traceGranularity());
+        InvalidInputException bad = assertThrows(InvalidInputException.class,
+                () -> MockConfig.load(write("b.yaml", "vk:\n  traceGranularity: chatty\n"), "vk"));
+        assertTrue(bad.getMessage().contains("'traceGranularity'"), bad.getMessage());
+    }
+
+    @Test
     void nodeMissingFromTheFileGetsDefaults() throws IOException {
         Path file = write("mock.json", "{\"other\": {\"cpu\": \"1\"}}");
         assertEquals(MockConfig.defaults(), MockConfig.load(file, "vk-a"));

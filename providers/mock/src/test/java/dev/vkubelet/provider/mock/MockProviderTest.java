@@ -34,7 +34,7 @@ class MockProviderTest {
     @Test
     void delayedPodsArePendingThenRunningAndNotified() {
         MockConfig config = new MockConfig(new Quantity("1"), new Quantity("1Gi"), new Quantity("5"), Map.of(),
-                Duration.ofMillis(200));
+                Duration.ofMillis(200), Optional.empty());
         List<String> phases = new CopyOnWriteArrayList<>();
         try (MockProvider provider = new MockProvider(CONTEXT, config, Clock.systemUTC())) {
             provider.notifyPods(pod -> phases.add(pod.getStatus().getPhase()));
@@ -49,7 +49,7 @@ class MockProviderTest {
     @Test
     void configureNodeSetsCapacityConditionsAndAddress() {
         MockConfig config = new MockConfig(new Quantity("3"), new Quantity("4Gi"), new Quantity("7"),
-                Map.of("example.com/widget", new Quantity("2")), Duration.ZERO);
+                Map.of("example.com/widget", new Quantity("2")), Duration.ZERO, Optional.empty());
         try (MockProvider provider = new MockProvider(CONTEXT, config, Clock.systemUTC())) {
             V1Node node = new V1Node().metadata(new V1ObjectMeta().name("vk-mock"));
             provider.configureNode(node);
