@@ -14,10 +14,17 @@ import java.util.OptionalDouble;
  *     OpenCensus default (1 in 10,000)
  * @param exporters names of the exporters to send spans to; empty exports nothing
  * @param granularity how much detail provider plugins record
+ * @param exporterSettings the exporters' settings (environment variables such as
+ *     {@code JAEGER_ENDPOINT}, {@code ZPAGES_PORT}, {@code VK_TRACE_FILE})
  */
 public record TracingConfig(
         String serviceName, Map<String, String> tags, OptionalDouble sampleRatePercent, List<String> exporters,
-        Granularity granularity) {
+        Granularity granularity, Map<String, String> exporterSettings) {
+
+    /** The environment variables exporters read. */
+    public static final java.util.Set<String> EXPORTER_VARIABLES = java.util.Set.of("JAEGER_ENDPOINT",
+            "JAEGER_COLLECTOR_ENDPOINT", "JAEGER_AGENT_ENDPOINT", "JAGER_AGENT_ENDPOINT", "JAEGER_USER",
+            "JAEGER_PASSWORD", "ZPAGES_PORT", "ZIPKIN_ENDPOINT", "VK_TRACE_FILE");
 
     /** The service name used when none is given. */
     public static final String DEFAULT_SERVICE_NAME = "virtual-kubelet";
@@ -28,6 +35,7 @@ public record TracingConfig(
         Objects.requireNonNull(sampleRatePercent, "sampleRatePercent");
         exporters = List.copyOf(exporters);
         Objects.requireNonNull(granularity, "granularity");
+        exporterSettings = Map.copyOf(exporterSettings);
         if (sampleRatePercent.isPresent()) {
             double rate = sampleRatePercent.getAsDouble();
             if (!(rate >= 0 && rate <= 100)) {
@@ -39,6 +47,6 @@ public record TracingConfig(
     /** Defaults: service {@value #DEFAULT_SERVICE_NAME}, no tags, default sampling, no exporters, normal detail. */
     public static TracingConfig defaults() {
         return new TracingConfig(DEFAULT_SERVICE_NAME, Map.of(), OptionalDouble.empty(), List.of(),
-                Granularity.NORMAL);
+                Granularity.NORMAL, Map.of());
     }
 }

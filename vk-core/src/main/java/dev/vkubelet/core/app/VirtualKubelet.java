@@ -52,6 +52,7 @@ public final class VirtualKubelet implements AutoCloseable {
     private NodeController nodeController;
     private PodController podController;
     private KubeEventRecorder events;
+    private dev.vkubelet.tracing.exporters.TraceExporters exporters;
     private boolean closed;
 
     /** An agent for {@code config}; nothing happens until {@link #start()}. */
@@ -97,6 +98,8 @@ public final class VirtualKubelet implements AutoCloseable {
     public synchronized void start() throws IOException, InterruptedException {
         Logging.setLevel(config.logLevel());
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
+        exporters = dev.vkubelet.tracing.exporters.TraceExporters.start(config.tracing().exporters(),
+                config.tracing().exporterSettings(), config.tracing().serviceName());
         if (embeddedProvider == null) {
             plugins = PluginHost.load(config.pluginDir(), Version.pluginApi());
             plugins.require(config.provider());
@@ -233,6 +236,9 @@ public final class VirtualKubelet implements AutoCloseable {
         }
         if (plugins != null) {
             plugins.close();
+        }
+        if (exporters != null) {
+            exporters.close();
         }
         LOG.info("node agent for {} stopped", config.nodeName());
     }

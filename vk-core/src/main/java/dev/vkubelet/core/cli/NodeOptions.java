@@ -7,6 +7,7 @@ import dev.vkubelet.core.kube.KubeClients;
 import dev.vkubelet.core.node.NodeDefaults;
 import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.TracingConfig;
+import dev.vkubelet.tracing.exporters.TraceExporters;
 import io.kubernetes.client.openapi.models.V1Taint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,6 @@ import java.util.regex.Pattern;
 @Parameters(separators = " =")
 public class NodeOptions {
 
-    /** Trace exporters this build knows (wired by the tracing issue). */
-    public static final Set<String> TRACE_EXPORTERS = Set.of("jaeger", "zpages", "ocagent");
     /** Log levels accepted by {@code --log-level} (upstream's {@code fatal} and {@code panic} map to error). */
     public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal", "panic");
 
@@ -111,7 +110,8 @@ public class NodeOptions {
     String kubeApiBurst = "10";
 
     @Parameter(names = "--trace-exporter", description = "Trace exporter, repeatable or comma-separated: "
-            + "jaeger, zpages, ocagent" + NOT_ACTIVE)
+            + "jaeger (JAEGER_ENDPOINT or JAEGER_AGENT_ENDPOINT), zpages (ZPAGES_PORT), zipkin (ZIPKIN_ENDPOINT),"
+            + " file (VK_TRACE_FILE); none: no export")
     List<String> traceExporters = new ArrayList<>();
 
     @Parameter(names = "--trace-service-name", description = "Service name reported with traces")
@@ -255,9 +255,9 @@ public class NodeOptions {
                 if (trimmed.isEmpty()) {
                     continue;
                 }
-                if (!TRACE_EXPORTERS.contains(trimmed)) {
+                if (!TraceExporters.NAMES.contains(trimmed)) {
                     throw new UsageException("--trace-exporter '" + trimmed + "' is unknown: use "
-                            + String.join(", ", TRACE_EXPORTERS.stream().sorted().toList()));
+                            + String.join(", ", TraceExporters.NAMES.stream().sorted().toList()));
                 }
                 if (!exporters.contains(trimmed)) {
                     exporters.add(trimmed);
@@ -295,13 +295,24 @@ public class NodeOptions {
             }
             rate = OptionalDouble.of(r);
         }
+        try {
+            TraceExporters.validate(exporters, env);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--trace-exporter: " + e.getMessage());
+        }
         Granularity granularity;
         try {
             granularity = Granularity.parse(traceGranularity);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--trace-granularity: " + e.getMessage());
         }
-        return new TracingConfig(traceServiceName, tags, rate, exporters, granularity);
+        Map<String, String> exporterSettings = new LinkedHashMap<>();
+        TracingConfig.EXPORTER_VARIABLES.forEach(v -> {
+            if (env.get(v) != null) {
+                exporterSettings.put(v, env.get(v));
+            }
+        });
+        return new TracingConfig(traceServiceName, tags, rate, exporters, granularity, exporterSettings);
     }
 
     private Optional<RunConfig.ServingCerts> servingCerts() {

@@ -247,7 +247,11 @@ public final class NodeController implements AutoCloseable {
             }
             if (current.isPresent()) {
                 V1Node node = current.get();
-                lease.ifPresent(l -> l.renew(node));
+                lease.ifPresent(l -> {
+                    try (Span renew = tracer.startSpan("node.renewLease")) {
+                        l.renew(node);
+                    }
+                });
             }
         }
     }
@@ -257,7 +261,18 @@ public final class NodeController implements AutoCloseable {
         if (nodeProvider.isEmpty()) {
             return Optional.empty();
         }
-        Future<?> call = pinger.submit(() -> nodeProvider.get().ping());
+        try (Span span = tracer.startSpan("node.ping")) {
+            Optional<String> failure = timedPing(nodeProvider.get());
+            failure.ifPresent(f -> span.setStatus(SpanStatus.UNAVAILABLE, f));
+            return failure;
+        }
+    }
+
+    private Optional<String> timedPing(NodeProvider nodeProvider) {
+        Future<?> call = pinger.submit(tracer.propagate(() -> {
+            nodeProvider.ping();
+            return null;
+        }));
         try {
             call.get(settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return Optional.empty();

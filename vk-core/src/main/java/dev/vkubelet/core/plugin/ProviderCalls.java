@@ -88,7 +88,7 @@ final class ProviderCalls implements InvocationHandler {
         try (LoaderSwap swap = LoaderSwap.to(pluginLoader);
                 Span span = tracer.startSpan(spanName);
                 MdcFields mdc = MdcFields.put(Map.of("provider", providerName))) {
-            span.attribute("provider", providerName);
+            span.attribute("provider", providerName).attribute("operation", method.getName());
             describeArguments(span, args);
             try {
                 return method.invoke(target, args);

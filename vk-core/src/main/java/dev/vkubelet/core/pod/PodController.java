@@ -71,23 +71,37 @@ public final class PodController implements AutoCloseable {
 
     /** A pod appeared in the watch. */
     public void onAdd(V1Pod pod) {
-        syncQueue.add(PodKey.of(pod));
-        statusQueue.add(PodKey.of(pod));
+        try (Span span = informerSpan("pod.event.add", pod)) {
+            syncQueue.add(PodKey.of(pod));
+            statusQueue.add(PodKey.of(pod));
+        }
     }
 
     /** A pod changed in the watch (or a resync). */
     public void onUpdate(V1Pod old, V1Pod now) {
-        if (PodEquality.syncRelevant(old, now)) {
-            syncQueue.add(PodKey.of(now));
-        }
-        if (PodEquality.statusChanged(old, now)) {
-            statusQueue.add(PodKey.of(now));
+        try (Span span = informerSpan("pod.event.update", now)) {
+            boolean sync = PodEquality.syncRelevant(old, now);
+            boolean status = PodEquality.statusChanged(old, now);
+            span.attribute("enqueuedSync", sync).attribute("enqueuedStatus", status);
+            if (sync) {
+                syncQueue.add(PodKey.of(now));
+            }
+            if (status) {
+                statusQueue.add(PodKey.of(now));
+            }
         }
     }
 
     /** A pod left the watch. */
     public void onDelete(V1Pod pod) {
-        syncQueue.add(PodKey.of(pod));
+        try (Span span = informerSpan("pod.event.delete", pod)) {
+            syncQueue.add(PodKey.of(pod));
+        }
+    }
+
+    private Span informerSpan(String name, V1Pod pod) {
+        return tracer.startSpan(name).attribute("namespace", pod.getMetadata().getNamespace())
+                .attribute("pod", pod.getMetadata().getName());
     }
 
     /** A ConfigMap or Secret of {@code namespace} changed: pods waiting for it get another look. */
@@ -145,9 +159,10 @@ public final class PodController implements AutoCloseable {
     }
 
     private Thread worker(String name, WorkQueue<PodKey> queue, String spanName, Function<PodKey, Outcome> step) {
+        String queueName = spanName.equals("pod.sync") ? "sync" : "status";
         Thread thread = new Thread(() -> {
             while (!closed) {
-                Optional<PodKey> next;
+                Optional<WorkQueue.Taken<PodKey>> next;
                 try {
                     next = queue.take();
                 } catch (InterruptedException e) {
@@ -156,7 +171,7 @@ public final class PodController implements AutoCloseable {
                 if (next.isEmpty()) {
                     return;
                 }
-                process(queue, next.get(), spanName, step);
+                process(queue, queueName, next.get(), spanName, step);
             }
         }, name);
         thread.setDaemon(true);
@@ -164,11 +179,15 @@ public final class PodController implements AutoCloseable {
         return thread;
     }
 
-    private void process(WorkQueue<PodKey> queue, PodKey key, String spanName, Function<PodKey, Outcome> step) {
+    private void process(WorkQueue<PodKey> queue, String queueName, WorkQueue.Taken<PodKey> taken, String spanName,
+            Function<PodKey, Outcome> step) {
+        PodKey key = taken.key();
         MDC.put("namespace", key.namespace());
         MDC.put("pod", key.name());
         try (Span span = tracer.startSpan(spanName)) {
-            span.attribute("namespace", key.namespace()).attribute("pod", key.name());
+            span.attribute("namespace", key.namespace()).attribute("pod", key.name())
+                    .attribute("queue", queueName).attribute("key", key.toString())
+                    .attribute("requeues", queue.failures(key)).attribute("waitMillis", taken.waited().toMillis());
             Outcome outcome;
             try {
                 outcome = step.apply(key);

@@ -33,6 +33,7 @@ public final class WorkQueue<K> {
     private final Set<K> held = new HashSet<>();
     private final Set<K> dirty = new HashSet<>();
     private final Map<K, Integer> failures = new HashMap<>();
+    private final Map<K, Long> queuedAt = new HashMap<>();
     private boolean shutDown;
 
     public WorkQueue(ScheduledExecutorService scheduler, Backoff backoff) {
@@ -52,6 +53,7 @@ public final class WorkQueue<K> {
         }
         if (waiting.add(key)) {
             queue.addLast(key);
+            queuedAt.put(key, System.nanoTime());
             notifyAll();
         }
     }
@@ -91,8 +93,11 @@ public final class WorkQueue<K> {
         return failures.getOrDefault(key, 0);
     }
 
+    /** A key handed to a worker, with how long it waited in the queue. */
+    public record Taken<K>(K key, Duration waited) {}
+
     /** The next key, marked held; empty once the queue is shut down. */
-    public synchronized Optional<K> take() throws InterruptedException {
+    public synchronized Optional<Taken<K>> take() throws InterruptedException {
         while (queue.isEmpty() && !shutDown) {
             wait();
         }
@@ -102,7 +107,8 @@ public final class WorkQueue<K> {
         K key = queue.removeFirst();
         waiting.remove(key);
         held.add(key);
-        return Optional.of(key);
+        Long since = queuedAt.remove(key);
+        return Optional.of(new Taken<>(key, since == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since)));
     }
 
     /** Releases {@code key}; queues it again if it was added while held. */
@@ -110,6 +116,7 @@ public final class WorkQueue<K> {
         held.remove(key);
         if (dirty.remove(key) && !shutDown && waiting.add(key)) {
             queue.addLast(key);
+            queuedAt.put(key, System.nanoTime());
             notifyAll();
         }
     }
@@ -124,6 +131,7 @@ public final class WorkQueue<K> {
         shutDown = true;
         queue.clear();
         waiting.clear();
+        queuedAt.clear();
         notifyAll();
     }
 }

@@ -121,14 +121,23 @@ class CliTest {
     }
 
     @Test
+    void exportersNeedTheirSettings() {
+        assertEquals(Cli.USAGE, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(),
+                "--trace-exporter", "jaeger"));
+        assertTrue(errText().contains("--trace-exporter: the jaeger exporter needs JAEGER_ENDPOINT"), errText());
+    }
+
+    @Test
     void acceptsEveryUpstreamFlag() {
+        env.put("VK_TRACE_FILE", dir.resolve("spans.jsonl").toString());
+        env.put("ZPAGES_PORT", "127.0.0.1:0");
         assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(), "--nodename", "n1",
                 "--namespace", "team-a", "--cluster-domain", "example.local", "--os", "Windows",
                 "--listen-port", "11250", "--metrics-addr", "127.0.0.1:9999", "--taint", "only-key",
                 "--disable-taint", "--enable-node-lease", "false", "--pod-sync-workers", "3",
                 "--full-resync-period", "2m", "--startup-timeout", "45s", "--stream-idle-timeout", "1m",
                 "--stream-creation-timeout", "10s", "--kube-api-qps", "50", "--kube-api-burst", "100",
-                "--trace-exporter", "jaeger", "--trace-exporter", "zpages,jaeger", "--trace-service-name", "svc",
+                "--trace-exporter", "file", "--trace-exporter", "zpages,file", "--trace-service-name", "svc",
                 "--trace-tag", "a=1", "--trace-tag", "b=x=y", "--trace-sample-rate", "12.5", "--log-level", "DEBUG",
                 "--plugin-dir", dir.toString()), errText());
         assertEquals("team-a", ran.namespace());
@@ -139,7 +148,7 @@ class CliTest {
         assertEquals(3, ran.podSyncWorkers());
         assertEquals(Duration.ofSeconds(45), ran.startupTimeout());
         assertEquals(50.0, ran.kubeApiQps());
-        assertEquals(List.of("jaeger", "zpages"), ran.tracing().exporters());
+        assertEquals(List.of("file", "zpages"), ran.tracing().exporters());
         assertEquals(Map.of("provider", "mock", "node", "n1", "os", "windows", "a", "1", "b", "x=y"),
                 ran.tracing().tags());
         assertEquals(dev.vkubelet.tracing.Granularity.NORMAL, ran.tracing().granularity());

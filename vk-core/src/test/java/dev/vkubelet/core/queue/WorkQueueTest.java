@@ -35,20 +35,20 @@ class WorkQueueTest {
         queue.add("b");
         queue.add("a");
         assertEquals(2, queue.length());
-        assertEquals(Optional.of("a"), queue.take());
-        assertEquals(Optional.of("b"), queue.take());
+        assertEquals(Optional.of("a"), queue.take().map(WorkQueue.Taken::key));
+        assertEquals(Optional.of("b"), queue.take().map(WorkQueue.Taken::key));
     }
 
     @Test
     void aKeyAddedWhileHeldIsProcessedAgainAfterDoneOnce() throws InterruptedException {
         queue.add("a");
-        String held = queue.take().orElseThrow();
+        String held = queue.take().orElseThrow().key();
         queue.add("a");
         queue.add("a");
         assertEquals(0, queue.length(), "a held key must not be handed to a second worker");
         queue.done(held);
         assertEquals(1, queue.length());
-        assertEquals(Optional.of("a"), queue.take());
+        assertEquals(Optional.of("a"), queue.take().map(WorkQueue.Taken::key));
         queue.done("a");
         assertEquals(0, queue.length());
     }
@@ -63,7 +63,8 @@ class WorkQueueTest {
         for (int w = 0; w < workers; w++) {
             new Thread(() -> {
                 try {
-                    for (Optional<String> key = queue.take(); key.isPresent(); key = queue.take()) {
+                    for (Optional<String> key = queue.take().map(WorkQueue.Taken::key); key.isPresent();
+                            key = queue.take().map(WorkQueue.Taken::key)) {
                         if (inFlight.computeIfAbsent(key.get(), k -> new AtomicInteger()).incrementAndGet() > 1) {
                             overlaps.incrementAndGet();
                         }
@@ -100,7 +101,7 @@ class WorkQueueTest {
         assertEquals(5, queue.failures("a"));
         queue.forget("a");
         assertEquals(0, queue.failures("a"));
-        assertEquals(Optional.of("a"), queue.take());
+        assertEquals(Optional.of("a"), queue.take().map(WorkQueue.Taken::key));
     }
 
     @Test

@@ -44,7 +44,7 @@ class OpenCensusTracingTest {
 
     private static Tracer tracer(String tag) {
         return OpenCensusTracing.configure(new TracingConfig(
-                "vk-test", Map.of("env", tag), OptionalDouble.of(100), List.of(), Granularity.NORMAL));
+                "vk-test", Map.of("env", tag), OptionalDouble.of(100), List.of(), Granularity.NORMAL, Map.of()));
     }
 
     @Test
@@ -152,6 +152,6 @@ class OpenCensusTracingTest {
     @Test
     void sampleRateOutsideZeroToHundredIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new TracingConfig(
-                "x", Map.of(), OptionalDouble.of(101), List.of(), Granularity.NORMAL));
+                "x", Map.of(), OptionalDouble.of(101), List.of(), Granularity.NORMAL, Map.of()));
     }
 }

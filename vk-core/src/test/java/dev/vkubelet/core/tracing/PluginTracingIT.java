@@ -1,0 +1,134 @@
+package dev.vkubelet.core.tracing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import dev.vkubelet.core.app.VirtualKubelet;
+import dev.vkubelet.core.cli.NodeOptions;
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import dev.vkubelet.core.testing.LocalControlPlaneExtension;
+import dev.vkubelet.core.testing.Names;
+import dev.vkubelet.provider.testkit.Await;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The mock plugin, loaded through PF4J, adds its own spans under the host's span for each provider
+ * call, as much as the granularity allows; spans reach the file exporter with the always-present tags.
+ */
+@ExtendWith(LocalControlPlaneExtension.class)
+class PluginTracingIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> spans(Path file) throws Exception {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(new Gson().fromJson(line, Map.class));
+        }
+        return out;
+    }
+
+    private static Optional<Map<String, Object>> named(List<Map<String, Object>> spans, String name, String pod) {
+        return spans.stream().filter(s -> name.equals(s.get("name")))
+                .filter(s -> pod == null || String.valueOf(s.get("attributes")).contains(pod)).findFirst();
+    }
+
+    private List<Map<String, Object>> runPod(LocalControlPlane plane, String granularity, Path file) throws Exception {
+        String node = Names.unique("vk-trace");
+        Path mockConfig = Files.writeString(dir.resolve(node + ".json"),
+                "{\"" + node + "\": {\"runningDelay\": \"100ms\"}}");
+        NodeOptions options = new NodeOptions(Map.of("VK_TRACE_FILE", file.toString()), Path.of("/nonexistent"),
+                Optional.empty());
+        com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse("--provider", "mock",
+                "--nodename", node, "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"),
+                "--kubeconfig", plane.nodeKubeconfig(node).toString(), "--provider-config", mockConfig.toString(),
+                "--trace-exporter", "file", "--trace-sample-rate", "always", "--trace-granularity", granularity,
+                "--trace-tag", "suite=tracing");
+        String pod = Names.unique("traced");
+        CoreV1Api admin = new CoreV1Api(plane.adminClient());
+        try (VirtualKubelet agent = new VirtualKubelet(options.toRunConfig(), UnaryOperator.identity(),
+                UnaryOperator.identity())) {
+            agent.start();
+            admin.createNamespacedPod("default", new V1Pod().metadata(new V1ObjectMeta().name(pod))
+                    .spec(new V1PodSpec().overhead(null).nodeName(node).containers(List.of(
+                            new V1Container().name("app").image("busybox:1.36"))))).execute();
+            return Await.until(WAIT, "host span for createPod of " + pod + " exported", () -> {
+                try {
+                    List<Map<String, Object>> spans = spans(file);
+                    return named(spans, "provider.PodLifecycleHandler.createPod", pod).map(s -> spans);
+                } catch (Exception e) {
+                    return Optional.empty();
+                }
+            }).stream().filter(s -> String.valueOf(s.get("attributes")).contains(pod)
+                    || String.valueOf(s.get("name")).startsWith("mock.")).toList();
+        } finally {
+            admin.deleteNamespacedPod(pod, "default").gracePeriodSeconds(0).execute();
+            admin.deleteNode(node).execute();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void atFineThePluginsStepsNestUnderTheHostsSpan(LocalControlPlane plane) throws Exception {
+        Path file = dir.resolve("fine.jsonl");
+        runPod(plane, "fine", file);
+        List<Map<String, Object>> spans = Await.until(WAIT, "plugin spans exported", () -> {
+            try {
+                List<Map<String, Object>> all = spans(file);
+                return named(all, "mock.scheduleRunning", null).isPresent() ? Optional.of(all) : Optional.empty();
+            } catch (Exception e) {
+                return Optional.empty();
+            }
+        });
+        Map<String, Object> host = named(spans, "provider.PodLifecycleHandler.createPod", null).orElseThrow();
+        Map<String, Object> plugin = spans.stream().filter(s -> "mock.createPod".equals(s.get("name")))
+                .filter(s -> host.get("spanId").equals(s.get("parentSpanId"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no mock.createPod under " + host));
+        assertEquals(host.get("traceId"), plugin.get("traceId"));
+        Map<String, Object> wait = named(spans, "mock.scheduleRunning", null).orElseThrow();
+        assertEquals(plugin.get("spanId"), wait.get("parentSpanId"));
+        Map<String, Object> attributes = (Map<String, Object>) host.get("attributes");
+        assertEquals("mock", attributes.get("provider"));
+        assertEquals("createPod", attributes.get("operation"));
+        assertEquals("linux", attributes.get("os"));
+        assertEquals("tracing", attributes.get("suite"));
+        assertTrue(String.valueOf(attributes.get("node")).startsWith("vk-trace"));
+        Map<String, Object> sync = spans.stream().filter(s -> host.get("parentSpanId").equals(s.get("spanId")))
+                .findFirst().orElseThrow(() -> new AssertionError("no parent of the provider span"));
+        assertEquals("pod.sync", sync.get("name"));
+        assertEquals("sync", ((Map<String, Object>) sync.get("attributes")).get("queue"));
+    }
+
+    @Test
+    void atCoarseOnlyTheHostsSpanIsRecorded(LocalControlPlane plane) throws Exception {
+        Path file = dir.resolve("coarse.jsonl");
+        List<Map<String, Object>> spans = runPod(plane, "coarse", file);
+        assertTrue(named(spans, "provider.PodLifecycleHandler.createPod", null).isPresent());
+        assertFalse(spans(file).stream().anyMatch(s -> String.valueOf(s.get("name")).startsWith("mock.")),
+                "plugin spans recorded at coarse");
+    }
+}

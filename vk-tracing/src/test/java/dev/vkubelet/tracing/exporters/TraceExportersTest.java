@@ -1,0 +1,278 @@
+package dev.vkubelet.tracing.exporters;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.sun.net.httpserver.HttpServer;
+import dev.vkubelet.tracing.Granularity;
+import dev.vkubelet.tracing.Span;
+import dev.vkubelet.tracing.SpanStatus;
+import dev.vkubelet.tracing.Tracer;
+import dev.vkubelet.tracing.TracingConfig;
+import dev.vkubelet.tracing.opencensus.OpenCensusTracing;
+import io.jaegertracing.thriftjava.Batch;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.thrift.TDeserializer;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TCompactProtocol;
+import org.apache.thrift.transport.TMemoryInputTransport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exporters against real receivers on loopback: a Jaeger collector (HTTP Thrift) and agent (UDP
+ * compact Thrift) decoded with the Thrift classes the exporter brings, the zPages server, the file.
+ * OpenCensus hands spans to exporters in batches about every 5 s, so each test waits for them.
+ */
+class TraceExportersTest {
+
+    private static final long EXPORT_WAIT_SECONDS = 30;
+
+    @TempDir
+    Path dir;
+
+    private static Tracer tracer(double rate, Map<String, String> tags) {
+        return OpenCensusTracing.configure(new TracingConfig("vk-export-test", tags, OptionalDouble.of(rate),
+                List.of(), Granularity.NORMAL, Map.of()));
+    }
+
+    private static String[] traceOfParentAndChild(Tracer tracer, String prefix) {
+        try (Span parent = tracer.startSpan(prefix + ".host")) {
+            parent.attribute("pod", "default/web");
+            try (Span child = tracer.startSpan(prefix + ".plugin", Granularity.NORMAL)) {
+                child.setStatus(SpanStatus.NOT_FOUND, "no such pod");
+                return new String[] {parent.traceId(), parent.spanId(), child.spanId()};
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void fileExporterWritesOneJsonSpanPerLineWithParentLinks() throws Exception {
+        Path file = dir.resolve("traces/spans.jsonl");
+        try (TraceExporters exporters = TraceExporters.start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
+                "svc")) {
+            String[] ids = traceOfParentAndChild(tracer(100, Map.of("env", "test")), "file");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPORT_WAIT_SECONDS);
+            List<Map<String, Object>> spans = List.of();
+            while (System.nanoTime() < deadline) {
+                if (Files.exists(file)) {
+                    spans = Files.readAllLines(file).stream().map(l -> (Map<String, Object>) new Gson()
+                            .fromJson(l, Map.class)).filter(m -> ids[0].equals(m.get("traceId"))).toList();
+                    if (spans.size() == 2) {
+                        break;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(2, spans.size(), "spans of the trace in " + file);
+            Map<String, Object> child = spans.stream().filter(s -> "file.plugin".equals(s.get("name"))).findFirst()
+                    .orElseThrow();
+            Map<String, Object> parent = spans.stream().filter(s -> "file.host".equals(s.get("name"))).findFirst()
+                    .orElseThrow();
+            assertEquals(ids[1], child.get("parentSpanId"));
+            assertEquals(ids[2], child.get("spanId"));
+            assertEquals("NOT_FOUND", ((Map<String, Object>) child.get("status")).get("code"));
+            assertEquals("default/web", ((Map<String, Object>) parent.get("attributes")).get("pod"));
+            assertEquals("test", ((Map<String, Object>) parent.get("attributes")).get("env"));
+            assertTrue(((String) parent.get("start")).endsWith("Z"));
+        }
+    }
+
+    @Test
+    void zpagesServeTracezWithFinishedAndRunningSpans() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        try (TraceExporters exporters = TraceExporters.start(List.of("zpages"),
+                Map.of("ZPAGES_PORT", "127.0.0.1:" + port), "svc")) {
+            Tracer tracer = tracer(100, Map.of());
+            try (Span done = tracer.startSpan("zpages.finished")) {
+                done.annotate("finished");
+            }
+            Span running = tracer.startSpan("zpages.running");
+            try {
+                HttpClient http = HttpClient.newHttpClient();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPORT_WAIT_SECONDS);
+                String body = "";
+                while (System.nanoTime() < deadline) {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/debug/tracez")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, response.statusCode());
+                    body = response.body();
+                    if (body.contains("zpages.finished") && body.contains("zpages.running")) {
+                        break;
+                    }
+                    Thread.sleep(100);
+                }
+                assertTrue(body.contains("zpages.finished"), body);
+                assertTrue(body.contains("zpages.running"), "running span not listed");
+                HttpResponse<String> config = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/debug/traceconfigz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, config.statusCode());
+            } finally {
+                running.close();
+            }
+        }
+    }
+
+    @Test
+    void jaegerCollectorGetsThriftBatchesWithServiceTagsParentsAndBasicAuth() throws Exception {
+        BlockingQueue<byte[]> bodies = new LinkedBlockingQueue<>();
+        BlockingQueue<String> auth = new LinkedBlockingQueue<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        collector.createContext("/api/traces", exchange -> {
+            auth.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            bodies.add(exchange.getRequestBody().readAllBytes());
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+        });
+        collector.start();
+        try (TraceExporters exporters = TraceExporters.start(List.of("jaeger"), Map.of(
+                "JAEGER_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort(),
+                "JAEGER_USER", "vk", "JAEGER_PASSWORD", "s3cret"), "vk-jaeger-test")) {
+            String[] ids = traceOfParentAndChild(tracer(100, Map.of("region", "local")), "jaeger");
+            Batch batch = awaitBatch(bodies, ids[0], new TBinaryProtocol.Factory());
+            assertEquals("vk-jaeger-test", batch.getProcess().getServiceName());
+            io.jaegertracing.thriftjava.Span child = find(batch, "jaeger.plugin");
+            io.jaegertracing.thriftjava.Span parent = find(batch, "jaeger.host");
+            assertEquals(Long.parseUnsignedLong(ids[1], 16), child.getParentSpanId());
+            assertTrue(parent.getTags().stream().anyMatch(t -> "region".equals(t.getKey())
+                    && "local".equals(t.getVStr())), String.valueOf(parent.getTags()));
+            assertEquals("Basic " + Base64.getEncoder().encodeToString("vk:s3cret".getBytes(StandardCharsets.UTF_8)),
+                    auth.poll(1, TimeUnit.SECONDS));
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    @Test
+    void jaegerAgentGetsCompactThriftOverUdp() throws Exception {
+        try (DatagramSocket agent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            agent.setSoTimeout((int) TimeUnit.SECONDS.toMillis(EXPORT_WAIT_SECONDS));
+            BlockingQueue<byte[]> packets = new LinkedBlockingQueue<>();
+            Thread receiver = new Thread(() -> {
+                byte[] buffer = new byte[65_000];
+                while (!agent.isClosed()) {
+                    try {
+                        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                        agent.receive(packet);
+                        packets.add(Arrays.copyOf(packet.getData(), packet.getLength()));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            receiver.setDaemon(true);
+            receiver.start();
+            try (TraceExporters exporters = TraceExporters.start(List.of("jaeger"),
+                    Map.of("JAGER_AGENT_ENDPOINT", "127.0.0.1:" + agent.getLocalPort()), "vk-udp-test")) {
+                String[] ids = traceOfParentAndChild(tracer(100, Map.of()), "udp");
+                Batch batch = awaitBatch(packets, ids[0], null);
+                assertEquals("vk-udp-test", batch.getProcess().getServiceName());
+                assertEquals(Long.parseUnsignedLong(ids[1], 16), find(batch, "udp.plugin").getParentSpanId());
+            }
+        }
+    }
+
+    @Test
+    void sampleRateZeroExportsNothing() throws Exception {
+        Path file = dir.resolve("none.jsonl");
+        try (TraceExporters exporters = TraceExporters.start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
+                "svc")) {
+            Tracer never = tracer(0, Map.of());
+            for (int i = 0; i < 50; i++) {
+                traceOfParentAndChild(never, "never");
+            }
+            Tracer always = tracer(100, Map.of());
+            String[] marker = traceOfParentAndChild(always, "marker");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPORT_WAIT_SECONDS);
+            while (System.nanoTime() < deadline
+                    && !(Files.exists(file) && Files.readString(file).contains(marker[0]))) {
+                Thread.sleep(100);
+            }
+            String written = Files.readString(file);
+            assertTrue(written.contains(marker[0]), "the sampled trace was not exported");
+            assertTrue(!written.contains("never.host"), "a trace sampled at 0 was exported");
+        }
+    }
+
+    @Test
+    void missingSettingsAndUnknownNamesAreOneLineErrors() {
+        IllegalArgumentException jaeger = assertThrows(IllegalArgumentException.class,
+                () -> TraceExporters.validate(List.of("jaeger"), Map.of()));
+        assertTrue(jaeger.getMessage().contains("JAEGER_ENDPOINT") && jaeger.getMessage().contains("JAEGER_AGENT_ENDPOINT"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("zpages"),
+                Map.of())).getMessage().contains("ZPAGES_PORT"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("zipkin"),
+                Map.of())).getMessage().contains("ZIPKIN_ENDPOINT"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("file"),
+                Map.of())).getMessage().contains("VK_TRACE_FILE"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("jaeger"),
+                Map.of("JAEGER_ENDPOINT", "localhost:14268"))).getMessage().contains("not an http(s) URL"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("jaeger"),
+                Map.of("JAEGER_ENDPOINT", "http://x", "JAEGER_USER", "u"))).getMessage()
+                .contains("JAEGER_PASSWORD"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("ocagent"),
+                Map.of())).getMessage().contains("unknown trace exporter"));
+        TraceExporters.validate(List.of("jaeger"), Map.of("JAEGER_COLLECTOR_ENDPOINT", "http://localhost:14268"));
+    }
+
+    private static io.jaegertracing.thriftjava.Span find(Batch batch, String name) {
+        return batch.getSpans().stream().filter(s -> name.equals(s.getOperationName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no span " + name + " in " + batch));
+    }
+
+    /** Decodes received payloads until one holds spans of {@code traceId}; compact UDP when factory is null. */
+    private static Batch awaitBatch(BlockingQueue<byte[]> payloads, String traceId,
+            TBinaryProtocol.Factory binary) throws Exception {
+        long low = Long.parseUnsignedLong(traceId.substring(16), 16);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPORT_WAIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            byte[] payload = payloads.poll(500, TimeUnit.MILLISECONDS);
+            if (payload == null) {
+                continue;
+            }
+            Batch batch = new Batch();
+            if (binary != null) {
+                new TDeserializer(binary).deserialize(batch, payload);
+            } else {
+                TCompactProtocol protocol = new TCompactProtocol(new TMemoryInputTransport(payload));
+                protocol.readMessageBegin();
+                io.jaegertracing.agent.thrift.Agent.emitBatch_args args = new io.jaegertracing.agent.thrift.Agent.emitBatch_args();
+                args.read(protocol);
+                batch = args.getBatch();
+            }
+            if (batch.getSpans().stream().anyMatch(s -> s.getTraceIdLow() == low)
+                    && batch.getSpans().stream().filter(s -> s.getTraceIdLow() == low).count() >= 2) {
+                return batch;
+            }
+        }
+        throw new AssertionError("no Jaeger batch with trace " + traceId);
+    }
+}
