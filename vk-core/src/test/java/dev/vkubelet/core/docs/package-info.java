@@ -1,0 +1,2 @@
+/** Tests that the operator documentation says what the code does. */
+package dev.vkubelet.core.docs;
