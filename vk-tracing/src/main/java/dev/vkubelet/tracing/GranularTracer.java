@@ -25,6 +25,11 @@ final class GranularTracer implements Tracer {
     }
 
     @Override
+    public Span startServerSpan(String name, java.util.function.Function<String, String> header) {
+        return delegate.startServerSpan(name, header);
+    }
+
+    @Override
     public Granularity granularity() {
         return level;
     }

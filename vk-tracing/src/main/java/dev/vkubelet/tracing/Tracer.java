@@ -23,6 +23,17 @@ public interface Tracer {
         return startSpan(name);
     }
 
+    /**
+     * Starts a server span for an incoming request whose trace context, if any, comes in its
+     * headers: W3C {@code traceparent} or Zipkin B3 ({@code X-B3-TraceId}, {@code X-B3-SpanId},
+     * {@code X-B3-Sampled}, {@code X-B3-Flags}). Without a valid context it starts a new trace.
+     *
+     * @param header returns a request header's value by (case-insensitive) name, or null
+     */
+    default Span startServerSpan(String name, java.util.function.Function<String, String> header) {
+        return startSpan(name);
+    }
+
     /** The detail recorded by {@link #startSpan(String, Granularity)}. */
     default Granularity granularity() {
         return Granularity.FINE;

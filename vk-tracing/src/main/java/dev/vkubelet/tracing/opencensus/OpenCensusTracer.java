@@ -23,6 +23,20 @@ final class OpenCensusTracer implements Tracer {
     }
 
     @Override
+    public Span startServerSpan(String name, java.util.function.Function<String, String> header) {
+        java.util.Optional<io.opencensus.trace.SpanContext> remote = IncomingContext.extract(header);
+        io.opencensus.trace.SpanBuilder builder = remote.isPresent()
+                ? tracer.spanBuilderWithRemoteParent(name, remote.get())
+                : tracer.spanBuilderWithExplicitParent(name, null);
+        io.opencensus.trace.Span span = builder.setSpanKind(io.opencensus.trace.Span.Kind.SERVER)
+                .setRecordEvents(true).startSpan();
+        if (!defaultAttributes.isEmpty()) {
+            span.putAttributes(defaultAttributes);
+        }
+        return new OpenCensusSpan(span, tracer.withSpan(span));
+    }
+
+    @Override
     public Span startSpan(String name) {
         io.opencensus.trace.Span span = tracer.spanBuilder(name)
                 .setRecordEvents(true)

@@ -103,6 +103,29 @@ class OpenCensusTracingTest {
     }
 
     @Test
+    void serverSpansContinueB3AndW3cTraceContexts() {
+        Tracer tracer = tracer("propagation");
+        String trace = "463ac35c9f6413ad48485a3953bb6124";
+        Map<String, String> b3 = Map.of("X-B3-TraceId", trace, "X-B3-SpanId", "a2fb4a1d1a96d312",
+                "X-B3-ParentSpanId", "0020000000000001", "X-B3-Sampled", "1");
+        try (Span span = tracer.startServerSpan("GET /containerLogs", h -> b3.get(h))) {
+            assertEquals(trace, span.traceId());
+        }
+        Map<String, String> w3c = Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        try (Span span = tracer.startServerSpan("GET /pods", h -> w3c.get(h))) {
+            assertEquals("0af7651916cd43dd8448eb211c80319c", span.traceId());
+        }
+        try (Span outer = tracer.startSpan("unrelated");
+                Span fresh = tracer.startServerSpan("GET /healthz", h -> null)) {
+            assertNotEquals(outer.traceId(), fresh.traceId(), "a request without context starts a new trace");
+        }
+        Map<String, String> garbage = Map.of("traceparent", "not-a-context", "X-B3-TraceId", "xyz");
+        try (Span span = tracer.startServerSpan("GET /pods", h -> garbage.get(h))) {
+            assertEquals(32, span.traceId().length());
+        }
+    }
+
+    @Test
     void propagatedTasksNestUnderTheSpanOfTheThreadThatHandedThemOver() throws Exception {
         Tracer tracer = tracer("threads");
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
