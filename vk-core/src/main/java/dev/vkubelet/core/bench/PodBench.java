@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * and reports throughput and latency percentiles from create to Running and from delete to gone,
  * with the JVM's peak RSS (node agent and benchmark driver share the JVM).
  *
- * <p>Usage: {@code PodBench [--plugin-dir DIR] N [N ...]}.
+ * <p>Usage: {@code PodBench [--plugin-dir DIR] N [N ...] [-- AGENT-FLAGS]}; agent flags (e.g.
+ * {@code --trace-exporter zpages --trace-sample-rate always}) go to the node agent, whose exporter
+ * settings come from the environment.
  */
 public final class PodBench {
 
@@ -46,8 +48,12 @@ public final class PodBench {
     public static void main(String[] args) throws Exception {
         String pluginDir = "plugins";
         List<Integer> sizes = new ArrayList<>();
+        List<String> agentFlags = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--plugin-dir")) {
+            if (args[i].equals("--")) {
+                agentFlags.addAll(List.of(args).subList(i + 1, args.length));
+                break;
+            } else if (args[i].equals("--plugin-dir")) {
                 pluginDir = args[++i];
             } else {
                 sizes.add(Integer.parseInt(args[i]));
@@ -59,21 +65,23 @@ public final class PodBench {
         try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(System.getenv()),
                 LocalControlPlane.Options.apiServerOnly())) {
             for (int n : sizes) {
-                run(plane, n, pluginDir);
+                run(plane, n, pluginDir, agentFlags);
             }
         }
         System.exit(0);
     }
 
-    private static void run(LocalControlPlane plane, int n, String pluginDir) throws Exception {
+    private static void run(LocalControlPlane plane, int n, String pluginDir, List<String> agentFlags)
+            throws Exception {
         String node = "vk-bench-" + n;
         String namespace = "bench-" + n;
         CoreV1Api admin = new CoreV1Api(plane.adminClient());
         admin.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
-        NodeOptions options = new NodeOptions(Map.of(), Path.of("/nonexistent"), Optional.empty());
-        com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse("--provider", "mock",
-                "--nodename", node, "--plugin-dir", pluginDir, "--log-level", "warn",
-                "--kubeconfig", plane.nodeKubeconfig(node).toString());
+        NodeOptions options = new NodeOptions(System.getenv(), Path.of("/nonexistent"), Optional.empty());
+        List<String> flags = new ArrayList<>(List.of("--provider", "mock", "--nodename", node,
+                "--plugin-dir", pluginDir, "--log-level", "warn", "--kubeconfig", plane.nodeKubeconfig(node).toString()));
+        flags.addAll(agentFlags);
+        com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse(flags.toArray(String[]::new));
         RunConfig config = options.toRunConfig();
 
         Map<String, Long> created = new ConcurrentHashMap<>();
