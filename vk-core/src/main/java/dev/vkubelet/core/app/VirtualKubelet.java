@@ -53,6 +53,9 @@ public final class VirtualKubelet implements AutoCloseable {
     private PodController podController;
     private KubeEventRecorder events;
     private dev.vkubelet.tracing.exporters.TraceExporters exporters;
+    private dev.vkubelet.core.metrics.Instrumentation metrics = dev.vkubelet.core.metrics.Instrumentation.NOOP;
+    private dev.vkubelet.core.metrics.MicrometerInstrumentation registry;
+    private dev.vkubelet.core.metrics.MetricsServer metricsServer;
     private boolean closed;
 
     /** An agent for {@code config}; nothing happens until {@link #start()}. */
@@ -100,23 +103,31 @@ public final class VirtualKubelet implements AutoCloseable {
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
         exporters = dev.vkubelet.tracing.exporters.TraceExporters.start(config.tracing().exporters(),
                 config.tracing().exporterSettings(), config.tracing().serviceName());
+        if (!config.metricsAddr().isEmpty()) {
+            registry = new dev.vkubelet.core.metrics.MicrometerInstrumentation();
+            metrics = registry;
+            metricsServer = new dev.vkubelet.core.metrics.MetricsServer(
+                    dev.vkubelet.core.metrics.MetricsServer.parseAddress(config.metricsAddr()), registry.registry());
+            LOG.info("serving metrics at {}/metrics", metricsServer.address());
+        }
         if (embeddedProvider == null) {
             plugins = PluginHost.load(config.pluginDir(), Version.pluginApi());
             plugins.require(config.provider());
+            plugins.providers().forEach(p -> metrics.pluginLoaded(p.pluginId(), p.pluginVersion(), p.name()));
         }
-        ApiClient client = KubeClients.build(config.kubeconfig(), READ_TIMEOUT);
+        ApiClient client = withMetrics(KubeClients.build(config.kubeconfig(), READ_TIMEOUT));
         if (config.kubeApiQps() > 0) {
             client.setHttpClient(client.getHttpClient().newBuilder()
                     .addInterceptor(new RequestRateLimiter(config.kubeApiQps(), config.kubeApiBurst())).build());
         }
-        informers = new KubeInformers(KubeClients.build(config.kubeconfig(), Duration.ZERO), config.nodeName(),
-                config.namespace(), config.fullResyncPeriod());
+        informers = new KubeInformers(withMetrics(KubeClients.build(config.kubeconfig(), Duration.ZERO)),
+                config.nodeName(), config.namespace(), config.fullResyncPeriod());
         ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),
                 config.listenPort(), config.clusterDomain(), config.providerConfig(), informers.resources(), tracer);
         provider = embeddedProvider == null
-                ? plugins.createProvider(config.provider(), context, tracer)
+                ? plugins.createProvider(config.provider(), context, tracer, metrics)
                 : ProviderHandle.of(new dev.vkubelet.core.plugin.AvailableProvider(config.provider(), "embedded",
-                        Version.current(), config.pluginDir()), embeddedProvider.apply(context), tracer);
+                        Version.current(), config.pluginDir()), embeddedProvider.apply(context), tracer, metrics);
         LOG.info("provider '{}' created from {}", provider.name(), provider.source().path());
         NodeSettings settings = settingsOverride.apply(NodeSettings.of(config.nodeName(), config.operatingSystem(),
                 config.internalIp(), config.listenPort(), config.provider(), config.taint(), config.taintEnabled()));
@@ -125,7 +136,7 @@ public final class VirtualKubelet implements AutoCloseable {
                         Clock.systemUTC()))
                 : Optional.empty();
         nodeController = new NodeController(settings, new KubeNodeClient(client), lease, provider, tracer,
-                Clock.systemUTC());
+                Clock.systemUTC(), metrics);
         nodeController.start(config.startupTimeout());
         LOG.info("node {} is registered (lease in {}: {})", config.nodeName(), NodeDefaults.LEASE_NAMESPACE,
                 config.nodeLeaseEnabled() ? "on" : "off");
@@ -134,7 +145,7 @@ public final class VirtualKubelet implements AutoCloseable {
         events = new KubeEventRecorder(client, config.nodeName());
         podController = new PodController(podSettingsOverride.apply(PodControllerSettings.of(config.nodeName(),
                 config.internalIp(), config.podSyncWorkers())), informers.podIndex(), new KubePodClient(client),
-                events, provider, env, tracer, Clock.systemUTC());
+                events, provider, env, tracer, Clock.systemUTC(), metrics);
         informers.onPods(new ResourceEventHandler<>() {
             @Override
             public void onAdd(V1Pod pod) {
@@ -160,6 +171,20 @@ public final class VirtualKubelet implements AutoCloseable {
             throw new IOException("the pod watch did not sync: " + e.getMessage(), e);
         }
         podController.start();
+    }
+
+    private ApiClient withMetrics(ApiClient client) {
+        if (registry == null) {
+            return client;
+        }
+        client.setHttpClient(client.getHttpClient().newBuilder()
+                .addInterceptor(new dev.vkubelet.core.metrics.ApiRequestMetrics(metrics)).build());
+        return client;
+    }
+
+    /** Where metrics are served, once started (empty when {@code --metrics-addr} is empty). */
+    public synchronized Optional<java.net.InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsServer).map(dev.vkubelet.core.metrics.MetricsServer::address);
     }
 
     private Map<String, Quantity> allocatable() {
@@ -239,6 +264,12 @@ public final class VirtualKubelet implements AutoCloseable {
         }
         if (exporters != null) {
             exporters.close();
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        if (registry != null) {
+            registry.close();
         }
         LOG.info("node agent for {} stopped", config.nodeName());
     }

@@ -69,7 +69,8 @@ public class NodeOptions {
             description = "Port of the kubelet API advertised in the node's daemon endpoints (env KUBELET_PORT)")
     String listenPort;
 
-    @Parameter(names = "--metrics-addr", description = "Address to serve metrics on" + NOT_ACTIVE)
+    @Parameter(names = "--metrics-addr", description = "host:port or :port to serve Prometheus metrics on at"
+            + " /metrics (plain HTTP; port 0 picks a free port; empty disables)")
     String metricsAddr = ":10255";
 
     @Parameter(names = "--taint", description = "Node taint: key, key=value, key:effect or key=value:effect "
@@ -172,7 +173,9 @@ public class NodeOptions {
         if (!DNS_SUBDOMAIN.matcher(clusterDomain).matches()) {
             throw new UsageException("--cluster-domain '" + clusterDomain + "' is not a valid DNS domain");
         }
-        checkListenAddress("--metrics-addr", metricsAddr);
+        if (!metricsAddr.isEmpty()) {
+            checkListenAddress("--metrics-addr", metricsAddr);
+        }
         int workers = integer("--pod-sync-workers", podSyncWorkers);
         if (workers < 1) {
             throw new UsageException("--pod-sync-workers must be at least 1, got " + workers);
@@ -356,7 +359,10 @@ public class NodeOptions {
         if (colon < 0) {
             throw new UsageException(flag + " '" + text + "' must be host:port or :port");
         }
-        port(flag, text.substring(colon + 1));
+        int port = integer(flag, text.substring(colon + 1));
+        if (port < 0 || port > 65535) {
+            throw new UsageException(flag + " must have a port between 0 and 65535, got " + text);
+        }
     }
 
     private static int integer(String flag, String text) {

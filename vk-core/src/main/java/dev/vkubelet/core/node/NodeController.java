@@ -1,5 +1,6 @@
 package dev.vkubelet.core.node;
 
+import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.ApiFailure;
 import dev.vkubelet.core.ports.NodeClient;
@@ -59,6 +60,7 @@ public final class NodeController implements AutoCloseable {
     private final ProviderHandle provider;
     private final Tracer tracer;
     private final Clock clock;
+    private final Instrumentation metrics;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService pinger;
 
@@ -69,12 +71,19 @@ public final class NodeController implements AutoCloseable {
 
     public NodeController(NodeSettings settings, NodeClient nodes, Optional<NodeLease> lease, ProviderHandle provider,
             Tracer tracer, Clock clock) {
+        this(settings, nodes, lease, provider, tracer, clock, Instrumentation.NOOP);
+    }
+
+    /** The same, reporting pings, lease renewals and status writes to {@code metrics}. */
+    public NodeController(NodeSettings settings, NodeClient nodes, Optional<NodeLease> lease, ProviderHandle provider,
+            Tracer tracer, Clock clock, Instrumentation metrics) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.lease = Objects.requireNonNull(lease, "lease");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-controller-" + settings.nodeName()));
         this.pinger = Executors.newCachedThreadPool(daemon("node-ping-" + settings.nodeName()));
     }
@@ -250,6 +259,10 @@ public final class NodeController implements AutoCloseable {
                 lease.ifPresent(l -> {
                     try (Span renew = tracer.startSpan("node.renewLease")) {
                         l.renew(node);
+                        metrics.leaseRenewal(true);
+                    } catch (RuntimeException e) {
+                        metrics.leaseRenewal(false);
+                        throw e;
                     }
                 });
             }
@@ -262,7 +275,9 @@ public final class NodeController implements AutoCloseable {
             return Optional.empty();
         }
         try (Span span = tracer.startSpan("node.ping")) {
+            long start = System.nanoTime();
             Optional<String> failure = timedPing(nodeProvider.get());
+            metrics.nodePing(failure.isEmpty(), Duration.ofNanos(System.nanoTime() - start));
             failure.ifPresent(f -> span.setStatus(SpanStatus.UNAVAILABLE, f));
             return failure;
         }
@@ -308,11 +323,16 @@ public final class NodeController implements AutoCloseable {
                 node.setStatus(merged);
                 try {
                     nodes.replaceStatus(node);
+                    metrics.nodeStatusUpdate(true);
                     return;
                 } catch (ObjectConflict e) {
                     if (attempt + 1 >= CONFLICT_ATTEMPTS) {
+                        metrics.nodeStatusUpdate(false);
                         throw e;
                     }
+                } catch (RuntimeException e) {
+                    metrics.nodeStatusUpdate(false);
+                    throw e;
                 }
             }
         }

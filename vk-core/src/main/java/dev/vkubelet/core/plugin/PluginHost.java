@@ -188,6 +188,12 @@ public final class PluginHost implements AutoCloseable {
      * @throws ProviderException when the factory fails (e.g. a malformed provider config)
      */
     public ProviderHandle createProvider(String name, ProviderContext context, Tracer tracer) {
+        return createProvider(name, context, tracer, dev.vkubelet.core.metrics.Instrumentation.NOOP);
+    }
+
+    /** The same, reporting every provider call to {@code metrics}. */
+    public ProviderHandle createProvider(String name, ProviderContext context, Tracer tracer,
+            dev.vkubelet.core.metrics.Instrumentation metrics) {
         require(name);
         Registered registered = providers.get(name);
         ProviderFactory factory = ProviderCalls.wrapFactory(registered.factory(), registered.loader(), name, tracer);
@@ -196,7 +202,7 @@ public final class PluginHost implements AutoCloseable {
             throw new ProviderException("provider '" + name + "' factory returned no provider");
         }
         return new ProviderHandle(registered.info(),
-                ProviderCalls.wrap(provider, registered.loader(), name, tracer));
+                ProviderCalls.wrap(provider, registered.loader(), name, tracer, metrics));
     }
 
     private String unknownProviderMessage(String name) {

@@ -1,5 +1,6 @@
 package dev.vkubelet.core.plugin;
 
+import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.provider.InvalidInputException;
 import dev.vkubelet.provider.NotFoundException;
 import dev.vkubelet.provider.PodLifecycleHandler;
@@ -14,6 +15,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -37,21 +39,24 @@ final class ProviderCalls implements InvocationHandler {
     private final ClassLoader pluginLoader;
     private final String providerName;
     private final Tracer tracer;
+    private final Instrumentation metrics;
 
-    private ProviderCalls(Object target, ClassLoader pluginLoader, String providerName, Tracer tracer) {
+    private ProviderCalls(Object target, ClassLoader pluginLoader, String providerName, Tracer tracer,
+            Instrumentation metrics) {
         this.target = target;
         this.pluginLoader = pluginLoader;
         this.providerName = providerName;
         this.tracer = tracer;
+        this.metrics = metrics;
     }
 
     /** Wraps {@code provider} in a proxy exposing every provider-API interface it implements. */
     static PodLifecycleHandler wrap(PodLifecycleHandler provider, ClassLoader pluginLoader, String providerName,
-            Tracer tracer) {
+            Tracer tracer, Instrumentation metrics) {
         Objects.requireNonNull(provider, "provider");
         Set<Class<?>> interfaces = new LinkedHashSet<>();
         collectApiInterfaces(provider.getClass(), interfaces);
-        ProviderCalls handler = new ProviderCalls(provider, pluginLoader, providerName, tracer);
+        ProviderCalls handler = new ProviderCalls(provider, pluginLoader, providerName, tracer, metrics);
         return (PodLifecycleHandler) Proxy.newProxyInstance(
                 ProviderCalls.class.getClassLoader(), interfaces.toArray(Class<?>[]::new), handler);
     }
@@ -59,7 +64,7 @@ final class ProviderCalls implements InvocationHandler {
     /** Wraps a plugin's factory so that {@code create} runs with the plugin's loader, traced and contained. */
     static ProviderFactory wrapFactory(ProviderFactory factory, ClassLoader pluginLoader, String providerName,
             Tracer tracer) {
-        ProviderCalls handler = new ProviderCalls(factory, pluginLoader, providerName, tracer);
+        ProviderCalls handler = new ProviderCalls(factory, pluginLoader, providerName, tracer, Instrumentation.NOOP);
         return (ProviderFactory) Proxy.newProxyInstance(
                 ProviderCalls.class.getClassLoader(), new Class<?>[] {ProviderFactory.class}, handler);
     }
@@ -90,15 +95,22 @@ final class ProviderCalls implements InvocationHandler {
                 MdcFields mdc = MdcFields.put(Map.of("provider", providerName))) {
             span.attribute("provider", providerName).attribute("operation", method.getName());
             describeArguments(span, args);
+            long start = System.nanoTime();
             try {
-                return method.invoke(target, args);
+                Object result = method.invoke(target, args);
+                metrics.providerCall(providerName, method.getName(), Duration.ofNanos(System.nanoTime() - start), null);
+                return result;
             } catch (InvocationTargetException e) {
                 ProviderException failure = contain(method, e.getCause());
                 span.recordFailure(statusOf(failure), failure);
+                metrics.providerCall(providerName, method.getName(), Duration.ofNanos(System.nanoTime() - start),
+                        failure.getClass().getSimpleName());
                 throw failure;
             } catch (IllegalAccessException e) {
                 ProviderException failure = contain(method, e);
                 span.recordFailure(SpanStatus.INTERNAL, failure);
+                metrics.providerCall(providerName, method.getName(), Duration.ofNanos(System.nanoTime() - start),
+                        failure.getClass().getSimpleName());
                 throw failure;
             }
         }

@@ -21,8 +21,14 @@ public final class ProviderHandle implements AutoCloseable {
     /** Wraps a provider that was not loaded from a plugin (embedding, tests). */
     public static ProviderHandle of(AvailableProvider source, PodLifecycleHandler provider,
             dev.vkubelet.tracing.Tracer tracer) {
+        return of(source, provider, tracer, dev.vkubelet.core.metrics.Instrumentation.NOOP);
+    }
+
+    /** The same, reporting every call to {@code metrics}. */
+    public static ProviderHandle of(AvailableProvider source, PodLifecycleHandler provider,
+            dev.vkubelet.tracing.Tracer tracer, dev.vkubelet.core.metrics.Instrumentation metrics) {
         ClassLoader loader = provider.getClass().getClassLoader();
-        return new ProviderHandle(source, ProviderCalls.wrap(provider, loader, source.name(), tracer));
+        return new ProviderHandle(source, ProviderCalls.wrap(provider, loader, source.name(), tracer, metrics));
     }
 
     /** Where the provider comes from. */

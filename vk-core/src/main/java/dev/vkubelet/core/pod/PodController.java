@@ -1,6 +1,7 @@
 package dev.vkubelet.core.pod;
 
 import dev.vkubelet.core.env.EnvResolver;
+import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.EventRecorder;
 import dev.vkubelet.core.ports.PodClient;
@@ -41,6 +42,7 @@ public final class PodController implements AutoCloseable {
     private final PodIndex index;
     private final ProviderHandle provider;
     private final Tracer tracer;
+    private final Instrumentation metrics;
     private final ScheduledExecutorService scheduler;
     private final ProviderTimeouts timeouts;
     private final WorkQueue<PodKey> syncQueue;
@@ -53,6 +55,12 @@ public final class PodController implements AutoCloseable {
 
     public PodController(PodControllerSettings settings, PodIndex index, PodClient pods, EventRecorder events,
             ProviderHandle provider, EnvResolver env, Tracer tracer, Clock clock) {
+        this(settings, index, pods, events, provider, env, tracer, clock, Instrumentation.NOOP);
+    }
+
+    /** The same, reporting to {@code metrics}. */
+    public PodController(PodControllerSettings settings, PodIndex index, PodClient pods, EventRecorder events,
+            ProviderHandle provider, EnvResolver env, Tracer tracer, Clock clock, Instrumentation metrics) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.index = Objects.requireNonNull(index, "index");
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -63,10 +71,17 @@ public final class PodController implements AutoCloseable {
             return t;
         });
         this.timeouts = new ProviderTimeouts(settings.providerTimeout(), tracer);
-        this.syncQueue = new WorkQueue<>(scheduler, settings.backoff());
-        this.statusQueue = new WorkQueue<>(scheduler, settings.backoff());
-        this.status = new PodStatusSync(index, pods, provider, timeouts, settings.hostIp());
-        this.sync = new PodSync(index, pods, events, provider, timeouts, env, status, settings.hostIp(), clock);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.syncQueue = new WorkQueue<>(scheduler, settings.backoff(), () -> metrics.queueAdded("sync"));
+        this.statusQueue = new WorkQueue<>(scheduler, settings.backoff(), () -> metrics.queueAdded("status"));
+        metrics.queueDepth("sync", syncQueue::length);
+        metrics.queueDepth("status", statusQueue::length);
+        metrics.podPhases(() -> index.list().stream().collect(java.util.stream.Collectors.groupingBy(
+                p -> p.getStatus() == null || p.getStatus().getPhase() == null ? "Pending" : p.getStatus().getPhase(),
+                java.util.stream.Collectors.counting())));
+        this.status = new PodStatusSync(index, pods, provider, timeouts, settings.hostIp(), metrics, clock);
+        this.sync = new PodSync(index, pods, events, provider, timeouts, env, status, settings.hostIp(), clock,
+                metrics);
     }
 
     /** A pod appeared in the watch. */
@@ -182,6 +197,8 @@ public final class PodController implements AutoCloseable {
     private void process(WorkQueue<PodKey> queue, String queueName, WorkQueue.Taken<PodKey> taken, String spanName,
             Function<PodKey, Outcome> step) {
         PodKey key = taken.key();
+        metrics.queueTaken(queueName, taken.waited());
+        long started = System.nanoTime();
         MDC.put("namespace", key.namespace());
         MDC.put("pod", key.name());
         try (Span span = tracer.startSpan(spanName)) {
@@ -196,6 +213,8 @@ public final class PodController implements AutoCloseable {
                 LOG.warn("{} of pod {} failed (retry {}): {}", spanName, key, queue.failures(key) + 1, e.toString());
                 outcome = Outcome.retry();
             }
+            metrics.queueProcessed(queueName, java.time.Duration.ofNanos(System.nanoTime() - started),
+                    outcome.kind().name().toLowerCase(java.util.Locale.ROOT));
             switch (outcome.kind()) {
                 case DONE -> queue.forget(key);
                 case RETRY -> span.attribute("retryIn", queue.retry(key).toMillis());

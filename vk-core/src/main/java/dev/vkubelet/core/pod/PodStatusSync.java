@@ -1,5 +1,6 @@
 package dev.vkubelet.core.pod;
 
+import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.ports.ObjectConflict;
 import dev.vkubelet.core.ports.ObjectMissing;
 import dev.vkubelet.core.ports.PodClient;
@@ -31,13 +32,22 @@ final class PodStatusSync {
     private final ProviderHandle provider;
     private final ProviderTimeouts timeouts;
     private final String hostIp;
+    private final Instrumentation metrics;
+    private final java.time.Clock clock;
 
     PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderTimeouts timeouts, String hostIp) {
+        this(index, pods, provider, timeouts, hostIp, Instrumentation.NOOP, java.time.Clock.systemUTC());
+    }
+
+    PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderTimeouts timeouts, String hostIp,
+            Instrumentation metrics, java.time.Clock clock) {
         this.index = Objects.requireNonNull(index, "index");
         this.pods = Objects.requireNonNull(pods, "pods");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -71,12 +81,19 @@ final class PodStatusSync {
             V1PodStatus current = pod.getStatus() == null ? new V1PodStatus() : pod.getStatus();
             V1PodStatus next = PodEquality.normalize(change.apply(copy(current)));
             if (PodEquality.sameStatus(current, next)) {
+                metrics.podStatusWrite(false);
                 return true;
             }
             V1Pod body = JSON.deserialize(JSON.serialize(pod), V1Pod.class);
             body.setStatus(next);
             try {
                 pods.replaceStatus(body);
+                metrics.podStatusWrite(true);
+                if ("Running".equals(next.getPhase()) && !"Running".equals(current.getPhase())
+                        && pod.getMetadata().getCreationTimestamp() != null) {
+                    metrics.podStarted(java.time.Duration.between(pod.getMetadata().getCreationTimestamp().toInstant(),
+                            clock.instant()));
+                }
                 return true;
             } catch (ObjectMissing e) {
                 return false;

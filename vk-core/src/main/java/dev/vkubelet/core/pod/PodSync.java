@@ -3,6 +3,7 @@ package dev.vkubelet.core.pod;
 import dev.vkubelet.core.env.EnvEvent;
 import dev.vkubelet.core.env.EnvResolver;
 import dev.vkubelet.core.env.PodAddresses;
+import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.EventRecorder;
 import dev.vkubelet.core.ports.PodClient;
@@ -48,13 +49,14 @@ final class PodSync {
     private final PodStatusSync status;
     private final String hostIp;
     private final Clock clock;
+    private final Instrumentation metrics;
     /** Pods being deleted whose provider delete succeeded, by key, with the uid it was for. */
     private final Map<PodKey, String> deletedInProvider = new ConcurrentHashMap<>();
     /** Env events already recorded, so each is recorded once per pod: key, uid, reason, message. */
     private final Set<String> reportedEnvEvents = ConcurrentHashMap.newKeySet();
 
     PodSync(PodIndex index, PodClient pods, EventRecorder events, ProviderHandle provider, ProviderTimeouts timeouts,
-            EnvResolver env, PodStatusSync status, String hostIp, Clock clock) {
+            EnvResolver env, PodStatusSync status, String hostIp, Clock clock, Instrumentation metrics) {
         this.index = Objects.requireNonNull(index, "index");
         this.pods = Objects.requireNonNull(pods, "pods");
         this.events = Objects.requireNonNull(events, "events");
@@ -64,6 +66,7 @@ final class PodSync {
         this.status = Objects.requireNonNull(status, "status");
         this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     Outcome sync(PodKey key) {
@@ -220,7 +223,11 @@ final class PodSync {
         Instant deadline = pod.getMetadata().getDeletionTimestamp().toInstant();
         Instant now = clock.instant();
         if (reported.isEmpty() || allTerminated(reported.get()) || !now.isBefore(deadline)) {
-            pods.deleteNow(key.namespace(), key.name(), uid);
+            if (pods.deleteNow(key.namespace(), key.name(), uid)) {
+                long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null
+                        ? 0 : pod.getMetadata().getDeletionGracePeriodSeconds();
+                metrics.podDeleted(Duration.between(deadline.minusSeconds(grace), clock.instant()));
+            }
             forget(key);
             return Outcome.done();
         }

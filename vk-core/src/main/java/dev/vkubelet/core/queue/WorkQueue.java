@@ -34,11 +34,18 @@ public final class WorkQueue<K> {
     private final Set<K> dirty = new HashSet<>();
     private final Map<K, Integer> failures = new HashMap<>();
     private final Map<K, Long> queuedAt = new HashMap<>();
+    private final Runnable onAdded;
     private boolean shutDown;
 
     public WorkQueue(ScheduledExecutorService scheduler, Backoff backoff) {
+        this(scheduler, backoff, () -> {});
+    }
+
+    /** A queue that calls {@code onAdded} each time a key enters it (for metrics). */
+    public WorkQueue(ScheduledExecutorService scheduler, Backoff backoff, Runnable onAdded) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.onAdded = Objects.requireNonNull(onAdded, "onAdded");
     }
 
     /** Queues {@code key} (once, however often it is added before a worker takes it). */
@@ -54,6 +61,7 @@ public final class WorkQueue<K> {
         if (waiting.add(key)) {
             queue.addLast(key);
             queuedAt.put(key, System.nanoTime());
+            onAdded.run();
             notifyAll();
         }
     }
@@ -117,6 +125,7 @@ public final class WorkQueue<K> {
         if (dirty.remove(key) && !shutDown && waiting.add(key)) {
             queue.addLast(key);
             queuedAt.put(key, System.nanoTime());
+            onAdded.run();
             notifyAll();
         }
     }

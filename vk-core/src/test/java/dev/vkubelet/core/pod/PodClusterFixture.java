@@ -54,6 +54,7 @@ final class PodClusterFixture implements AutoCloseable {
     RunConfig config(String provider, String... flags) throws IOException {
         NodeOptions options = new NodeOptions(Map.of(), Path.of("/nonexistent-home"), Optional.empty());
         List<String> args = new ArrayList<>(List.of("--provider", provider, "--nodename", node,
+                "--metrics-addr", "127.0.0.1:0",
                 "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"),
                 "--kubeconfig", plane.nodeKubeconfig(node).toString()));
         args.addAll(List.of(flags));
