@@ -1,18 +1,23 @@
 package dev.vkubelet.core.app;
 
 import dev.vkubelet.core.Version;
-import dev.vkubelet.core.kube.KubeClients;
 import dev.vkubelet.core.env.EnvResolver;
+import dev.vkubelet.core.kube.KubeClients;
 import dev.vkubelet.core.kube.KubeEventRecorder;
 import dev.vkubelet.core.kube.KubeInformers;
-import dev.vkubelet.core.kube.KubePodClient;
 import dev.vkubelet.core.kube.KubeLeaseClient;
 import dev.vkubelet.core.kube.KubeNodeClient;
+import dev.vkubelet.core.kube.KubePodClient;
 import dev.vkubelet.core.kube.RequestRateLimiter;
+import dev.vkubelet.core.metrics.ApiRequestMetrics;
+import dev.vkubelet.core.metrics.Instrumentation;
+import dev.vkubelet.core.metrics.MetricsServer;
+import dev.vkubelet.core.metrics.MicrometerInstrumentation;
 import dev.vkubelet.core.node.NodeController;
 import dev.vkubelet.core.node.NodeDefaults;
 import dev.vkubelet.core.node.NodeLease;
 import dev.vkubelet.core.node.NodeSettings;
+import dev.vkubelet.core.plugin.AvailableProvider;
 import dev.vkubelet.core.plugin.PluginHost;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.pod.PodController;
@@ -20,18 +25,23 @@ import dev.vkubelet.core.pod.PodControllerSettings;
 import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.tracing.Tracer;
+import dev.vkubelet.tracing.exporters.TraceExporters;
 import dev.vkubelet.tracing.opencensus.OpenCensusTracing;
+import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,17 +55,17 @@ public final class VirtualKubelet implements AutoCloseable {
     private final RunConfig config;
     private final UnaryOperator<NodeSettings> settingsOverride;
     private final UnaryOperator<PodControllerSettings> podSettingsOverride;
-    private final java.util.function.Function<ProviderContext, PodLifecycleHandler> embeddedProvider;
+    private final Function<ProviderContext, PodLifecycleHandler> embeddedProvider;
     private PluginHost plugins;
     private KubeInformers informers;
     private ProviderHandle provider;
     private NodeController nodeController;
     private PodController podController;
     private KubeEventRecorder events;
-    private dev.vkubelet.tracing.exporters.TraceExporters exporters;
-    private dev.vkubelet.core.metrics.Instrumentation metrics = dev.vkubelet.core.metrics.Instrumentation.NOOP;
-    private dev.vkubelet.core.metrics.MicrometerInstrumentation registry;
-    private dev.vkubelet.core.metrics.MetricsServer metricsServer;
+    private TraceExporters exporters;
+    private Instrumentation metrics = Instrumentation.NOOP;
+    private MicrometerInstrumentation registry;
+    private MetricsServer metricsServer;
     private boolean closed;
 
     /** An agent for {@code config}; nothing happens until {@link #start()}. */
@@ -71,7 +81,7 @@ public final class VirtualKubelet implements AutoCloseable {
 
     private VirtualKubelet(RunConfig config, UnaryOperator<NodeSettings> settingsOverride,
             UnaryOperator<PodControllerSettings> podSettingsOverride,
-            java.util.function.Function<ProviderContext, PodLifecycleHandler> embeddedProvider) {
+            Function<ProviderContext, PodLifecycleHandler> embeddedProvider) {
         this.config = Objects.requireNonNull(config, "config");
         this.settingsOverride = Objects.requireNonNull(settingsOverride, "settingsOverride");
         this.podSettingsOverride = Objects.requireNonNull(podSettingsOverride, "podSettingsOverride");
@@ -84,7 +94,7 @@ public final class VirtualKubelet implements AutoCloseable {
      * through the host's decorator (spans, contained exceptions).
      */
     public static VirtualKubelet embedded(RunConfig config,
-            java.util.function.Function<ProviderContext, PodLifecycleHandler> provider,
+            Function<ProviderContext, PodLifecycleHandler> provider,
             UnaryOperator<NodeSettings> settingsOverride, UnaryOperator<PodControllerSettings> podSettingsOverride) {
         return new VirtualKubelet(config, settingsOverride, podSettingsOverride,
                 Objects.requireNonNull(provider, "provider"));
@@ -101,15 +111,7 @@ public final class VirtualKubelet implements AutoCloseable {
     public synchronized void start() throws IOException, InterruptedException {
         Logging.setLevel(config.logLevel());
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
-        exporters = dev.vkubelet.tracing.exporters.TraceExporters.start(config.tracing().exporters(),
-                config.tracing().exporterSettings(), config.tracing().serviceName());
-        if (!config.metricsAddr().isEmpty()) {
-            registry = new dev.vkubelet.core.metrics.MicrometerInstrumentation();
-            metrics = registry;
-            metricsServer = new dev.vkubelet.core.metrics.MetricsServer(
-                    dev.vkubelet.core.metrics.MetricsServer.parseAddress(config.metricsAddr()), registry.registry());
-            LOG.info("serving metrics at {}/metrics", metricsServer.address());
-        }
+        startObservability();
         if (embeddedProvider == null) {
             plugins = PluginHost.load(config.pluginDir(), Version.pluginApi());
             plugins.require(config.provider());
@@ -126,9 +128,26 @@ public final class VirtualKubelet implements AutoCloseable {
                 config.listenPort(), config.clusterDomain(), config.providerConfig(), informers.resources(), tracer);
         provider = embeddedProvider == null
                 ? plugins.createProvider(config.provider(), context, tracer, metrics)
-                : ProviderHandle.of(new dev.vkubelet.core.plugin.AvailableProvider(config.provider(), "embedded",
+                : ProviderHandle.of(new AvailableProvider(config.provider(), "embedded",
                         Version.current(), config.pluginDir()), embeddedProvider.apply(context), tracer, metrics);
         LOG.info("provider '{}' created from {}", provider.name(), provider.source().path());
+        startNode(client, tracer);
+        startPods(client, tracer);
+    }
+
+    /** Trace exporters and the metrics endpoint. */
+    private void startObservability() throws IOException {
+        exporters = TraceExporters.start(config.tracing().exporters(), config.tracing().exporterSettings(),
+                config.tracing().serviceName());
+        if (!config.metricsAddr().isEmpty()) {
+            registry = new MicrometerInstrumentation();
+            metrics = registry;
+            metricsServer = new MetricsServer(MetricsServer.parseAddress(config.metricsAddr()), registry.registry());
+            LOG.info("serving metrics at {}/metrics", metricsServer.address());
+        }
+    }
+
+    private void startNode(ApiClient client, Tracer tracer) throws InterruptedException {
         NodeSettings settings = settingsOverride.apply(NodeSettings.of(config.nodeName(), config.operatingSystem(),
                 config.internalIp(), config.listenPort(), config.provider(), config.taint(), config.taintEnabled()));
         Optional<NodeLease> lease = config.nodeLeaseEnabled()
@@ -140,37 +159,41 @@ public final class VirtualKubelet implements AutoCloseable {
         nodeController.start(config.startupTimeout());
         LOG.info("node {} is registered (lease in {}: {})", config.nodeName(), NodeDefaults.LEASE_NAMESPACE,
                 config.nodeLeaseEnabled() ? "on" : "off");
+    }
 
+    /** The pod controller, fed by the informers once they have listed everything. */
+    private void startPods(ApiClient client, Tracer tracer) throws IOException, InterruptedException {
         EnvResolver env = new EnvResolver(informers.resources(), this::allocatable);
         events = new KubeEventRecorder(client, config.nodeName());
         podController = new PodController(podSettingsOverride.apply(PodControllerSettings.of(config.nodeName(),
                 config.internalIp(), config.podSyncWorkers())), informers.podIndex(), new KubePodClient(client),
                 events, provider, env, tracer, Clock.systemUTC(), metrics);
+        PodController pods = podController;
         informers.onPods(new ResourceEventHandler<>() {
             @Override
             public void onAdd(V1Pod pod) {
-                podController.onAdd(pod);
+                pods.onAdd(pod);
             }
 
             @Override
             public void onUpdate(V1Pod old, V1Pod now) {
-                podController.onUpdate(old, now);
+                pods.onUpdate(old, now);
             }
 
             @Override
             public void onDelete(V1Pod pod, boolean finalStateUnknown) {
-                podController.onDelete(pod);
+                pods.onDelete(pod);
             }
         });
-        informers.onConfigMaps(namespaceChanges(podController));
-        informers.onSecrets(namespaceChanges(podController));
+        informers.onConfigMaps(namespaceChanges(pods));
+        informers.onSecrets(namespaceChanges(pods));
         informers.start();
         try {
             informers.awaitSynced(config.startupTimeout().isZero() ? Duration.ofDays(365) : config.startupTimeout());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IOException("the pod watch did not sync: " + e.getMessage(), e);
         }
-        podController.start();
+        pods.start();
     }
 
     private ApiClient withMetrics(ApiClient client) {
@@ -178,13 +201,13 @@ public final class VirtualKubelet implements AutoCloseable {
             return client;
         }
         client.setHttpClient(client.getHttpClient().newBuilder()
-                .addInterceptor(new dev.vkubelet.core.metrics.ApiRequestMetrics(metrics)).build());
+                .addInterceptor(new ApiRequestMetrics(metrics)).build());
         return client;
     }
 
     /** Where metrics are served, once started (empty when {@code --metrics-addr} is empty). */
-    public synchronized Optional<java.net.InetSocketAddress> metricsAddress() {
-        return Optional.ofNullable(metricsServer).map(dev.vkubelet.core.metrics.MetricsServer::address);
+    public synchronized Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsServer).map(MetricsServer::address);
     }
 
     private Map<String, Quantity> allocatable() {
@@ -193,7 +216,7 @@ public final class VirtualKubelet implements AutoCloseable {
                 ? Map.of() : node.getStatus().getAllocatable();
     }
 
-    private static <T extends io.kubernetes.client.common.KubernetesObject> ResourceEventHandler<T> namespaceChanges(
+    private static <T extends KubernetesObject> ResourceEventHandler<T> namespaceChanges(
             PodController pods) {
         return new ResourceEventHandler<>() {
             @Override
