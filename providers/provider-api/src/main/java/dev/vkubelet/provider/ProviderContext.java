@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param configPath the provider configuration file from {@code --provider-config}, if given
  * @param resources a read-only view of the ConfigMaps, Secrets and Services of the cluster
  * @param tracer the tracer to add provider spans with; spans nest under the host's span
+ * @param metrics where the provider records metrics of its own (published by the host)
  */
 public record ProviderContext(
         String nodeName,
@@ -25,7 +26,8 @@ public record ProviderContext(
         String clusterDomain,
         Optional<Path> configPath,
         ClusterResources resources,
-        Tracer tracer) {
+        Tracer tracer,
+        ProviderMetrics metrics) {
 
     public ProviderContext {
         Objects.requireNonNull(nodeName, "nodeName");
@@ -35,6 +37,7 @@ public record ProviderContext(
         Objects.requireNonNull(configPath, "configPath");
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(tracer, "tracer");
+        Objects.requireNonNull(metrics, "metrics");
         if (daemonPort < 0 || daemonPort > 65535) {
             throw new IllegalArgumentException("daemonPort out of range: " + daemonPort);
         }

@@ -14,6 +14,7 @@
  *       {@link dev.vkubelet.provider.StatsSummaryProvider},
  *       {@link dev.vkubelet.provider.ResourceMetricsProvider}. The host answers 501 for an HTTP
  *       capability a provider lacks, and polls status for a provider that does not push it.
+ *   <li>{@link dev.vkubelet.provider.ProviderMetrics}: where a provider records metrics of its own.
  *   <li>The shared errors: {@link dev.vkubelet.provider.ProviderException} and its subclasses
  *       {@link dev.vkubelet.provider.NotFoundException},
  *       {@link dev.vkubelet.provider.InvalidInputException},

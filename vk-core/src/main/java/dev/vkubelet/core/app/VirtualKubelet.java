@@ -125,7 +125,8 @@ public final class VirtualKubelet implements AutoCloseable {
         informers = new KubeInformers(withMetrics(KubeClients.build(config.kubeconfig(), Duration.ZERO)),
                 config.nodeName(), config.namespace(), config.fullResyncPeriod());
         ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),
-                config.listenPort(), config.clusterDomain(), config.providerConfig(), informers.resources(), tracer);
+                config.listenPort(), config.clusterDomain(), config.providerConfig(), informers.resources(), tracer,
+                metrics.providerMetrics(config.provider()));
         provider = embeddedProvider == null
                 ? plugins.createProvider(config.provider(), context, tracer, metrics)
                 : ProviderHandle.of(new AvailableProvider(config.provider(), "embedded",

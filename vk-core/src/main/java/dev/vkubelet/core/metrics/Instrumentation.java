@@ -1,5 +1,6 @@
 package dev.vkubelet.core.metrics;
 
+import dev.vkubelet.provider.ProviderMetrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -51,6 +52,11 @@ public interface Instrumentation {
 
     /** A plugin was loaded and offers {@code provider}. */
     default void pluginLoaded(String plugin, String version, String provider) {}
+
+    /** Where provider {@code provider} records metrics of its own. */
+    default ProviderMetrics providerMetrics(String provider) {
+        return ProviderMetrics.none();
+    }
 
     /** A request this agent made to the API server. */
     default void apiRequest(String verb, String resource, int code, Duration took) {}

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.vkubelet.provider.ProviderMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +146,51 @@ public final class MicrometerInstrumentation implements Instrumentation, AutoClo
     public void pluginLoaded(String plugin, String version, String provider) {
         Gauge.builder("vk.plugin.info", () -> 1).description("Loaded provider plugins").tag("plugin", plugin)
                 .tag("version", version).tag("provider", provider).register(registry);
+    }
+
+    @Override
+    public ProviderMetrics providerMetrics(String provider) {
+        String prefix = "vk.provider." + provider.replaceAll("[^a-zA-Z0-9]", "_") + ".";
+        return new ProviderMetrics() {
+            private String name(String metric) {
+                return prefix + metric.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._]", "_");
+            }
+
+            private List<io.micrometer.core.instrument.Tag> tags(Map<String, String> labels) {
+                List<io.micrometer.core.instrument.Tag> tags = new java.util.ArrayList<>();
+                tags.add(io.micrometer.core.instrument.Tag.of("provider", provider));
+                labels.forEach((k, v) -> tags.add(io.micrometer.core.instrument.Tag.of(k, String.valueOf(v))));
+                return tags;
+            }
+
+            @Override
+            public void count(String metric, Map<String, String> labels, double amount) {
+                try {
+                    Counter.builder(name(metric)).tags(tags(labels)).register(registry).increment(amount);
+                } catch (RuntimeException e) {
+                    // a provider's bad name or label set must not break its call
+                }
+            }
+
+            @Override
+            public void time(String metric, Map<String, String> labels, Duration duration) {
+                try {
+                    Timer.builder(name(metric)).tags(tags(labels)).publishPercentileHistogram()
+                            .minimumExpectedValue(MIN).maximumExpectedValue(MAX).register(registry).record(duration);
+                } catch (RuntimeException e) {
+                    // as above
+                }
+            }
+
+            @Override
+            public void gauge(String metric, Map<String, String> labels, Supplier<Number> value) {
+                try {
+                    Gauge.builder(name(metric), value).tags(tags(labels)).register(registry);
+                } catch (RuntimeException e) {
+                    // as above
+                }
+            }
+        };
     }
 
     @Override

@@ -103,6 +103,9 @@ class MetricsIT {
             assertEquals(1.0, PrometheusText.value(running, "vk_plugin_info", Map.of("plugin", "mock",
                     "provider", "mock")));
             assertTrue(running.stream().anyMatch(s -> s.name().startsWith("jvm_memory_used_bytes")));
+            assertTrue(PrometheusText.value(running, "vk_provider_mock_creates_total",
+                    Map.of("provider", "mock")) >= 1, "the mock plugin's own metric is missing");
+            assertTrue(running.stream().anyMatch(s -> s.name().equals("vk_provider_mock_pods")));
 
             admin.deleteNamespacedPod(pod, "default").execute();
             Await.until(WAIT, "deletion measured and no pod Running", () -> {

@@ -93,7 +93,7 @@ class PluginHostTest {
 
     private static ProviderContext context(Optional<Path> config) {
         return new ProviderContext("n", "linux", "127.0.0.1", 10250, "cluster.local", config,
-                ClusterResources.empty(), Tracer.noop());
+                ClusterResources.empty(), Tracer.noop(), dev.vkubelet.provider.ProviderMetrics.none());
     }
 
     private static String reasons(PluginHost host) {

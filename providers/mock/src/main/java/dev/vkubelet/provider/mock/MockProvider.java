@@ -82,6 +82,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         this.clock = Objects.requireNonNull(clock, "clock");
         this.tracer = config.traceGranularity().map(context.tracer()::withGranularity).orElse(context.tracer());
         this.startTime = clock.instant();
+        context.metrics().gauge("pods", Map.of(), this::podCount);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mock-provider-" + context.nodeName());
             t.setDaemon(true);
@@ -119,6 +120,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                 created.setStatus(delayed ? pendingStatus(created) : runningStatus(created));
                 pods.put(key(created), created);
             }
+            context.metrics().increment("creates", Map.of());
             if (!config.runningDelay().isZero()) {
                 try (Span wait = tracer.startSpan("mock.scheduleRunning", Granularity.FINE)) {
                     wait.attribute("delayMillis", config.runningDelay().toMillis());
@@ -240,6 +242,10 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             deleted = copy(existing);
         }
         podListener.accept(deleted);
+    }
+
+    private synchronized int podCount() {
+        return pods.size();
     }
 
     @Override

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class MockProviderTest {
 
     private static final ProviderContext CONTEXT = new ProviderContext("vk-mock", "linux", "10.1.2.3", 10250,
-            "cluster.local", Optional.empty(), ClusterResources.empty(), Tracer.noop());
+            "cluster.local", Optional.empty(), ClusterResources.empty(), Tracer.noop(),
+            dev.vkubelet.provider.ProviderMetrics.none());
 
     @Test
     void delayedPodsArePendingThenRunningAndNotified() {

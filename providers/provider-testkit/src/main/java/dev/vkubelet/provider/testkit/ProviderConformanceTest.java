@@ -14,6 +14,7 @@ import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.PodStatusNotifier;
 import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.provider.ProviderFactory;
+import dev.vkubelet.provider.ProviderMetrics;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -53,7 +54,7 @@ public abstract class ProviderConformanceTest {
     /** The context the suite creates providers with. */
     protected ProviderContext context() {
         return new ProviderContext(NODE, "linux", "10.0.0.10", 10250, "cluster.local", configPath(),
-                ClusterResources.empty(), Tracer.noop());
+                ClusterResources.empty(), Tracer.noop(), ProviderMetrics.none());
     }
 
     protected PodLifecycleHandler provider;
