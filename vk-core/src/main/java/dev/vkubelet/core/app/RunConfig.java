@@ -34,7 +34,9 @@ import java.util.Optional;
  * @param tracing tracing settings
  * @param logLevel the root log level
  * @param pluginDir where provider plugins are
- * @param servingCerts the kubelet API's TLS files, when given
+ * @param listenAddress the kubelet API's bind address (empty: all interfaces)
+ * @param anonymousAuth whether the kubelet API lets unauthenticated callers through (still authorised)
+ * @param servingCerts the kubelet API's TLS files
  */
 public record RunConfig(
         String nodeName,
@@ -60,10 +62,30 @@ public record RunConfig(
         TracingConfig tracing,
         String logLevel,
         Path pluginDir,
-        Optional<ServingCerts> servingCerts) {
+        String listenAddress,
+        boolean anonymousAuth,
+        ServingCerts servingCerts) {
 
-    /** The kubelet API's certificate, key and client CA ({@code APISERVER_*_LOCATION}). */
-    public record ServingCerts(Path certificate, Path key, Optional<Path> clientCa) {}
+    /**
+     * The kubelet API's certificate and key (both or neither: neither means self-signed) and the
+     * CA client certificates must chain to ({@code APISERVER_*_LOCATION} or the {@code --tls-*} flags).
+     */
+    public record ServingCerts(Optional<Path> certificate, Optional<Path> key, Optional<Path> clientCa) {
+
+        public ServingCerts {
+            Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(clientCa, "clientCa");
+            if (certificate.isPresent() != key.isPresent()) {
+                throw new IllegalArgumentException("the serving certificate and key go together");
+            }
+        }
+
+        /** The same with another client CA. */
+        public ServingCerts withClientCa(Path ca) {
+            return new ServingCerts(certificate, key, Optional.of(ca));
+        }
+    }
 
     public RunConfig {
         Objects.requireNonNull(nodeName, "nodeName");
@@ -83,14 +105,16 @@ public record RunConfig(
         Objects.requireNonNull(tracing, "tracing");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(pluginDir, "pluginDir");
+        Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(servingCerts, "servingCerts");
     }
 
-    /** The same configuration with another kubeconfig (local mode). */
-    public RunConfig withKubeconfig(Path file) {
-        return new RunConfig(nodeName, provider, providerConfig, Optional.of(file), namespace, clusterDomain,
+    /** The same configuration against a local control plane: its kubeconfig, its CA for client certificates. */
+    public RunConfig forLocalControlPlane(Path kubeconfigFile, Path clientCa) {
+        return new RunConfig(nodeName, provider, providerConfig, Optional.of(kubeconfigFile), namespace, clusterDomain,
                 operatingSystem, internalIp, listenPort, metricsAddr, taint, taintEnabled, nodeLeaseEnabled,
                 podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
-                kubeApiBurst, tracing, logLevel, pluginDir, servingCerts);
+                kubeApiBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,
+                servingCerts.clientCa().isPresent() ? servingCerts : servingCerts.withClientCa(clientCa));
     }
 }

@@ -3,6 +3,7 @@ package dev.vkubelet.core.app;
 import dev.vkubelet.core.Version;
 import dev.vkubelet.core.env.EnvResolver;
 import dev.vkubelet.core.kube.KubeClients;
+import dev.vkubelet.core.kubeletapi.KubeletApiServer;
 import dev.vkubelet.core.kube.KubeEventRecorder;
 import dev.vkubelet.core.kube.KubeInformers;
 import dev.vkubelet.core.kube.KubeLeaseClient;
@@ -66,6 +67,7 @@ public final class VirtualKubelet implements AutoCloseable {
     private Instrumentation metrics = Instrumentation.NOOP;
     private MicrometerInstrumentation registry;
     private MetricsServer metricsServer;
+    private KubeletApiServer kubeletApi;
     private boolean closed;
 
     /** An agent for {@code config}; nothing happens until {@link #start()}. */
@@ -124,15 +126,22 @@ public final class VirtualKubelet implements AutoCloseable {
         }
         informers = new KubeInformers(withMetrics(KubeClients.build(config.kubeconfig(), Duration.ZERO)),
                 config.nodeName(), config.namespace(), config.fullResyncPeriod());
+        int daemonPort = config.listenPort() == 0 ? freePort() : config.listenPort();
         ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),
-                config.listenPort(), config.clusterDomain(), config.providerConfig(), informers.resources(), tracer,
+                daemonPort, config.clusterDomain(), config.providerConfig(), informers.resources(), tracer,
                 metrics.providerMetrics(config.provider()));
         provider = embeddedProvider == null
                 ? plugins.createProvider(config.provider(), context, tracer, metrics)
                 : ProviderHandle.of(new AvailableProvider(config.provider(), "embedded",
                         Version.current(), config.pluginDir()), embeddedProvider.apply(context), tracer, metrics);
         LOG.info("provider '{}' created from {}", provider.name(), provider.source().path());
-        startNode(client, tracer);
+        InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(daemonPort)
+                : new InetSocketAddress(config.listenAddress(), daemonPort);
+        RunConfig.ServingCerts certs = config.servingCerts();
+        kubeletApi = KubeletApiServer.start(bind, new KubeletApiServer.Tls(certs.certificate(), certs.key(),
+                certs.clientCa()), config.nodeName(), config.internalIp(), client, config.anonymousAuth(), provider,
+                tracer, Optional.ofNullable(registry).map(MicrometerInstrumentation::registry));
+        startNode(client, tracer, daemonPort);
         startPods(client, tracer);
     }
 
@@ -148,9 +157,15 @@ public final class VirtualKubelet implements AutoCloseable {
         }
     }
 
-    private void startNode(ApiClient client, Tracer tracer) throws InterruptedException {
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void startNode(ApiClient client, Tracer tracer, int daemonPort) throws InterruptedException {
         NodeSettings settings = settingsOverride.apply(NodeSettings.of(config.nodeName(), config.operatingSystem(),
-                config.internalIp(), config.listenPort(), config.provider(), config.taint(), config.taintEnabled()));
+                config.internalIp(), daemonPort, config.provider(), config.taint(), config.taintEnabled()));
         Optional<NodeLease> lease = config.nodeLeaseEnabled()
                 ? Optional.of(new NodeLease(new KubeLeaseClient(client), config.nodeName(), settings.leaseDuration(),
                         Clock.systemUTC()))
@@ -204,6 +219,11 @@ public final class VirtualKubelet implements AutoCloseable {
         client.setHttpClient(client.getHttpClient().newBuilder()
                 .addInterceptor(new ApiRequestMetrics(metrics)).build());
         return client;
+    }
+
+    /** Where the kubelet API listens, once started. */
+    public synchronized Optional<InetSocketAddress> kubeletApiAddress() {
+        return Optional.ofNullable(kubeletApi).map(KubeletApiServer::address);
     }
 
     /** Where metrics are served, once started (empty when {@code --metrics-addr} is empty). */
@@ -264,6 +284,9 @@ public final class VirtualKubelet implements AutoCloseable {
             return;
         }
         closed = true;
+        if (kubeletApi != null) {
+            kubeletApi.close();
+        }
         if (podController != null) {
             podController.close();
         }

@@ -79,7 +79,7 @@ public final class PodBench {
         admin.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
         NodeOptions options = new NodeOptions(System.getenv(), Path.of("/nonexistent"), Optional.empty());
         List<String> flags = new ArrayList<>(List.of("--provider", "mock", "--nodename", node,
-                "--plugin-dir", pluginDir, "--log-level", "warn", "--metrics-addr", "127.0.0.1:0",
+                "--plugin-dir", pluginDir, "--log-level", "warn", "--metrics-addr", "127.0.0.1:0", "--listen-port", "0",
                 "--kubeconfig", plane.nodeKubeconfig(node).toString()));
         flags.addAll(agentFlags);
         com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse(flags.toArray(String[]::new));

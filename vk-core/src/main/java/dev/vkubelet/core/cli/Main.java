@@ -53,7 +53,7 @@ public final class Main implements Cli.Runner {
         System.out.println("Try:                 kubectl --kubeconfig " + stable + " get nodes -o wide");
         System.out.println("Stop with Ctrl-C; the control plane and its data are removed.");
         try {
-            return runNode(config.withKubeconfig(plane.nodeKubeconfig(config.nodeName())));
+            return runNode(config.forLocalControlPlane(plane.nodeKubeconfig(config.nodeName()), plane.caCertificate()));
         } finally {
             plane.close();
         }

@@ -66,8 +66,28 @@ public class NodeOptions {
     String os = "linux";
 
     @Parameter(names = "--listen-port",
-            description = "Port of the kubelet API advertised in the node's daemon endpoints (env KUBELET_PORT)")
+            description = "Port of the kubelet API (HTTPS), advertised in the node's daemon endpoints; 0 picks a free"
+                    + " port (env KUBELET_PORT)")
     String listenPort;
+
+    @Parameter(names = "--listen-address", description = "Address the kubelet API binds (default: all interfaces)")
+    String listenAddress = "";
+
+    @Parameter(names = "--anonymous-auth", arity = 1, description = "Let kubelet API requests without credentials"
+            + " through as system:anonymous (they are still authorised by SubjectAccessReview)")
+    boolean anonymousAuth;
+
+    @Parameter(names = "--tls-cert-file", description = "Kubelet API serving certificate, PEM (env"
+            + " APISERVER_CERT_LOCATION; without it a self-signed certificate is made)")
+    String tlsCertFile;
+
+    @Parameter(names = "--tls-private-key-file", description = "Kubelet API serving key, PEM (env"
+            + " APISERVER_KEY_LOCATION)")
+    String tlsKeyFile;
+
+    @Parameter(names = "--client-ca-file", description = "CA that kubelet API client certificates must chain to"
+            + " (env APISERVER_CA_CERT_LOCATION; without it only bearer tokens authenticate)")
+    String clientCaFile;
 
     @Parameter(names = "--metrics-addr", description = "host:port or :port to serve Prometheus metrics on at"
             + " /metrics (plain HTTP; port 0 picks a free port; empty disables)")
@@ -144,6 +164,9 @@ public class NodeOptions {
         this.env = Map.copyOf(env);
         this.nodeName = env.getOrDefault("DEFAULT_NODE_NAME", "virtual-kubelet");
         this.listenPort = env.getOrDefault("KUBELET_PORT", "10250");
+        this.tlsCertFile = env.get("APISERVER_CERT_LOCATION");
+        this.tlsKeyFile = env.get("APISERVER_KEY_LOCATION");
+        this.clientCaFile = env.get("APISERVER_CA_CERT_LOCATION");
         this.kubeconfig = KubeClients.resolveKubeconfig(Optional.empty(), env, home).map(Path::toString).orElse(null);
         this.pluginDir = installHome.map(h -> h.resolve("plugins")).orElse(Path.of("plugins")).toString();
     }
@@ -166,7 +189,10 @@ public class NodeOptions {
         if (!operatingSystem.equals("linux") && !operatingSystem.equals("windows")) {
             throw new UsageException("--os '" + os + "' is not supported: use linux or windows");
         }
-        int port = port("--listen-port", listenPort);
+        int port = integer("--listen-port", listenPort);
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--listen-port must be a port between 0 and 65535, got " + listenPort);
+        }
         if (!namespace.isEmpty() && !DNS_SUBDOMAIN.matcher(namespace).matches()) {
             throw new UsageException("--namespace '" + namespace + "' is not a valid namespace name");
         }
@@ -205,7 +231,8 @@ public class NodeOptions {
         });
         return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
                 internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
-                startup, idle, creation, qps, burst, tracing(), level, Path.of(pluginDir), servingCerts());
+                startup, idle, creation, qps, burst, tracing(), level, Path.of(pluginDir), listenAddress, anonymousAuth,
+                servingCerts());
     }
 
     private String internalIp() {
@@ -318,40 +345,22 @@ public class NodeOptions {
         return new TracingConfig(traceServiceName, tags, rate, exporters, granularity, exporterSettings);
     }
 
-    private Optional<RunConfig.ServingCerts> servingCerts() {
-        String cert = env.get("APISERVER_CERT_LOCATION");
-        String key = env.get("APISERVER_KEY_LOCATION");
-        String ca = env.get("APISERVER_CA_CERT_LOCATION");
-        if (cert == null && key == null) {
-            if (ca != null) {
-                throw new UsageException("APISERVER_CA_CERT_LOCATION is set but APISERVER_CERT_LOCATION and "
-                        + "APISERVER_KEY_LOCATION are not");
-            }
-            return Optional.empty();
+    private RunConfig.ServingCerts servingCerts() {
+        if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+            throw new UsageException("the serving certificate and key go together: set both --tls-cert-file and "
+                    + "--tls-private-key-file (or APISERVER_CERT_LOCATION and APISERVER_KEY_LOCATION), or neither");
         }
-        if (cert == null || key == null) {
-            throw new UsageException("APISERVER_CERT_LOCATION and APISERVER_KEY_LOCATION must be set together");
-        }
-        readable("APISERVER_CERT_LOCATION", cert);
-        readable("APISERVER_KEY_LOCATION", key);
-        if (ca != null) {
-            readable("APISERVER_CA_CERT_LOCATION", ca);
-        }
-        return Optional.of(new RunConfig.ServingCerts(Path.of(cert), Path.of(key), Optional.ofNullable(ca).map(Path::of)));
+        Optional<Path> cert = Optional.ofNullable(tlsCertFile).map(f -> readable("--tls-cert-file", f));
+        Optional<Path> key = Optional.ofNullable(tlsKeyFile).map(f -> readable("--tls-private-key-file", f));
+        Optional<Path> ca = Optional.ofNullable(clientCaFile).map(f -> readable("--client-ca-file", f));
+        return new RunConfig.ServingCerts(cert, key, ca);
     }
 
-    private static void readable(String what, String file) {
+    private static Path readable(String what, String file) {
         if (!Files.isReadable(Path.of(file))) {
             throw new UsageException(what + " " + file + " does not exist or is not readable");
         }
-    }
-
-    private static int port(String flag, String text) {
-        int port = integer(flag, text);
-        if (port < 1 || port > 65535) {
-            throw new UsageException(flag + " must be a port between 1 and 65535, got " + text);
-        }
-        return port;
+        return Path.of(file);
     }
 
     private static void checkListenAddress(String flag, String text) {

@@ -322,7 +322,9 @@ public final class LocalControlPlane implements AutoCloseable {
                 rule("", List.of("pods/status"), List.of("get", "update", "patch")),
                 rule("", List.of("events"), List.of("create", "update", "patch")),
                 rule("events.k8s.io", List.of("events"), List.of("create", "update", "patch")),
-                rule("", List.of("configmaps", "secrets", "services", "namespaces"), List.of("get", "list", "watch"))));
+                rule("", List.of("configmaps", "secrets", "services", "namespaces"), List.of("get", "list", "watch")),
+                rule("authentication.k8s.io", List.of("tokenreviews"), List.of("create")),
+                rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create"))));
         V1ClusterRoleBinding binding = new V1ClusterRoleBinding().metadata(new V1ObjectMeta().name(NODE_ROLE))
                 .roleRef(new V1RoleRef().apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name(NODE_ROLE))
                 .subjects(List.of(new RbacV1Subject().kind("Group").apiGroup("rbac.authorization.k8s.io")
@@ -420,6 +422,11 @@ public final class LocalControlPlane implements AutoCloseable {
         writeKubeconfig(file, user, pki.client(user, List.of("system:nodes")));
         nodeKubeconfigs.put(nodeName, file);
         return file;
+    }
+
+    /** The CA certificate file (PEM): it signed the API server's, the admin's, nodes' and the API server's kubelet client certificates. */
+    public Path caCertificate() {
+        return dir.resolve("pki").resolve("ca.crt");
     }
 
     /** The certificate authority that signed the API server's and clients' certificates. */

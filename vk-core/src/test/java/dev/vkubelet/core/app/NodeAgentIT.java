@@ -77,7 +77,7 @@ class NodeAgentIT {
     private RunConfig config(Map<String, String> env, String... flags) throws IOException {
         NodeOptions options = new NodeOptions(env, Path.of("/nonexistent-home"), Optional.empty());
         List<String> args = new ArrayList<>(List.of("--provider", "mock", "--nodename", node,
-                "--metrics-addr", "127.0.0.1:0", "--kubeconfig", plane.nodeKubeconfig(node).toString()));
+                "--metrics-addr", "127.0.0.1:0", "--listen-port", "0", "--kubeconfig", plane.nodeKubeconfig(node).toString()));
         args.addAll(List.of(flags));
         if (!args.contains("--plugin-dir")) {
             args.addAll(List.of("--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins")));
@@ -138,7 +138,7 @@ class NodeAgentIT {
 
     @Test
     void registersAReadyNodeWithMockCapacityTaintAndARenewedLease() throws Exception {
-        start(config(Map.of()));
+        VirtualKubelet agent = start(config(Map.of()));
 
         V1Node ready = Await.until(WAIT, "node Ready", () -> readNode()
                 .filter(n -> condition(n, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false)));
@@ -150,7 +150,8 @@ class NodeAgentIT {
         assertEquals(new Quantity("20"), ready.getStatus().getCapacity().get("cpu"));
         assertEquals(new Quantity("100Gi"), ready.getStatus().getCapacity().get("memory"));
         assertEquals(new Quantity("20"), ready.getStatus().getAllocatable().get("pods"));
-        assertEquals(10250, ready.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort());
+        assertEquals(agent.kubeletApiAddress().orElseThrow().getPort(),
+                ready.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort());
         assertTrue(ready.getStatus().getNodeInfo().getKubeletVersion().startsWith("v1.20.2-vk-jvm-"));
 
         V1Lease first = Await.until(WAIT, "lease", this::findLease);

@@ -168,7 +168,7 @@ class CliTest {
         "--trace-exporter|carrier-pigeon|--trace-exporter 'carrier-pigeon' is unknown",
         "--trace-sample-rate|150|--trace-sample-rate must be between 0 and 100",
         "--os|plan9|--os 'plan9' is not supported",
-        "--listen-port|70000|--listen-port must be a port between 1 and 65535",
+        "--listen-port|70000|--listen-port must be a port between 0 and 65535",
         "--log-level|loud|--log-level 'loud' is not one of",
         "--nodename|Not_A_Node|--nodename 'Not_A_Node' is not a valid node name",
         "--provider-config|/nonexistent/mock.json|--provider-config /nonexistent/mock.json does not exist",
@@ -211,7 +211,7 @@ class CliTest {
         env.remove("VKUBELET_TAINT_EFFECT");
         env.put("APISERVER_CERT_LOCATION", dir.resolve("missing.crt").toString());
         assertEquals(Cli.USAGE, run("--provider", "mock", "--kubeconfig", kubeconfig.toString()));
-        assertTrue(errText().contains("APISERVER_CERT_LOCATION and APISERVER_KEY_LOCATION must be set together"));
+        assertTrue(errText().contains("the serving certificate and key go together"), errText());
     }
 
     @Test

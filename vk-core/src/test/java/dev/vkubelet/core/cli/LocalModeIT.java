@@ -53,7 +53,7 @@ class LocalModeIT {
     private void startLocalMode(String nodeName) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Duser.home=" + home, "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "local", "--nodename", nodeName, "--metrics-addr", "127.0.0.1:0",
+                System.getProperty("java.class.path"), Main.class.getName(), "local", "--nodename", nodeName, "--metrics-addr", "127.0.0.1:0", "--listen-port", "0",
                 "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"))
                 .redirectErrorStream(true);
         builder.environment().put("VK_CONTROL_PLANE_ASSETS",

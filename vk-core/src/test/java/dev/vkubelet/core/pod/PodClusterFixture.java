@@ -28,9 +28,9 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /** One node and one namespace on the shared control plane, with helpers to make and watch pods. */
-final class PodClusterFixture implements AutoCloseable {
+public final class PodClusterFixture implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(45);
+    public static final Duration WAIT = Duration.ofSeconds(45);
     static final UnaryOperator<NodeSettings> FAST_NODE = s -> s.withTimings(NodeDefaults.LEASE_DURATION,
             Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
     static final UnaryOperator<PodControllerSettings> FAST_PODS = s -> new PodControllerSettings(s.nodeName(),
@@ -43,7 +43,7 @@ final class PodClusterFixture implements AutoCloseable {
     final String namespace;
     private final List<VirtualKubelet> agents = new ArrayList<>();
 
-    PodClusterFixture(LocalControlPlane plane) throws ApiException {
+    public PodClusterFixture(LocalControlPlane plane) throws ApiException {
         this.plane = plane;
         this.admin = new CoreV1Api(plane.adminClient());
         this.node = Names.unique("vk-pods");
@@ -52,9 +52,14 @@ final class PodClusterFixture implements AutoCloseable {
     }
 
     RunConfig config(String provider, String... flags) throws IOException {
-        NodeOptions options = new NodeOptions(Map.of(), Path.of("/nonexistent-home"), Optional.empty());
+        return config(Map.of(), provider, flags);
+    }
+
+    RunConfig config(Map<String, String> env, String provider, String... flags) throws IOException {
+        NodeOptions options = new NodeOptions(env, Path.of("/nonexistent-home"), Optional.empty());
         List<String> args = new ArrayList<>(List.of("--provider", provider, "--nodename", node,
-                "--metrics-addr", "127.0.0.1:0",
+                "--metrics-addr", "127.0.0.1:0", "--listen-port", "0",
+                "--client-ca-file", plane.caCertificate().toString(),
                 "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"),
                 "--kubeconfig", plane.nodeKubeconfig(node).toString()));
         args.addAll(List.of(flags));
@@ -63,8 +68,13 @@ final class PodClusterFixture implements AutoCloseable {
     }
 
     /** Starts an agent with the mock plugin. */
-    VirtualKubelet startMock(String... flags) throws Exception {
-        VirtualKubelet agent = new VirtualKubelet(config("mock", flags), FAST_NODE, FAST_PODS);
+    public VirtualKubelet startMock(String... flags) throws Exception {
+        return startMock(Map.of(), flags);
+    }
+
+    /** Starts an agent with the mock plugin and these environment variables. */
+    public VirtualKubelet startMock(Map<String, String> env, String... flags) throws Exception {
+        VirtualKubelet agent = new VirtualKubelet(config(env, "mock", flags), FAST_NODE, FAST_PODS);
         agents.add(agent);
         agent.start();
         return agent;
@@ -106,7 +116,28 @@ final class PodClusterFixture implements AutoCloseable {
         }
     }
 
-    V1Pod awaitRunning(String name) {
+    /** Creates a one-container pod named {@code name} bound to the node. */
+    public V1Pod create(String name) throws ApiException {
+        return create(pod(name));
+    }
+
+    public LocalControlPlane plane() {
+        return plane;
+    }
+
+    public CoreV1Api admin() {
+        return admin;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public V1Pod awaitRunning(String name) {
         return Await.until(WAIT, "pod " + name + " Running and Ready", () -> read(name).filter(p ->
                 p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
                         && p.getStatus().getPodIP() != null

@@ -67,7 +67,7 @@ class PluginTracingIT {
                 "--nodename", node, "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"),
                 "--kubeconfig", plane.nodeKubeconfig(node).toString(), "--provider-config", mockConfig.toString(),
                 "--trace-exporter", "file", "--trace-sample-rate", "always", "--trace-granularity", granularity,
-                "--trace-tag", "suite=tracing", "--metrics-addr", "127.0.0.1:0");
+                "--trace-tag", "suite=tracing", "--metrics-addr", "127.0.0.1:0", "--listen-port", "0");
         String pod = Names.unique("traced");
         CoreV1Api admin = new CoreV1Api(plane.adminClient());
         try (VirtualKubelet agent = new VirtualKubelet(options.toRunConfig(), UnaryOperator.identity(),

@@ -63,6 +63,8 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     /** How many generated lines a container's log holds. */
     static final int LOG_LINES = 100;
+    /** How often a followed log gets a new line. */
+    static final long FOLLOW_INTERVAL_MILLIS = 200;
 
     private static final String DELETED_REASON = "MockProviderPodDeleted";
 
@@ -333,7 +335,65 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
         int length = options.limitBytes().isPresent()
                 ? (int) Math.min(bytes.length, options.limitBytes().getAsLong()) : bytes.length;
-        return new ByteArrayInputStream(bytes, 0, length);
+        InputStream backlog = new ByteArrayInputStream(bytes, 0, length);
+        if (!options.follow() || length < bytes.length) {
+            return backlog;
+        }
+        return new java.io.SequenceInputStream(backlog, new FollowStream(namespace + "/" + podName + "/" + containerName,
+                options.timestamps()));
+    }
+
+    /** New lines every {@value #FOLLOW_INTERVAL_MILLIS} ms, for as long as the reader keeps the stream open. */
+    private final class FollowStream extends InputStream {
+        private final String source;
+        private final boolean timestamps;
+        private byte[] line = new byte[0];
+        private int position;
+        private int next = LOG_LINES + 1;
+        private volatile boolean closed;
+
+        FollowStream(String source, boolean timestamps) {
+            this.source = source;
+            this.timestamps = timestamps;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+            if (closed) {
+                return -1;
+            }
+            if (position >= line.length) {
+                try {
+                    Thread.sleep(FOLLOW_INTERVAL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("log follow interrupted");
+                }
+                if (closed) {
+                    return -1;
+                }
+                String text = (timestamps ? clock.instant() + " " : "") + "mock log line " + next++ + " of " + source
+                        + "\n";
+                line = text.getBytes(StandardCharsets.UTF_8);
+                position = 0;
+            }
+            int n = Math.min(length, line.length - position);
+            System.arraycopy(line, position, buffer, offset, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
     }
 
     @Override
@@ -346,20 +406,25 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             }
             List<ContainerStats> containers = new ArrayList<>();
             for (V1Container c : pod.getSpec().getContainers()) {
-                containers.add(new ContainerStats(c.getName(), pod.getStatus().getStartTime().toInstant(),
-                        new CpuStats(now, 1_000_000L, null), new MemoryStats(now, null, 16L << 20, 16L << 20, null)));
+                Instant started = pod.getStatus().getStartTime().toInstant();
+                long cpuNanos = java.time.Duration.between(started, now).toNanos() / 1000;
+                containers.add(new ContainerStats(c.getName(), started,
+                        new CpuStats(now, 1_000_000L, Math.max(0, cpuNanos)),
+                        new MemoryStats(now, null, 16L << 20, 16L << 20, null)));
             }
             long cpu = 1_000_000L * containers.size();
+            long cpuTotal = containers.stream().mapToLong(c -> c.cpu().usageCoreNanoSeconds()).sum();
             long memory = (16L << 20) * containers.size();
             podStats.add(new PodStats(
                     new PodReference(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
                             pod.getMetadata().getUid()),
                     pod.getStatus().getStartTime().toInstant(), containers,
-                    new CpuStats(now, cpu, null), new MemoryStats(now, null, memory, memory, null)));
+                    new CpuStats(now, cpu, cpuTotal), new MemoryStats(now, null, memory, memory, null)));
         }
         long cpu = podStats.stream().mapToLong(p -> p.cpu().usageNanoCores()).sum();
+        long cpuTotal = podStats.stream().mapToLong(p -> p.cpu().usageCoreNanoSeconds()).sum();
         long memory = podStats.stream().mapToLong(p -> p.memory().usageBytes()).sum();
-        return new StatsSummary(new NodeStats(context.nodeName(), startTime, new CpuStats(now, cpu, null),
+        return new StatsSummary(new NodeStats(context.nodeName(), startTime, new CpuStats(now, cpu, cpuTotal),
                 new MemoryStats(now, null, memory, memory, null)), podStats);
     }
 

@@ -1,0 +1,283 @@
+package dev.vkubelet.core.kubeletapi;
+
+import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.provider.ContainerAttach;
+import dev.vkubelet.provider.ContainerExec;
+import dev.vkubelet.provider.ContainerLogs;
+import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.provider.NotFoundException;
+import dev.vkubelet.provider.PortForwarder;
+import dev.vkubelet.provider.ProviderException;
+import dev.vkubelet.provider.ResourceMetricsProvider;
+import dev.vkubelet.provider.StatsSummaryProvider;
+import dev.vkubelet.tracing.Span;
+import dev.vkubelet.tracing.SpanStatus;
+import dev.vkubelet.tracing.Tracer;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1ListMeta;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one request: authenticates and authorises it, traces it (a server span named by route,
+ * continuing a B3 or W3C trace context), and routes it. Runs on an executor of its own, never on
+ * the event loop, since authorisation and providers may block.
+ */
+final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubeletHandler.class);
+
+    private final KubeletAuth auth;
+    private final ProviderHandle provider;
+    private final Tracer tracer;
+    private final Optional<PrometheusMeterRegistry> metrics;
+    private final ExecutorService streams;
+
+    KubeletHandler(KubeletAuth auth, ProviderHandle provider, Tracer tracer, Optional<PrometheusMeterRegistry> metrics,
+            ExecutorService streams) {
+        this.auth = Objects.requireNonNull(auth, "auth");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.streams = Objects.requireNonNull(streams, "streams");
+    }
+
+    /** An answer with a status and a plain-text or JSON body. */
+    private record Answer(HttpResponseStatus status, String contentType, String body) {
+        static Answer text(HttpResponseStatus status, String body) {
+            return new Answer(status, "text/plain; charset=utf-8", body + "\n");
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        String route = route(path);
+        try (Span span = tracer.startServerSpan("kubelet " + request.method() + " " + route,
+                name -> request.headers().get(name))) {
+            span.attribute("http.method", request.method().name()).attribute("http.path", path)
+                    .attribute("http.route", route)
+                    .attribute("http.user_agent", String.valueOf(request.headers().get(HttpHeaderNames.USER_AGENT)));
+            Answer answer;
+            try {
+                if (!path.equals("/healthz")) {
+                    Caller caller = auth.authenticate(peerChain(ctx), request.headers().get(HttpHeaderNames.AUTHORIZATION));
+                    auth.authorize(caller, request.method().name(), path);
+                }
+                answer = serve(ctx, request, uri, path);
+            } catch (KubeletAuth.Refused e) {
+                answer = Answer.text(HttpResponseStatus.valueOf(e.status), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                answer = Answer.text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            } catch (NotFoundException e) {
+                answer = Answer.text(HttpResponseStatus.NOT_FOUND, e.getMessage());
+            } catch (ProviderException e) {
+                answer = Answer.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("kubelet API {} {} failed", request.method(), path, e);
+                answer = Answer.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+            }
+            if (answer == null) {
+                span.attribute("http.status_code", 200);
+                return;
+            }
+            span.attribute("http.status_code", answer.status().code());
+            if (answer.status().code() >= 500) {
+                span.setStatus(SpanStatus.INTERNAL, answer.body().strip());
+            } else if (answer.status().code() >= 400) {
+                span.setStatus(answer.status().code() == 404 ? SpanStatus.NOT_FOUND : SpanStatus.INVALID_ARGUMENT,
+                        answer.body().strip());
+            }
+            respond(ctx, request, answer);
+        }
+    }
+
+    /** The route a path belongs to, for span names. */
+    static String route(String path) {
+        for (String prefix : List.of("/containerLogs/", "/exec/", "/attach/", "/portForward/", "/runningpods/",
+                "/stats/summary", "/metrics/resource", "/metrics", "/pods", "/healthz")) {
+            if (path.startsWith(prefix)) {
+                return prefix.endsWith("/") ? prefix + "*" : prefix;
+            }
+        }
+        return "other";
+    }
+
+    private static X509Certificate[] peerChain(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return Arrays.stream(chain).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
+    /** Returns the answer, or null when the response was (or is being) streamed. */
+    private Answer serve(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String path) {
+        List<String> parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        String head = parts.isEmpty() ? "" : parts.get(0);
+        switch (head) {
+            case "healthz":
+                return Answer.text(HttpResponseStatus.OK, "ok");
+            case "pods":
+            case "runningpods":
+                V1PodList list = new V1PodList().apiVersion("v1").kind("PodList").metadata(new V1ListMeta())
+                        .items(provider.pods().getPods());
+                return new Answer(HttpResponseStatus.OK, "application/json", JSON.serialize(list));
+            case "containerLogs":
+                if (parts.size() != 4) {
+                    throw new IllegalArgumentException("expected /containerLogs/{namespace}/{pod}/{container}");
+                }
+                return logs(ctx, request, uri, parts.get(1), parts.get(2), parts.get(3));
+            case "stats":
+                if (!path.equals("/stats/summary") && !path.equals("/stats/summary/")) {
+                    return Answer.text(HttpResponseStatus.NOT_FOUND, "no such stats endpoint: " + path);
+                }
+                StatsSummaryProvider stats = provider.capability(StatsSummaryProvider.class)
+                        .orElse(null);
+                if (stats == null) {
+                    return notImplemented("stats");
+                }
+                return new Answer(HttpResponseStatus.OK, "application/json",
+                        StatsRendering.summaryJson(stats.getStatsSummary()));
+            case "metrics":
+                if (path.startsWith("/metrics/resource")) {
+                    Optional<ResourceMetricsProvider> own = provider.capability(ResourceMetricsProvider.class);
+                    if (own.isPresent()) {
+                        return new Answer(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                                StatsRendering.families(own.get().getResourceMetrics()));
+                    }
+                    Optional<StatsSummaryProvider> summary = provider.capability(StatsSummaryProvider.class);
+                    if (summary.isEmpty()) {
+                        return notImplemented("resource metrics");
+                    }
+                    return new Answer(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                            StatsRendering.resourceMetrics(summary.get().getStatsSummary()));
+                }
+                if (parts.size() == 1 && metrics.isPresent()) {
+                    return new Answer(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                            metrics.get().scrape());
+                }
+                return Answer.text(HttpResponseStatus.NOT_FOUND, "no such metrics endpoint: " + path);
+            case "exec":
+                return streaming(ContainerExec.class, "exec");
+            case "attach":
+                return streaming(ContainerAttach.class, "attach");
+            case "portForward":
+                return streaming(PortForwarder.class, "port-forward");
+            default:
+                return Answer.text(HttpResponseStatus.NOT_FOUND, "no such kubelet API path: " + path);
+        }
+    }
+
+    private Answer notImplemented(String what) {
+        return Answer.text(HttpResponseStatus.NOT_IMPLEMENTED, "provider " + provider.name() + " does not support "
+                + what);
+    }
+
+    private Answer streaming(Class<?> capability, String what) {
+        if (provider.capability(capability).isEmpty()) {
+            return notImplemented(what);
+        }
+        return Answer.text(HttpResponseStatus.NOT_IMPLEMENTED, what
+                + " streams (SPDY/WebSocket) are not served by this node agent yet");
+    }
+
+    private Answer logs(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String namespace,
+            String pod, String container) {
+        ContainerLogs logs = provider.capability(ContainerLogs.class).orElse(null);
+        if (logs == null) {
+            return notImplemented("container logs");
+        }
+        LogOptions options = LogRequest.parse(uri.parameters());
+        if (provider.pods().getPod(namespace, pod).isEmpty()) {
+            throw new NotFoundException("pod " + namespace + "/" + pod + " is not on this node");
+        }
+        InputStream in = logs.getContainerLogs(namespace, pod, container, options);
+        if (in == null) {
+            return Answer.text(HttpResponseStatus.OK, "");
+        }
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        HttpUtil.setTransferEncodingChunked(head, true);
+        ctx.writeAndFlush(head);
+        ctx.channel().closeFuture().addListener(f -> closeQuietly(in));
+        streams.execute(() -> copy(ctx, in));
+        return null;
+    }
+
+    private static void copy(ChannelHandlerContext ctx, InputStream in) {
+        byte[] buffer = new byte[8192];
+        try (in) {
+            for (int n = in.read(buffer); n >= 0 && ctx.channel().isActive(); n = in.read(buffer)) {
+                if (n > 0) {
+                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(buffer, 0, n))).sync();
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            LOG.debug("log stream ended: {}", e.toString());
+        }
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            LOG.debug("closing a log stream failed: {}", e.toString());
+        }
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, Answer answer) {
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
+                Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

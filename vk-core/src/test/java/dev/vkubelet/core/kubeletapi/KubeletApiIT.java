@@ -1,0 +1,222 @@
+package dev.vkubelet.core.kubeletapi;
+
+import static dev.vkubelet.core.pod.PodClusterFixture.WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import dev.vkubelet.core.app.VirtualKubelet;
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import dev.vkubelet.core.controlplane.Pki;
+import dev.vkubelet.core.pod.PodClusterFixture;
+import dev.vkubelet.core.testing.LocalControlPlaneExtension;
+import dev.vkubelet.provider.testkit.Await;
+import io.kubernetes.client.openapi.models.AuthenticationV1TokenRequest;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
+import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kubectl and direct requests through the kubelet API of a mock node, against a real kube-apiserver. */
+@ExtendWith(LocalControlPlaneExtension.class)
+class KubeletApiIT {
+
+    private final PodClusterFixture cluster;
+
+    @TempDir
+    Path dir;
+
+    KubeletApiIT(LocalControlPlane plane) throws Exception {
+        this.cluster = new PodClusterFixture(plane);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        cluster.close();
+    }
+
+    private List<String> kubectl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig",
+                cluster.plane().adminKubeconfig().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
+        return out.lines().toList();
+    }
+
+    @Test
+    void kubectlLogsWithTailTimestampsLimitAndFollow() throws Exception {
+        cluster.startMock();
+        cluster.create("logged");
+        cluster.awaitRunning("logged");
+        String ns = cluster.namespace();
+
+        List<String> all = kubectl("logs", "-n", ns, "logged");
+        assertEquals(100, all.size());
+        assertEquals("mock log line 1 of " + ns + "/logged/app", all.get(0));
+        assertEquals(List.of("mock log line 99 of " + ns + "/logged/app", "mock log line 100 of " + ns + "/logged/app"),
+                kubectl("logs", "-n", ns, "logged", "--tail", "2"));
+        String stamped = kubectl("logs", "-n", ns, "logged", "--tail", "1", "--timestamps").get(0);
+        assertTrue(stamped.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z mock log line 100 .*"), stamped);
+        assertEquals(List.of("mock log l"), kubectl("logs", "-n", ns, "logged", "--limit-bytes", "10"));
+        assertEquals(100, kubectl("logs", "-n", ns, "logged", "--since", "1h").size());
+
+        Process follow = new ProcessBuilder("kubectl", "--kubeconfig", cluster.plane().adminKubeconfig().toString(),
+                "logs", "-f", "-n", ns, "logged", "--tail", "1").redirectErrorStream(true).start();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(follow.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertEquals("mock log line 100 of " + ns + "/logged/app", in.readLine());
+            assertEquals("mock log line 101 of " + ns + "/logged/app", in.readLine());
+            assertEquals("mock log line 102 of " + ns + "/logged/app", in.readLine());
+        } finally {
+            follow.destroy();
+            assertTrue(follow.waitFor(30, TimeUnit.SECONDS), "kubectl logs -f did not stop");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void statsSummaryAndResourceMetricsThroughTheApiServer() throws Exception {
+        cluster.startMock();
+        cluster.create("stats");
+        cluster.awaitRunning("stats");
+        String node = cluster.node();
+        Map<String, Object> summary = new Gson().fromJson(String.join("\n",
+                kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/stats/summary")), Map.class);
+        assertEquals(node, ((Map<String, Object>) summary.get("node")).get("nodeName"));
+        List<Map<String, Object>> pods = (List<Map<String, Object>>) summary.get("pods");
+        Map<String, Object> pod = pods.stream().filter(p -> "stats".equals(((Map<String, Object>) p.get("podRef"))
+                .get("name"))).findFirst().orElseThrow();
+        assertEquals("app", ((Map<String, Object>) ((List<Object>) pod.get("containers")).get(0)).get("name"));
+
+        String metrics = String.join("\n", kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/metrics/resource"));
+        assertTrue(metrics.contains("container_cpu_usage_seconds_total{container=\"app\",namespace=\""
+                + cluster.namespace() + "\",pod=\"stats\"}"), metrics);
+        assertTrue(metrics.contains("node_memory_working_set_bytes "), metrics);
+        assertTrue(metrics.contains("scrape_error 0"), metrics);
+        assertTrue(kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/pods").get(0).contains("\"stats\""));
+    }
+
+    private static HttpClient insecure(SSLContext context) {
+        return HttpClient.newBuilder().sslContext(context).build();
+    }
+
+    private static SSLContext tls(KeyManagerFactory keys) throws Exception {
+        TrustManager trustAll = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys == null ? null : keys.getKeyManagers(), new TrustManager[] {trustAll}, new SecureRandom());
+        return context;
+    }
+
+    private static KeyManagerFactory clientCertificate(Pki.Issued issued) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("client", issued.keys().getPrivate(), new char[0],
+                new java.security.cert.Certificate[] {issued.certificate()});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, new char[0]);
+        return kmf;
+    }
+
+    @Test
+    void directRequestsAreAuthenticatedAuthorisedAndValidated() throws Exception {
+        Path spans = dir.resolve("spans.jsonl");
+        VirtualKubelet agent = cluster.startMock(Map.of("VK_TRACE_FILE", spans.toString()), "--trace-exporter", "file",
+                "--trace-sample-rate", "always");
+        cluster.create("direct");
+        cluster.awaitRunning("direct");
+        String base = "https://127.0.0.1:" + agent.kubeletApiAddress().orElseThrow().getPort();
+        String logs = base + "/containerLogs/" + cluster.namespace() + "/direct/app";
+
+        HttpClient anonymous = insecure(tls(null));
+        assertEquals(401, get(anonymous, logs, Map.of()).statusCode());
+        assertEquals(200, get(anonymous, base + "/healthz", Map.of()).statusCode());
+
+        io.kubernetes.client.openapi.apis.CoreV1Api admin = cluster.admin();
+        admin.createNamespacedServiceAccount(cluster.namespace(), new V1ServiceAccount().metadata(
+                new V1ObjectMeta().name("nobody"))).execute();
+        String token = admin.createNamespacedServiceAccountToken("nobody", cluster.namespace(),
+                new AuthenticationV1TokenRequest().spec(new V1TokenRequestSpec().audiences(List.of())
+                        .expirationSeconds(600L))).execute().getStatus().getToken();
+        HttpResponse<String> forbidden = get(anonymous, logs, Map.of("Authorization", "Bearer " + token));
+        assertEquals(403, forbidden.statusCode(), forbidden.body());
+        assertTrue(forbidden.body().contains("subresource=proxy"), forbidden.body());
+        assertEquals(401, get(anonymous, logs, Map.of("Authorization", "Bearer not-a-token")).statusCode());
+
+        HttpClient masters = insecure(tls(clientCertificate(cluster.plane().pki().client("kubelet-api-test",
+                List.of("system:masters")))));
+        HttpResponse<String> ok = get(masters, logs + "?tailLines=1", Map.of());
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("mock log line 100 of " + cluster.namespace() + "/direct/app\n", ok.body());
+        HttpResponse<String> bad = get(masters, logs + "?tailLines=-1", Map.of());
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("tailLines"), bad.body());
+        assertEquals(400, get(masters, logs + "?sinceSeconds=5&sinceTime=2026-01-01T00:00:00Z", Map.of()).statusCode());
+        assertEquals(404, get(masters, base + "/containerLogs/" + cluster.namespace() + "/ghost/app", Map.of())
+                .statusCode());
+        assertEquals(404, get(masters, logs.replace("/app", "/nope"), Map.of()).statusCode());
+        HttpResponse<String> exec = get(masters, base + "/exec/" + cluster.namespace() + "/direct/app?command=ls",
+                Map.of());
+        assertEquals(501, exec.statusCode(), exec.body());
+
+        String traceId = "463ac35c9f6413ad48485a3953bb6124";
+        assertEquals(200, get(masters, base + "/pods", Map.of("X-B3-TraceId", traceId, "X-B3-SpanId",
+                "a2fb4a1d1a96d312", "X-B3-Sampled", "1")).statusCode());
+        String w3cTrace = "0af7651916cd43dd8448eb211c80319c";
+        assertEquals(200, get(masters, base + "/pods", Map.of("traceparent",
+                "00-" + w3cTrace + "-b7ad6b7169203331-01")).statusCode());
+        Await.until(WAIT, "server spans continuing the B3 and W3C traces", () -> {
+            try {
+                String text = Files.exists(spans) ? Files.readString(spans) : "";
+                return text.contains("\"traceId\":\"" + traceId + "\"") && text.contains("\"traceId\":\"" + w3cTrace
+                        + "\"") && text.contains("\"parentSpanId\":\"a2fb4a1d1a96d312\"")
+                        && text.contains("kubelet GET /pods");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String url, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
