@@ -1,6 +1,7 @@
 package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.core.controlplane.Pki;
+import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.ApiClient;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,9 +70,12 @@ public final class KubeletApiServer implements AutoCloseable {
      */
     public static KubeletApiServer start(InetSocketAddress address, Tls tls, String nodeName, String nodeIp,
             ApiClient client, boolean anonymous, ProviderHandle provider, Tracer tracer,
-            Optional<PrometheusMeterRegistry> metrics) throws IOException, InterruptedException {
+            Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation)
+            throws IOException, InterruptedException {
         SslContext ssl = sslContext(tls, nodeName, nodeIp);
         KubeletAuth auth = new KubeletAuth(client, nodeName, anonymous);
+        AtomicInteger openStreams = new AtomicInteger();
+        instrumentation.kubeletStreams(openStreams::get);
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         EventExecutorGroup handlers = new DefaultEventExecutorGroup(HANDLER_THREADS);
@@ -88,7 +93,8 @@ public final class KubeletApiServer implements AutoCloseable {
                             ch.pipeline().addLast(new HttpServerCodec());
                             ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
                             ch.pipeline().addLast(handlers,
-                                    new KubeletHandler(auth, provider, tracer, metrics, streams));
+                                    new KubeletHandler(auth, provider, tracer, metrics, streams, instrumentation,
+                                            openStreams));
                         }
                     }).bind(address).sync().channel();
             LOG.info("kubelet API listening on https://{}", channel.localAddress());

@@ -1,5 +1,6 @@
 package dev.vkubelet.core.kubeletapi;
 
+import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.provider.ContainerAttach;
 import dev.vkubelet.provider.ContainerExec;
@@ -45,6 +46,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,14 +65,18 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Tracer tracer;
     private final Optional<PrometheusMeterRegistry> metrics;
     private final ExecutorService streams;
+    private final Instrumentation instrumentation;
+    private final AtomicInteger openStreams;
 
     KubeletHandler(KubeletAuth auth, ProviderHandle provider, Tracer tracer, Optional<PrometheusMeterRegistry> metrics,
-            ExecutorService streams) {
+            ExecutorService streams, Instrumentation instrumentation, AtomicInteger openStreams) {
         this.auth = Objects.requireNonNull(auth, "auth");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.streams = Objects.requireNonNull(streams, "streams");
+        this.instrumentation = Objects.requireNonNull(instrumentation, "instrumentation");
+        this.openStreams = Objects.requireNonNull(openStreams, "openStreams");
     }
 
     /** An answer with a status and a plain-text or JSON body. */
@@ -85,6 +91,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         String route = route(path);
+        long started = System.nanoTime();
         try (Span span = tracer.startServerSpan("kubelet " + request.method() + " " + route,
                 name -> request.headers().get(name))) {
             span.attribute("http.method", request.method().name()).attribute("http.path", path)
@@ -109,6 +116,8 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 LOG.warn("kubelet API {} {} failed", request.method(), path, e);
                 answer = Answer.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
             }
+            int code = answer == null ? 200 : answer.status().code();
+            instrumentation.kubeletRequest(route, code, java.time.Duration.ofNanos(System.nanoTime() - started));
             if (answer == null) {
                 span.attribute("http.status_code", 200);
                 return;
@@ -238,7 +247,14 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         HttpUtil.setTransferEncodingChunked(head, true);
         ctx.writeAndFlush(head);
         ctx.channel().closeFuture().addListener(f -> closeQuietly(in));
-        streams.execute(() -> copy(ctx, in));
+        openStreams.incrementAndGet();
+        streams.execute(() -> {
+            try {
+                copy(ctx, in);
+            } finally {
+                openStreams.decrementAndGet();
+            }
+        });
         return null;
     }
 

@@ -58,6 +58,12 @@ public interface Instrumentation {
         return ProviderMetrics.none();
     }
 
+    /** A kubelet API request was answered. */
+    default void kubeletRequest(String route, int code, Duration took) {}
+
+    /** How to count the kubelet API's open streams (log follows; exec, attach, port-forward later). */
+    default void kubeletStreams(Supplier<Number> open) {}
+
     /** A request this agent made to the API server. */
     default void apiRequest(String verb, String resource, int code, Duration took) {}
 }

@@ -194,6 +194,17 @@ public final class MicrometerInstrumentation implements Instrumentation, AutoClo
     }
 
     @Override
+    public void kubeletRequest(String route, int code, Duration took) {
+        timer("vk.kubelet.request.duration", "Kubelet API requests", "route", route, "code", Integer.toString(code))
+                .record(took);
+    }
+
+    @Override
+    public void kubeletStreams(Supplier<Number> open) {
+        Gauge.builder("vk.kubelet.open.streams", open).description("Open kubelet API streams").register(registry);
+    }
+
+    @Override
     public void apiRequest(String verb, String resource, int code, Duration took) {
         timer("vk.apiserver.request.duration", "Requests this agent made to the API server", "verb", verb,
                 "resource", resource, "code", Integer.toString(code)).record(took);

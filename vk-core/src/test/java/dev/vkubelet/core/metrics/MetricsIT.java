@@ -107,6 +107,16 @@ class MetricsIT {
                     Map.of("provider", "mock")) >= 1, "the mock plugin's own metric is missing");
             assertTrue(running.stream().anyMatch(s -> s.name().equals("vk_provider_mock_pods")));
 
+            HttpClient tls = HttpClient.newBuilder().sslContext(dev.vkubelet.core.testing.TrustAll.context(null))
+                    .build();
+            assertEquals(200, tls.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                    + agent.kubeletApiAddress().orElseThrow().getPort() + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            List<PrometheusText.Sample> afterHealthz = scrape(address);
+            assertTrue(PrometheusText.value(afterHealthz, "vk_kubelet_request_duration_seconds_count",
+                    Map.of("route", "/healthz", "code", "200")) >= 1);
+            assertTrue(afterHealthz.stream().anyMatch(s -> s.name().equals("vk_kubelet_open_streams")));
+
             admin.deleteNamespacedPod(pod, "default").execute();
             Await.until(WAIT, "deletion measured and no pod Running", () -> {
                 try {
