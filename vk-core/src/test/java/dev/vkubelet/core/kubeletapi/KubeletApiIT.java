@@ -173,6 +173,10 @@ class KubeletApiIT {
         assertEquals(404, get(masters, base + "/containerLogs/" + cluster.namespace() + "/ghost/app", Map.of())
                 .statusCode());
         assertEquals(404, get(masters, logs.replace("/app", "/nope"), Map.of()).statusCode());
+        HttpResponse<String> metrics = get(masters, base + "/metrics", Map.of());
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("vk_pod_start_duration_seconds"), "no agent metrics on the kubelet port");
+        assertEquals(401, get(anonymous, base + "/metrics", Map.of()).statusCode());
         HttpResponse<String> exec = get(masters, base + "/exec/" + cluster.namespace() + "/direct/app?command=ls",
                 Map.of());
         assertEquals(501, exec.statusCode(), exec.body());

@@ -201,6 +201,39 @@ class TraceExportersTest {
     }
 
     @Test
+    void zipkinReceivesV2JsonSpans() throws Exception {
+        BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
+        HttpServer zipkin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        zipkin.createContext("/api/v2/spans", exchange -> {
+            java.io.InputStream body = exchange.getRequestBody();
+            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+                body = new java.util.zip.GZIPInputStream(body);
+            }
+            bodies.add(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+        });
+        zipkin.start();
+        try (TraceExporters exporters = TraceExporters.start(List.of("zipkin"), Map.of("ZIPKIN_ENDPOINT",
+                "http://127.0.0.1:" + zipkin.getAddress().getPort() + "/api/v2/spans"), "vk-zipkin-test")) {
+            String[] ids = traceOfParentAndChild(tracer(100, Map.of()), "zipkin");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPORT_WAIT_SECONDS);
+            String found = null;
+            while (found == null && System.nanoTime() < deadline) {
+                String body = bodies.poll(500, TimeUnit.MILLISECONDS);
+                if (body != null && body.contains(ids[0]) && body.contains("zipkin.plugin")) {
+                    found = body;
+                }
+            }
+            assertTrue(found != null, "no Zipkin POST with trace " + ids[0]);
+            assertTrue(found.contains("\"parentId\":\"" + ids[1] + "\""), found);
+            assertTrue(found.contains("vk-zipkin-test"), found);
+        } finally {
+            zipkin.stop(0);
+        }
+    }
+
+    @Test
     void sampleRateZeroExportsNothing() throws Exception {
         Path file = dir.resolve("none.jsonl");
         try (TraceExporters exporters = TraceExporters.start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
