@@ -35,6 +35,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,6 +61,7 @@ import org.slf4j.LoggerFactory;
 final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeletHandler.class);
+    private static final int MAX_FRAME_BYTES = 1 << 20;
 
     private final KubeletAuth auth;
     private final ProviderHandle provider;
@@ -205,7 +208,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 }
                 return Answer.text(HttpResponseStatus.NOT_FOUND, "no such metrics endpoint: " + path);
             case "exec":
-                return streaming(ContainerExec.class, "exec");
+                return exec(ctx, request, uri, parts);
             case "attach":
                 return streaming(ContainerAttach.class, "attach");
             case "portForward":
@@ -226,6 +229,80 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         return Answer.text(HttpResponseStatus.NOT_IMPLEMENTED, what
                 + " streams (SPDY/WebSocket) are not served by this node agent yet");
+    }
+
+    /** Whether any of {@code names} is set to {@code 1} or {@code true} (the kubelet's names, then the API's). */
+    private static boolean flag(QueryStringDecoder uri, String... names) {
+        for (String name : names) {
+            List<String> values = uri.parameters().get(name);
+            if (values != null && !values.isEmpty() && (values.get(0).equals("1") || values.get(0).equals("true"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code /exec/{namespace}/{pod}/{container}?command=...}: a WebSocket stream session. */
+    private Answer exec(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, List<String> parts) {
+        ContainerExec exec = provider.capability(ContainerExec.class).orElse(null);
+        if (exec == null) {
+            return notImplemented("exec");
+        }
+        if (parts.size() != 4) {
+            throw new IllegalArgumentException("expected /exec/{namespace}/{pod}/{container}");
+        }
+        List<String> command = WebSocketExec.commands(uri.parameters());
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("you must specify at least one command");
+        }
+        WebSocketExec.Request wanted = new WebSocketExec.Request(parts.get(1), parts.get(2), parts.get(3), command,
+                flag(uri, "input", "stdin"), flag(uri, "output", "stdout"), flag(uri, "error", "stderr"),
+                flag(uri, "tty"));
+        if (!wanted.stdin() && !wanted.stdout() && !wanted.stderr()) {
+            throw new IllegalArgumentException("you must specify at least one of stdin, stdout, stderr");
+        }
+        if (provider.pods().getPod(wanted.namespace(), wanted.pod()).isEmpty()) {
+            throw new NotFoundException("pod " + wanted.namespace() + "/" + wanted.pod() + " is not on this node");
+        }
+        String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+            return Answer.text(HttpResponseStatus.NOT_IMPLEMENTED, upgrade != null && upgrade.startsWith("SPDY")
+                    ? "SPDY/3.1 streams are not served by this node agent yet: use a WebSocket client"
+                    + " (kubectl 1.30 and later is one)"
+                    : "exec needs a WebSocket upgrade");
+        }
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "wss://" + request.headers().get(HttpHeaderNames.HOST) + request.uri(), WebSocketExec.SUBPROTOCOLS,
+                false, MAX_FRAME_BYTES).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return null;
+        }
+        String selected = protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        WebSocketExec session = new WebSocketExec(wanted, selected);
+        ctx.pipeline().addLast(session);
+        handshaker.handshake(ctx.channel(), request).addListener(done -> {
+            if (!done.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            openStreams.incrementAndGet();
+            session.start(ctx.channel(), exec, streams, openStreams::decrementAndGet);
+        });
+        return null;
+    }
+
+    /** The subprotocol the handshake picks: the first the client offers that we speak. */
+    static String protocol(String offered) {
+        if (offered != null) {
+            for (String candidate : offered.split(",")) {
+                String p = candidate.trim();
+                if (p.equals(WebSocketExec.V5) || p.equals(WebSocketExec.V4) || p.equals(WebSocketExec.V1)) {
+                    return p;
+                }
+            }
+        }
+        return WebSocketExec.V1;
     }
 
     private Answer logs(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String namespace,

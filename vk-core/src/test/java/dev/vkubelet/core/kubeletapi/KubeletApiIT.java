@@ -95,6 +95,39 @@ class KubeletApiIT {
         }
     }
 
+    private record Result(int code, String output) {}
+
+    private Result kubectlWithInput(String input, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig",
+                cluster.plane().adminKubeconfig().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl did not end: " + out);
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
+    void kubectlExecRunsCommandsWithStdinAndExitCodes() throws Exception {
+        cluster.startMock();
+        cluster.create("shell");
+        cluster.awaitRunning("shell");
+        String ns = cluster.namespace();
+        Result echo = kubectlWithInput("", "exec", "-n", ns, "shell", "--", "echo", "hi", "there");
+        assertEquals(new Result(0, "hi there\n"), echo);
+        Result exit = kubectlWithInput("", "exec", "-n", ns, "shell", "--", "sh", "-c", "echo before; exit 3");
+        assertEquals(3, exit.code(), exit.output());
+        assertTrue(exit.output().startsWith("before\n"), exit.output());
+        Result cat = kubectlWithInput("hello from stdin\n", "exec", "-i", "-n", ns, "shell", "--", "cat");
+        assertEquals(new Result(0, "hello from stdin\n"), cat);
+        Result missing = kubectlWithInput("", "exec", "-n", ns, "shell", "--", "frobnicate");
+        assertEquals(127, missing.code(), missing.output());
+        assertTrue(missing.output().contains("frobnicate: command not found"), missing.output());
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void statsSummaryAndResourceMetricsThroughTheApiServer() throws Exception {
@@ -177,9 +210,14 @@ class KubeletApiIT {
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("vk_pod_start_duration_seconds"), "no agent metrics on the kubelet port");
         assertEquals(401, get(anonymous, base + "/metrics", Map.of()).statusCode());
-        HttpResponse<String> exec = get(masters, base + "/exec/" + cluster.namespace() + "/direct/app?command=ls",
-                Map.of());
+        HttpResponse<String> exec = get(masters, base + "/exec/" + cluster.namespace() + "/direct/app?command=ls"
+                + "&stdout=1", Map.of());
         assertEquals(501, exec.statusCode(), exec.body());
+        assertTrue(exec.body().contains("WebSocket"), exec.body());
+        assertEquals(400, get(masters, base + "/exec/" + cluster.namespace() + "/direct/app?stdout=1", Map.of())
+                .statusCode());
+        assertEquals(501, get(masters, base + "/portForward/" + cluster.namespace() + "/direct", Map.of())
+                .statusCode());
 
         String traceId = "463ac35c9f6413ad48485a3953bb6124";
         assertEquals(200, get(masters, base + "/pods", Map.of("X-B3-TraceId", traceId, "X-B3-SpanId",

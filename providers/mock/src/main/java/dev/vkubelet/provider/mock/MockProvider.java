@@ -1,5 +1,7 @@
 package dev.vkubelet.provider.mock;
 
+import dev.vkubelet.provider.AttachIO;
+import dev.vkubelet.provider.ContainerExec;
 import dev.vkubelet.provider.ContainerLogs;
 import dev.vkubelet.provider.LogOptions;
 import dev.vkubelet.provider.NodeConfigurer;
@@ -59,7 +61,7 @@ import java.util.function.Consumer;
  * notifications are sent after the lock is released.
  */
 final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, NodeProvider, NodeConfigurer,
-        ContainerLogs, StatsSummaryProvider {
+        ContainerLogs, StatsSummaryProvider, ContainerExec {
 
     /** How many generated lines a container's log holds. */
     static final int LOG_LINES = 100;
@@ -393,6 +395,25 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         @Override
         public void close() {
             closed = true;
+        }
+    }
+
+    @Override
+    public int runInContainer(String namespace, String podName, String containerName, List<String> command,
+            AttachIO io) {
+        V1Pod pod;
+        synchronized (this) {
+            pod = pods.get(key(namespace, podName));
+        }
+        if (pod == null) {
+            throw new NotFoundException("mock provider has no pod " + key(namespace, podName));
+        }
+        V1Container container = pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(containerName))
+                .findFirst().orElseThrow(() -> new NotFoundException("pod " + key(namespace, podName)
+                        + " has no container " + containerName));
+        try (Span span = tracer.startSpan("mock.exec", Granularity.NORMAL)) {
+            span.attribute("command", String.join(" ", command));
+            return new MockShell(pod, container, io).run(command);
         }
     }
 

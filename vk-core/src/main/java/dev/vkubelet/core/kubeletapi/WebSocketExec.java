@@ -1,0 +1,238 @@
+package dev.vkubelet.core.kubeletapi;
+
+import com.google.gson.Gson;
+import dev.vkubelet.provider.AttachIO;
+import dev.vkubelet.provider.ContainerExec;
+import dev.vkubelet.provider.TerminalSize;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * One exec session over a WebSocket ({@code v5.channel.k8s.io}, {@code v4.channel.k8s.io} or
+ * {@code channel.k8s.io}): binary frames whose first byte is the stream (0 stdin, 1 stdout, 2 stderr,
+ * 3 error/status, 4 resize, 255 close in v5). The command runs on its own thread; its exit code goes
+ * back as a {@code Status} on stream 3 (v4, v5), and the socket closes. A client that goes away
+ * interrupts the command.
+ */
+final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    static final String V5 = "v5.channel.k8s.io";
+    static final String V4 = "v4.channel.k8s.io";
+    static final String V1 = "channel.k8s.io";
+    /** The subprotocols offered, most preferred first. */
+    static final String SUBPROTOCOLS = V5 + "," + V4 + "," + V1;
+
+    private static final byte STDIN = 0;
+    private static final byte STDOUT = 1;
+    private static final byte STDERR = 2;
+    private static final byte ERROR = 3;
+    private static final byte RESIZE = 4;
+    private static final byte CLOSE = (byte) 255;
+
+    /** What the client asked for. */
+    record Request(String namespace, String pod, String container, List<String> command, boolean stdin,
+            boolean stdout, boolean stderr, boolean tty) {}
+
+    private final Request request;
+    private final String protocol;
+    private final QueueInputStream stdin = new QueueInputStream();
+    private final List<Consumer<TerminalSize>> resizeListeners = new CopyOnWriteArrayList<>();
+    private volatile Future<?> running;
+
+    WebSocketExec(Request request, String protocol) {
+        this.request = request;
+        this.protocol = protocol;
+    }
+
+    /** Starts the command once the handshake is done. */
+    void start(Channel channel, ContainerExec exec, ExecutorService threads, Runnable onEnd) {
+        AttachIO io = new AttachIO() {
+            @Override
+            public Optional<InputStream> stdin() {
+                return request.stdin() ? Optional.of(stdin) : Optional.empty();
+            }
+
+            @Override
+            public Optional<OutputStream> stdout() {
+                return request.stdout() ? Optional.of(new FrameStream(channel, STDOUT)) : Optional.empty();
+            }
+
+            @Override
+            public Optional<OutputStream> stderr() {
+                return request.stderr() && !request.tty() ? Optional.of(new FrameStream(channel, STDERR))
+                        : Optional.empty();
+            }
+
+            @Override
+            public boolean tty() {
+                return request.tty();
+            }
+
+            @Override
+            public void onResize(Consumer<TerminalSize> listener) {
+                resizeListeners.add(listener);
+            }
+        };
+        running = threads.submit(() -> {
+            String status;
+            try {
+                int code = exec.runInContainer(request.namespace(), request.pod(), request.container(),
+                        request.command(), io);
+                status = code == 0 ? success() : exitCode(code);
+            } catch (RuntimeException e) {
+                status = failure(e.getMessage() == null ? e.toString() : e.getMessage());
+            } finally {
+                onEnd.run();
+            }
+            finish(channel, status);
+        });
+    }
+
+    private void finish(Channel channel, String status) {
+        if (!channel.isActive()) {
+            return;
+        }
+        byte[] body = protocol.equals(V1) ? new byte[0] : status.getBytes(StandardCharsets.UTF_8);
+        if (body.length > 0) {
+            channel.writeAndFlush(frame(ERROR, body));
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static String success() {
+        return "{\"metadata\":{},\"status\":\"Success\"}";
+    }
+
+    private String exitCode(int code) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("metadata", Map.of());
+        status.put("status", "Failure");
+        status.put("message", "command terminated with non-zero exit code: error executing command "
+                + request.command() + ", exit code " + code);
+        status.put("reason", "NonZeroExitCode");
+        status.put("details", Map.of("causes", List.of(Map.of("reason", "ExitCode", "message", Integer.toString(code)))));
+        return new Gson().toJson(status);
+    }
+
+    private static String failure(String message) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("metadata", Map.of());
+        status.put("status", "Failure");
+        status.put("message", message);
+        status.put("reason", "InternalError");
+        return new Gson().toJson(status);
+    }
+
+    private static BinaryWebSocketFrame frame(byte stream, byte[] bytes) {
+        ByteBuf buffer = Unpooled.buffer(bytes.length + 1);
+        buffer.writeByte(stream);
+        buffer.writeBytes(bytes);
+        return new BinaryWebSocketFrame(buffer);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            return;
+        }
+        if (frame instanceof CloseWebSocketFrame) {
+            stdin.finish();
+            ctx.close();
+            return;
+        }
+        ByteBuf content = frame.content();
+        if (content.readableBytes() == 0) {
+            return;
+        }
+        byte stream = content.readByte();
+        byte[] payload = new byte[content.readableBytes()];
+        content.readBytes(payload);
+        if (stream == STDIN) {
+            stdin.feed(payload);
+        } else if (stream == CLOSE && payload.length > 0 && payload[0] == STDIN) {
+            stdin.finish();
+        } else if (stream == RESIZE) {
+            resize(payload);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void resize(byte[] payload) {
+        try {
+            Map<String, Object> size = new Gson().fromJson(new String(payload, StandardCharsets.UTF_8), Map.class);
+            TerminalSize terminal = new TerminalSize(((Number) size.get("Width")).intValue(),
+                    ((Number) size.get("Height")).intValue());
+            resizeListeners.forEach(l -> l.accept(terminal));
+        } catch (RuntimeException e) {
+            // a malformed resize message is ignored, as the kubelet does
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stdin.finish();
+        Future<?> command = running;
+        if (command != null) {
+            command.cancel(true);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** Bytes written become frames on one stream. */
+    private static final class FrameStream extends OutputStream {
+        private final Channel channel;
+        private final byte stream;
+
+        FrameStream(Channel channel, byte stream) {
+            this.channel = channel;
+            this.stream = stream;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (!channel.isActive()) {
+                throw new IOException("the client went away");
+            }
+            byte[] copy = new byte[length];
+            System.arraycopy(bytes, offset, copy, 0, length);
+            try {
+                channel.writeAndFlush(frame(stream, copy)).sync();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted writing to the client", e);
+            }
+        }
+    }
+
+    static List<String> commands(Map<String, List<String>> query) {
+        return new ArrayList<>(query.getOrDefault("command", List.of()));
+    }
+}
