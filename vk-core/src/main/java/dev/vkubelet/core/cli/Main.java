@@ -22,12 +22,27 @@ public final class Main implements Cli.Runner {
         System.exit(cli.run(args));
     }
 
+    /** How long stopping the node agent may take on SIGTERM before the process goes anyway. */
+    private static final long SHUTDOWN_SECONDS = 20;
+
     @Override
     public int runNode(RunConfig config) throws Exception {
+        return runNode(config, () -> {});
+    }
+
+    private int runNode(RunConfig config, AutoCloseable afterwards) throws Exception {
         VirtualKubelet agent = new VirtualKubelet(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
+            Thread closing = new Thread(agent::close, "virtual-kubelet-close");
+            closing.setDaemon(true);
+            closing.start();
+            try {
+                closing.join(SHUTDOWN_SECONDS * 1000);
+                afterwards.close();
+            } catch (Exception e) {
+                System.err.println("virtual-kubelet: error while stopping: " + e);
+            }
             stopped.countDown();
         }, "virtual-kubelet-shutdown"));
         try {
@@ -44,6 +59,7 @@ public final class Main implements Cli.Runner {
     public int runLocal(RunConfig config) throws Exception {
         LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(System.getenv()),
                 LocalControlPlane.Options.full());
+        plane.detachShutdownHook();
         Path stable = Path.of(System.getProperty("user.home"), ".cache", "virtual-kubelet", "local",
                 "admin.kubeconfig");
         Files.createDirectories(stable.getParent());
@@ -53,7 +69,8 @@ public final class Main implements Cli.Runner {
         System.out.println("Try:                 kubectl --kubeconfig " + stable + " get nodes -o wide");
         System.out.println("Stop with Ctrl-C; the control plane and its data are removed.");
         try {
-            return runNode(config.forLocalControlPlane(plane.nodeKubeconfig(config.nodeName()), plane.caCertificate()));
+            return runNode(config.forLocalControlPlane(plane.nodeKubeconfig(config.nodeName()), plane.caCertificate()),
+                    plane);
         } finally {
             plane.close();
         }

@@ -450,6 +450,18 @@ public final class LocalControlPlane implements AutoCloseable {
         awaitReady();
     }
 
+    /**
+     * Leaves stopping on JVM shutdown to the caller, who then must {@link #close()} the plane itself
+     * (so that, in local mode, the node agent stops before the API server it talks to).
+     */
+    public void detachShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // too late: the hook runs already
+        }
+    }
+
     /** Stops every process and deletes the directory. Idempotent. */
     @Override
     public void close() {

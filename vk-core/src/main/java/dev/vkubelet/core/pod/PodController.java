@@ -242,9 +242,13 @@ public final class PodController implements AutoCloseable {
         }
         scheduler.shutdownNow();
         timeouts.close();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        for (Thread t : workers) {
+            t.interrupt();
+        }
         for (Thread t : workers) {
             try {
-                t.join(5_000);
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

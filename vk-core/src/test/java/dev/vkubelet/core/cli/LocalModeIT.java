@@ -107,6 +107,18 @@ class LocalModeIT {
         return pids;
     }
 
+    private static String threadDump(long pid) {
+        try {
+            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(pid)).redirectErrorStream(true).start();
+            String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jstack.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
+        }
+    }
+
     private static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
@@ -135,7 +147,10 @@ class LocalModeIT {
         assertEquals(4, pids.size(), "etcd, kube-apiserver, kube-controller-manager, kube-scheduler: " + pids);
 
         process.destroy();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "local mode did not stop on SIGTERM");
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("local mode did not stop on SIGTERM; its threads:\n" + threadDump(process.pid())
+                    + "\nits last output:\n" + String.join("\n", new ArrayList<>(lines)));
+        }
         for (long pid : pids) {
             assertFalse(alive(pid), "control plane process " + pid + " survived SIGTERM");
         }

@@ -74,11 +74,14 @@ class MetricsIT {
         try (VirtualKubelet agent = start(plane, node)) {
             InetSocketAddress address = agent.metricsAddress().orElseThrow();
             admin.createNamespacedPod("default", pod(pod, node)).execute();
-            List<PrometheusText.Sample> running = Await.until(WAIT, "vk_pods{phase=Running} = 1", () -> {
+            List<PrometheusText.Sample> running = Await.until(WAIT, "vk_pods{phase=Running} = 1 and a start measured",
+                    () -> {
                 try {
                     List<PrometheusText.Sample> s = scrape(address);
-                    return PrometheusText.value(s, "vk_pods", Map.of("phase", "Running")) == 1 ? Optional.of(s)
-                            : Optional.empty();
+                    // the informer can show the pod Running a moment before the writer records the start
+                    return PrometheusText.value(s, "vk_pods", Map.of("phase", "Running")) == 1
+                            && PrometheusText.value(s, "vk_pod_start_duration_seconds_count", Map.of()) >= 1
+                            ? Optional.of(s) : Optional.empty();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
