@@ -210,7 +210,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             case "exec":
                 return exec(ctx, request, uri, parts);
             case "attach":
-                return streaming(ContainerAttach.class, "attach");
+                return attach(ctx, request, uri, parts);
             case "portForward":
                 return streaming(PortForwarder.class, "port-forward");
             default:
@@ -242,18 +242,11 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return false;
     }
 
-    /** {@code /exec/{namespace}/{pod}/{container}?command=...}: a WebSocket stream session. */
-    private Answer exec(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, List<String> parts) {
-        ContainerExec exec = provider.capability(ContainerExec.class).orElse(null);
-        if (exec == null) {
-            return notImplemented("exec");
-        }
+    /** The target and streams of an exec or attach request, validated. */
+    private WebSocketExec.Request streamRequest(QueryStringDecoder uri, List<String> parts, String kind,
+            List<String> command) {
         if (parts.size() != 4) {
-            throw new IllegalArgumentException("expected /exec/{namespace}/{pod}/{container}");
-        }
-        List<String> command = WebSocketExec.commands(uri.parameters());
-        if (command.isEmpty()) {
-            throw new IllegalArgumentException("you must specify at least one command");
+            throw new IllegalArgumentException("expected /" + kind + "/{namespace}/{pod}/{container}");
         }
         WebSocketExec.Request wanted = new WebSocketExec.Request(parts.get(1), parts.get(2), parts.get(3), command,
                 flag(uri, "input", "stdin"), flag(uri, "output", "stdout"), flag(uri, "error", "stderr"),
@@ -264,12 +257,47 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (provider.pods().getPod(wanted.namespace(), wanted.pod()).isEmpty()) {
             throw new NotFoundException("pod " + wanted.namespace() + "/" + wanted.pod() + " is not on this node");
         }
+        return wanted;
+    }
+
+    /** {@code /exec/{namespace}/{pod}/{container}?command=...}: a WebSocket stream session. */
+    private Answer exec(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, List<String> parts) {
+        ContainerExec exec = provider.capability(ContainerExec.class).orElse(null);
+        if (exec == null) {
+            return notImplemented("exec");
+        }
+        List<String> command = WebSocketExec.commands(uri.parameters());
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("you must specify at least one command");
+        }
+        WebSocketExec.Request wanted = streamRequest(uri, parts, "exec", command);
+        return upgrade(ctx, request, wanted, "exec", io -> exec.runInContainer(wanted.namespace(), wanted.pod(),
+                wanted.container(), wanted.command(), io));
+    }
+
+    /** {@code /attach/{namespace}/{pod}/{container}}: attach to the container's main process over a WebSocket. */
+    private Answer attach(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
+            List<String> parts) {
+        ContainerAttach attach = provider.capability(ContainerAttach.class).orElse(null);
+        if (attach == null) {
+            return notImplemented("attach");
+        }
+        WebSocketExec.Request wanted = streamRequest(uri, parts, "attach", List.of());
+        return upgrade(ctx, request, wanted, "attach", io -> {
+            attach.attachToContainer(wanted.namespace(), wanted.pod(), wanted.container(), io);
+            return null;
+        });
+    }
+
+    /** Upgrades to a WebSocket stream session that runs {@code session}; SPDY is not served yet. */
+    private Answer upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketExec.Request wanted,
+            String what, WebSocketExec.Session session) {
         String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             return Answer.text(HttpResponseStatus.NOT_IMPLEMENTED, upgrade != null && upgrade.startsWith("SPDY")
                     ? "SPDY/3.1 streams are not served by this node agent yet: use a WebSocket client"
                     + " (kubectl 1.30 and later is one)"
-                    : "exec needs a WebSocket upgrade");
+                    : what + " needs a WebSocket upgrade");
         }
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 "wss://" + request.headers().get(HttpHeaderNames.HOST) + request.uri(), WebSocketExec.SUBPROTOCOLS,
@@ -279,15 +307,15 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return null;
         }
         String selected = protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
-        WebSocketExec session = new WebSocketExec(wanted, selected);
-        ctx.pipeline().addLast(session);
+        WebSocketExec socket = new WebSocketExec(wanted, selected);
+        ctx.pipeline().addLast(socket);
         handshaker.handshake(ctx.channel(), request).addListener(done -> {
             if (!done.isSuccess()) {
                 ctx.close();
                 return;
             }
             openStreams.incrementAndGet();
-            session.start(ctx.channel(), exec, streams, openStreams::decrementAndGet);
+            socket.start(ctx.channel(), session, streams, openStreams::decrementAndGet);
         });
         return null;
     }

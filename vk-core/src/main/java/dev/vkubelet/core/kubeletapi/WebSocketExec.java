@@ -2,7 +2,6 @@ package dev.vkubelet.core.kubeletapi;
 
 import com.google.gson.Gson;
 import dev.vkubelet.provider.AttachIO;
-import dev.vkubelet.provider.ContainerExec;
 import dev.vkubelet.provider.TerminalSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -30,7 +29,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * One exec session over a WebSocket ({@code v5.channel.k8s.io}, {@code v4.channel.k8s.io} or
+ * One exec or attach session over a WebSocket ({@code v5.channel.k8s.io}, {@code v4.channel.k8s.io} or
  * {@code channel.k8s.io}): binary frames whose first byte is the stream (0 stdin, 1 stdout, 2 stderr,
  * 3 error/status, 4 resize, 255 close in v5). The command runs on its own thread; its exit code goes
  * back as a {@code Status} on stream 3 (v4, v5), and the socket closes. A client that goes away
@@ -66,8 +65,14 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         this.protocol = protocol;
     }
 
-    /** Starts the command once the handshake is done. */
-    void start(Channel channel, ContainerExec exec, ExecutorService threads, Runnable onEnd) {
+    /** What runs in a session: the provider's exec or attach; returns an exit code, or null when there is none. */
+    @FunctionalInterface
+    interface Session {
+        Integer run(AttachIO io);
+    }
+
+    /** Starts {@code session} once the handshake is done. */
+    void start(Channel channel, Session session, ExecutorService threads, Runnable onEnd) {
         AttachIO io = new AttachIO() {
             @Override
             public Optional<InputStream> stdin() {
@@ -98,9 +103,8 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         running = threads.submit(() -> {
             String status;
             try {
-                int code = exec.runInContainer(request.namespace(), request.pod(), request.container(),
-                        request.command(), io);
-                status = code == 0 ? success() : exitCode(code);
+                Integer code = session.run(io);
+                status = code == null || code == 0 ? success() : exitCode(code);
             } catch (RuntimeException e) {
                 status = failure(e.getMessage() == null ? e.toString() : e.getMessage());
             } finally {

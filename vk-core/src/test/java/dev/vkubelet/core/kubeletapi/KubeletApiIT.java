@@ -111,7 +111,7 @@ class KubeletApiIT {
     }
 
     @Test
-    void kubectlExecRunsCommandsWithStdinAndExitCodes() throws Exception {
+    void kubectlExecAndAttachRunWithStdinAndExitCodes() throws Exception {
         cluster.startMock();
         cluster.create("shell");
         cluster.awaitRunning("shell");
@@ -123,6 +123,9 @@ class KubeletApiIT {
         assertTrue(exit.output().startsWith("before\n"), exit.output());
         Result cat = kubectlWithInput("hello from stdin\n", "exec", "-i", "-n", ns, "shell", "--", "cat");
         assertEquals(new Result(0, "hello from stdin\n"), cat);
+        Result attached = kubectlWithInput("echo me\n", "attach", "-i", "-n", ns, "shell", "-c", "app");
+        assertEquals(0, attached.code(), attached.output());
+        assertTrue(attached.output().contains("echo me"), attached.output());
         Result missing = kubectlWithInput("", "exec", "-n", ns, "shell", "--", "frobnicate");
         assertEquals(127, missing.code(), missing.output());
         assertTrue(missing.output().contains("frobnicate: command not found"), missing.output());

@@ -1,6 +1,7 @@
 package dev.vkubelet.provider.mock;
 
 import dev.vkubelet.provider.AttachIO;
+import dev.vkubelet.provider.ContainerAttach;
 import dev.vkubelet.provider.ContainerExec;
 import dev.vkubelet.provider.ContainerLogs;
 import dev.vkubelet.provider.LogOptions;
@@ -61,7 +62,7 @@ import java.util.function.Consumer;
  * notifications are sent after the lock is released.
  */
 final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, NodeProvider, NodeConfigurer,
-        ContainerLogs, StatsSummaryProvider, ContainerExec {
+        ContainerLogs, StatsSummaryProvider, ContainerExec, ContainerAttach {
 
     /** How many generated lines a container's log holds. */
     static final int LOG_LINES = 100;
@@ -414,6 +415,49 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         try (Span span = tracer.startSpan("mock.exec", Granularity.NORMAL)) {
             span.attribute("command", String.join(" ", command));
             return new MockShell(pod, container, io).run(command);
+        }
+    }
+
+    /**
+     * Attaching to the mock's "main process": a greeting, then every line of stdin echoed back; without
+     * stdin, a line every {@value #FOLLOW_INTERVAL_MILLIS} ms until the client leaves.
+     */
+    @Override
+    public void attachToContainer(String namespace, String podName, String containerName, AttachIO io) {
+        V1Pod pod;
+        synchronized (this) {
+            pod = pods.get(key(namespace, podName));
+        }
+        if (pod == null) {
+            throw new NotFoundException("mock provider has no pod " + key(namespace, podName));
+        }
+        if (pod.getSpec().getContainers().stream().noneMatch(c -> c.getName().equals(containerName))) {
+            throw new NotFoundException("pod " + key(namespace, podName) + " has no container " + containerName);
+        }
+        try (Span span = tracer.startSpan("mock.attach", Granularity.NORMAL)) {
+            java.io.OutputStream out = io.stdout().orElse(java.io.OutputStream.nullOutputStream());
+            out.write(("attached to " + key(namespace, podName) + "/" + containerName + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            if (io.stdin().isPresent()) {
+                io.stdin().get().transferTo(new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws java.io.IOException {
+                        out.write(b, off, len);
+                        out.flush();
+                    }
+                });
+                return;
+            }
+            for (int i = 1; !Thread.currentThread().isInterrupted(); i++) {
+                Thread.sleep(FOLLOW_INTERVAL_MILLIS);
+                out.write(("tick " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (java.io.IOException e) {
+            // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
