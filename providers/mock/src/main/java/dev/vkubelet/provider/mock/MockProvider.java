@@ -312,8 +312,10 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                 .lastHeartbeatTime(now).lastTransitionTime(now);
     }
 
-    @Override
-    public InputStream getContainerLogs(String namespace, String podName, String containerName, LogOptions options) {
+    /** The pod and its container, or NotFound naming which is missing. */
+    private record Target(V1Pod pod, V1Container container) {}
+
+    private Target target(String namespace, String podName, String containerName) {
         V1Pod pod;
         synchronized (this) {
             pod = pods.get(key(namespace, podName));
@@ -321,10 +323,15 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         if (pod == null) {
             throw new NotFoundException("mock provider has no pod " + key(namespace, podName));
         }
-        boolean known = pod.getSpec().getContainers().stream().anyMatch(c -> c.getName().equals(containerName));
-        if (!known) {
-            throw new NotFoundException("pod " + key(namespace, podName) + " has no container " + containerName);
-        }
+        V1Container container = pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(containerName))
+                .findFirst().orElseThrow(() -> new NotFoundException("pod " + key(namespace, podName)
+                        + " has no container " + containerName));
+        return new Target(pod, container);
+    }
+
+    @Override
+    public InputStream getContainerLogs(String namespace, String podName, String containerName, LogOptions options) {
+        V1Pod pod = target(namespace, podName, containerName).pod();
         int lines = options.tailLines().isPresent() ? Math.min(LOG_LINES, options.tailLines().getAsInt()) : LOG_LINES;
         Instant start = pod.getStatus().getStartTime() == null ? startTime : pod.getStatus().getStartTime().toInstant();
         StringBuilder out = new StringBuilder();
@@ -402,19 +409,10 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     @Override
     public int runInContainer(String namespace, String podName, String containerName, List<String> command,
             AttachIO io) {
-        V1Pod pod;
-        synchronized (this) {
-            pod = pods.get(key(namespace, podName));
-        }
-        if (pod == null) {
-            throw new NotFoundException("mock provider has no pod " + key(namespace, podName));
-        }
-        V1Container container = pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(containerName))
-                .findFirst().orElseThrow(() -> new NotFoundException("pod " + key(namespace, podName)
-                        + " has no container " + containerName));
+        Target target = target(namespace, podName, containerName);
         try (Span span = tracer.startSpan("mock.exec", Granularity.NORMAL)) {
             span.attribute("command", String.join(" ", command));
-            return new MockShell(pod, container, io).run(command);
+            return new MockShell(target.pod(), target.container(), io).run(command);
         }
     }
 
@@ -424,16 +422,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
      */
     @Override
     public void attachToContainer(String namespace, String podName, String containerName, AttachIO io) {
-        V1Pod pod;
-        synchronized (this) {
-            pod = pods.get(key(namespace, podName));
-        }
-        if (pod == null) {
-            throw new NotFoundException("mock provider has no pod " + key(namespace, podName));
-        }
-        if (pod.getSpec().getContainers().stream().noneMatch(c -> c.getName().equals(containerName))) {
-            throw new NotFoundException("pod " + key(namespace, podName) + " has no container " + containerName);
-        }
+        target(namespace, podName, containerName);
         try (Span span = tracer.startSpan("mock.attach", Granularity.NORMAL)) {
             java.io.OutputStream out = io.stdout().orElse(java.io.OutputStream.nullOutputStream());
             out.write(("attached to " + key(namespace, podName) + "/" + containerName + "\n")
