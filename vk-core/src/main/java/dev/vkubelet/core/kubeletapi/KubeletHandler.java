@@ -212,7 +212,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             case "attach":
                 return attach(ctx, request, uri, parts);
             case "portForward":
-                return streaming(PortForwarder.class, "port-forward");
+                return portForward(ctx, request, parts);
             default:
                 return Answer.text(HttpResponseStatus.NOT_FOUND, "no such kubelet API path: " + path);
         }
@@ -223,12 +223,52 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 + what);
     }
 
-    private Answer streaming(Class<?> capability, String what) {
-        if (provider.capability(capability).isEmpty()) {
-            return notImplemented(what);
+    /** {@code /portForward/{namespace}/{pod}}: SPDY/3.1 with {@code portforward.k8s.io}. */
+    private Answer portForward(ChannelHandlerContext ctx, FullHttpRequest request, List<String> parts) {
+        PortForwarder forwarder = provider.capability(PortForwarder.class).orElse(null);
+        if (forwarder == null) {
+            return notImplemented("port-forward");
         }
-        return Answer.text(HttpResponseStatus.NOT_IMPLEMENTED, what
-                + " streams (SPDY/WebSocket) are not served by this node agent yet");
+        if (parts.size() != 3) {
+            throw new IllegalArgumentException("expected /portForward/{namespace}/{pod}");
+        }
+        String namespace = parts.get(1);
+        String pod = parts.get(2);
+        if (provider.pods().getPod(namespace, pod).isEmpty()) {
+            throw new NotFoundException("pod " + namespace + "/" + pod + " is not on this node");
+        }
+        String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null || !upgrade.equalsIgnoreCase("SPDY/3.1")) {
+            return Answer.text(HttpResponseStatus.BAD_REQUEST, "port-forward needs a SPDY/3.1 upgrade"
+                    + " (WebSocket port-forward is not served: clients fall back to SPDY)");
+        }
+        List<String> offered = request.headers().getAll("X-Stream-Protocol-Version");
+        boolean speaks = offered.stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
+                .anyMatch("portforward.k8s.io"::equals);
+        if (!speaks) {
+            return Answer.text(HttpResponseStatus.FORBIDDEN, "no supported stream protocol: this node speaks"
+                    + " portforward.k8s.io");
+        }
+        // One task on the channel's event loop, so no read can come in between: the 101 goes out first,
+        // as raw bytes into TLS (written from the HTTP codec's context, so it skips the codec); then the
+        // HTTP codec is swapped for SPDY's and the session starts (its first SETTINGS frame follows the
+        // 101). The client sends no SPDY frame before it has read the 101.
+        String switching = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+                + "X-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n";
+        ctx.channel().eventLoop().execute(() -> {
+            ChannelHandlerContext http = ctx.pipeline().context(io.netty.handler.codec.http.HttpServerCodec.class);
+            http.writeAndFlush(Unpooled.copiedBuffer(switching, StandardCharsets.US_ASCII));
+            ctx.pipeline().remove(io.netty.handler.codec.http.HttpObjectAggregator.class);
+            ctx.pipeline().replace(io.netty.handler.codec.http.HttpServerCodec.class, "spdy-codec",
+                    new io.netty.handler.codec.spdy.SpdyFrameCodec(io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1));
+            ctx.pipeline().addAfter("spdy-codec", "spdy-session", new io.netty.handler.codec.spdy.SpdySessionHandler(
+                    io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1, true));
+            ctx.pipeline().addAfter("spdy-session", "port-forward", new SpdyPortForward(namespace, pod, forwarder,
+                    streams));
+            openStreams.incrementAndGet();
+            ctx.channel().closeFuture().addListener(closed -> openStreams.decrementAndGet());
+        });
+        return null;
     }
 
     /** Whether any of {@code names} is set to {@code 1} or {@code true} (the kubelet's names, then the API's). */

@@ -132,6 +132,52 @@ class KubeletApiIT {
     }
 
     @Test
+    void kubectlPortForwardReachesTheMocksEchoServer() throws Exception {
+        cluster.startMock();
+        cluster.create("forwarded");
+        cluster.awaitRunning("forwarded");
+        Process forward = new ProcessBuilder("kubectl", "--kubeconfig", cluster.plane().adminKubeconfig().toString(),
+                "port-forward", "-n", cluster.namespace(), "pod/forwarded", ":8080").redirectErrorStream(true).start();
+        java.util.concurrent.BlockingQueue<String> said = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(forward.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String l = out.readLine(); l != null; l = out.readLine()) {
+                    said.add(l);
+                }
+            } catch (java.io.IOException e) {
+                said.add("(output ended: " + e + ")");
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            String line = said.poll(60, TimeUnit.SECONDS);
+            assertTrue(line != null && line.startsWith("Forwarding from 127.0.0.1:"), String.valueOf(line));
+            int port = Integer.parseInt(line.substring("Forwarding from 127.0.0.1:".length()).split(" ")[0]);
+            for (String message : List.of("ping", "second connection")) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                    socket.setSoTimeout(30_000);
+                    socket.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
+                    socket.getOutputStream().flush();
+                    BufferedReader echo = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                            StandardCharsets.UTF_8));
+                    assertEquals(message, echo.readLine());
+                } catch (java.io.IOException e) {
+                    List<String> rest = new ArrayList<>();
+                    for (String l = said.poll(2, TimeUnit.SECONDS); l != null; l = said.poll(2, TimeUnit.SECONDS)) {
+                        rest.add(l);
+                    }
+                    throw new AssertionError("port-forward connection failed; kubectl said: " + rest, e);
+                }
+            }
+        } finally {
+            forward.destroy();
+            assertTrue(forward.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void statsSummaryAndResourceMetricsThroughTheApiServer() throws Exception {
         cluster.startMock();
@@ -219,7 +265,7 @@ class KubeletApiIT {
         assertTrue(exec.body().contains("WebSocket"), exec.body());
         assertEquals(400, get(masters, base + "/exec/" + cluster.namespace() + "/direct/app?stdout=1", Map.of())
                 .statusCode());
-        assertEquals(501, get(masters, base + "/portForward/" + cluster.namespace() + "/direct", Map.of())
+        assertEquals(400, get(masters, base + "/portForward/" + cluster.namespace() + "/direct", Map.of())
                 .statusCode());
 
         String traceId = "463ac35c9f6413ad48485a3953bb6124";

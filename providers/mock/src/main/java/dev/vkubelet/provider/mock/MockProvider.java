@@ -10,6 +10,7 @@ import dev.vkubelet.provider.NodeProvider;
 import dev.vkubelet.provider.NotFoundException;
 import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.PodStatusNotifier;
+import dev.vkubelet.provider.PortForwarder;
 import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.provider.StatsSummaryProvider;
 import dev.vkubelet.provider.stats.ContainerStats;
@@ -62,7 +63,7 @@ import java.util.function.Consumer;
  * notifications are sent after the lock is released.
  */
 final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, NodeProvider, NodeConfigurer,
-        ContainerLogs, StatsSummaryProvider, ContainerExec, ContainerAttach {
+        ContainerLogs, StatsSummaryProvider, ContainerExec, ContainerAttach, PortForwarder {
 
     /** How many generated lines a container's log holds. */
     static final int LOG_LINES = 100;
@@ -447,6 +448,27 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             // the client went away
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Every port of a mock pod is an echo server: what the client sends comes back. */
+    @Override
+    public void portForward(String namespace, String podName, int port, InputStream fromClient,
+            java.io.OutputStream toClient) {
+        synchronized (this) {
+            if (!pods.containsKey(key(namespace, podName))) {
+                throw new NotFoundException("mock provider has no pod " + key(namespace, podName));
+            }
+        }
+        try (Span span = tracer.startSpan("mock.portForward", Granularity.NORMAL)) {
+            span.attribute("port", port);
+            byte[] buffer = new byte[8192];
+            for (int n = fromClient.read(buffer); n >= 0; n = fromClient.read(buffer)) {
+                toClient.write(buffer, 0, n);
+                toClient.flush();
+            }
+        } catch (java.io.IOException e) {
+            // the client went away
         }
     }
 

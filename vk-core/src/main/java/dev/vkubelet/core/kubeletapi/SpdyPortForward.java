@@ -1,0 +1,143 @@
+package dev.vkubelet.core.kubeletapi;
+
+import dev.vkubelet.provider.PortForwarder;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
+import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
+import io.netty.handler.codec.spdy.SpdyDataFrame;
+import io.netty.handler.codec.spdy.SpdyFrame;
+import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.SpdySynStreamFrame;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Port-forward over SPDY/3.1 ({@code portforward.k8s.io}): the client opens, per connection, an
+ * error stream and a data stream carrying the same {@code requestID} and {@code port} headers. The
+ * data stream's bytes go to the provider's {@link PortForwarder}; what it answers goes back on the
+ * data stream; a failure is written on the error stream. Flow control and pings are
+ * {@code SpdySessionHandler}'s.
+ */
+final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
+
+    private final String namespace;
+    private final String pod;
+    private final PortForwarder forwarder;
+    private final ExecutorService threads;
+    private final Map<String, Integer> errorStreams = new ConcurrentHashMap<>();
+    private final Map<Integer, QueueInputStream> inputs = new ConcurrentHashMap<>();
+
+    SpdyPortForward(String namespace, String pod, PortForwarder forwarder, ExecutorService threads) {
+        this.namespace = namespace;
+        this.pod = pod;
+        this.forwarder = forwarder;
+        this.threads = threads;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, SpdyFrame frame) {
+        if (frame instanceof SpdySynStreamFrame syn) {
+            int stream = syn.streamId();
+            String type = syn.headers().getAsString("streamtype");
+            String requestId = String.valueOf(syn.headers().getAsString("requestid"));
+            String portText = syn.headers().getAsString("port");
+            // Netty sends an empty header block as zero bytes, which Go's SPDY framer (client-go)
+            // cannot read (it expects a compressed pair count): echo a header so the block is not empty
+            DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(stream);
+            reply.headers().set("streamtype", String.valueOf(type));
+            ctx.writeAndFlush(reply);
+            if ("error".equals(type)) {
+                errorStreams.put(requestId, stream);
+            } else if ("data".equals(type)) {
+                QueueInputStream in = new QueueInputStream();
+                inputs.put(stream, in);
+                threads.execute(() -> forward(ctx, stream, requestId, portText, in));
+            }
+        } else if (frame instanceof SpdyDataFrame data) {
+            QueueInputStream in = inputs.get(data.streamId());
+            if (in != null) {
+                byte[] bytes = new byte[data.content().readableBytes()];
+                data.content().readBytes(bytes);
+                in.feed(bytes);
+                if (data.isLast()) {
+                    in.finish();
+                }
+            }
+        } else if (frame instanceof SpdyRstStreamFrame reset) {
+            QueueInputStream in = inputs.remove(reset.streamId());
+            if (in != null) {
+                in.finish();
+            }
+        }
+    }
+
+    private void forward(ChannelHandlerContext ctx, int stream, String requestId, String portText,
+            QueueInputStream in) {
+        String failure = null;
+        try {
+            int port = Integer.parseInt(String.valueOf(portText));
+            forwarder.portForward(namespace, pod, port, in, new DataStream(ctx, stream));
+        } catch (NumberFormatException e) {
+            failure = "invalid port '" + portText + "'";
+        } catch (RuntimeException e) {
+            failure = "error forwarding to pod " + namespace + "/" + pod + ": " + e.getMessage();
+        } finally {
+            inputs.remove(stream);
+        }
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        Integer error = errorStreams.remove(requestId);
+        if (error != null) {
+            DefaultSpdyDataFrame last = failure == null ? new DefaultSpdyDataFrame(error)
+                    : new DefaultSpdyDataFrame(error, Unpooled.copiedBuffer(failure, StandardCharsets.UTF_8));
+            last.setLast(true);
+            ctx.writeAndFlush(last);
+        }
+        DefaultSpdyDataFrame end = new DefaultSpdyDataFrame(stream);
+        end.setLast(true);
+        ctx.writeAndFlush(end);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inputs.values().forEach(QueueInputStream::finish);
+        ctx.fireChannelInactive();
+    }
+
+    /** Bytes written become data frames on one SPDY stream. */
+    private static final class DataStream extends OutputStream {
+        private final ChannelHandlerContext ctx;
+        private final int stream;
+
+        DataStream(ChannelHandlerContext ctx, int stream) {
+            this.ctx = ctx;
+            this.stream = stream;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (!ctx.channel().isActive()) {
+                throw new IOException("the client went away");
+            }
+            try {
+                ctx.writeAndFlush(new DefaultSpdyDataFrame(stream, Unpooled.copiedBuffer(bytes, offset, length)))
+                        .sync();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted writing to the client", e);
+            }
+        }
+    }
+}
