@@ -140,7 +140,8 @@ public final class VirtualKubelet implements AutoCloseable {
         RunConfig.ServingCerts certs = config.servingCerts();
         kubeletApi = KubeletApiServer.start(bind, new KubeletApiServer.Tls(certs.certificate(), certs.key(),
                 certs.clientCa()), config.nodeName(), config.internalIp(), client, config.anonymousAuth(), provider,
-                tracer, Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics);
+                tracer, Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
+                new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout()));
         startNode(client, tracer, daemonPort);
         startPods(client, tracer);
     }

@@ -33,7 +33,6 @@ public class NodeOptions {
     /** Log levels accepted by {@code --log-level} (upstream's {@code fatal} and {@code panic} map to error). */
     public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal", "panic");
 
-    private static final String NOT_ACTIVE = " [parsed and validated; not active yet]";
     private static final Pattern QUALIFIED_NAME = Pattern.compile(
             "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
@@ -117,11 +116,11 @@ public class NodeOptions {
     String startupTimeout = "0";
 
     @Parameter(names = "--stream-idle-timeout",
-            description = "Maximum idle time of an exec/attach/port-forward stream" + NOT_ACTIVE)
+            description = "An exec/attach/port-forward session with no traffic for this long is closed")
     String streamIdleTimeout = "30s";
 
     @Parameter(names = "--stream-creation-timeout",
-            description = "Maximum time to create an exec/attach/port-forward stream" + NOT_ACTIVE)
+            description = "A port-forward session whose client opens no stream within this time is closed")
     String streamCreationTimeout = "30s";
 
     @Parameter(names = "--kube-api-qps", description = "Requests per second to the API server (0: unlimited)")
@@ -213,6 +212,9 @@ public class NodeOptions {
         Duration startup = duration("--startup-timeout", startupTimeout);
         Duration idle = duration("--stream-idle-timeout", streamIdleTimeout);
         Duration creation = duration("--stream-creation-timeout", streamCreationTimeout);
+        if (idle.isZero() || creation.isZero()) {
+            throw new UsageException("--stream-idle-timeout and --stream-creation-timeout must be positive");
+        }
         double qps = number("--kube-api-qps", kubeApiQps);
         int burst = integer("--kube-api-burst", kubeApiBurst);
         if (qps < 0 || burst < 1) {

@@ -46,6 +46,13 @@ public final class KubeletApiServer implements AutoCloseable {
      */
     public record Tls(Optional<Path> certificate, Optional<Path> key, Optional<Path> clientCa) {}
 
+    /**
+     * Limits of streaming sessions (exec, attach, port-forward): a session with no traffic either way for
+     * {@code idle} is closed; a port-forward session whose client opens no stream within
+     * {@code creation} is closed.
+     */
+    public record StreamTimeouts(java.time.Duration idle, java.time.Duration creation) {}
+
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventExecutorGroup handlers;
@@ -70,7 +77,7 @@ public final class KubeletApiServer implements AutoCloseable {
      */
     public static KubeletApiServer start(InetSocketAddress address, Tls tls, String nodeName, String nodeIp,
             ApiClient client, boolean anonymous, ProviderHandle provider, Tracer tracer,
-            Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation)
+            Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation, StreamTimeouts timeouts)
             throws IOException, InterruptedException {
         SslContext ssl = sslContext(tls, nodeName, nodeIp);
         KubeletAuth auth = new KubeletAuth(client, nodeName, anonymous);
@@ -94,7 +101,7 @@ public final class KubeletApiServer implements AutoCloseable {
                             ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
                             ch.pipeline().addLast(handlers,
                                     new KubeletHandler(auth, provider, tracer, metrics, streams, instrumentation,
-                                            openStreams));
+                                            openStreams, timeouts));
                         }
                     }).bind(address).sync().channel();
             LOG.info("kubelet API listening on https://{}", channel.localAddress());

@@ -70,9 +70,11 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final ExecutorService streams;
     private final Instrumentation instrumentation;
     private final AtomicInteger openStreams;
+    private final KubeletApiServer.StreamTimeouts timeouts;
 
     KubeletHandler(KubeletAuth auth, ProviderHandle provider, Tracer tracer, Optional<PrometheusMeterRegistry> metrics,
-            ExecutorService streams, Instrumentation instrumentation, AtomicInteger openStreams) {
+            ExecutorService streams, Instrumentation instrumentation, AtomicInteger openStreams,
+            KubeletApiServer.StreamTimeouts timeouts) {
         this.auth = Objects.requireNonNull(auth, "auth");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
@@ -80,6 +82,25 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         this.streams = Objects.requireNonNull(streams, "streams");
         this.instrumentation = Objects.requireNonNull(instrumentation, "instrumentation");
         this.openStreams = Objects.requireNonNull(openStreams, "openStreams");
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+    }
+
+    /** Closes a streaming session that saw no traffic either way for the idle timeout. */
+    private void closeWhenIdle(ChannelHandlerContext ctx) {
+        String ssl = ctx.pipeline().context(SslHandler.class).name();
+        ctx.pipeline().addAfter(ssl, "stream-idle", new io.netty.handler.timeout.IdleStateHandler(0, 0,
+                timeouts.idle().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        ctx.pipeline().addAfter("stream-idle", "stream-idle-close", new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext c, Object event) throws Exception {
+                if (event instanceof io.netty.handler.timeout.IdleStateEvent) {
+                    LOG.info("closing a stream idle for {}", timeouts.idle());
+                    c.close();
+                } else {
+                    super.userEventTriggered(c, event);
+                }
+            }
+        });
     }
 
     /** An answer with a status and a plain-text or JSON body. */
@@ -263,8 +284,15 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     new io.netty.handler.codec.spdy.SpdyFrameCodec(io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1));
             ctx.pipeline().addAfter("spdy-codec", "spdy-session", new io.netty.handler.codec.spdy.SpdySessionHandler(
                     io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1, true));
-            ctx.pipeline().addAfter("spdy-session", "port-forward", new SpdyPortForward(namespace, pod, forwarder,
-                    streams));
+            SpdyPortForward session = new SpdyPortForward(namespace, pod, forwarder, streams);
+            ctx.pipeline().addAfter("spdy-session", "port-forward", session);
+            closeWhenIdle(ctx);
+            ctx.channel().eventLoop().schedule(() -> {
+                if (!session.anyStreamOpened()) {
+                    LOG.info("closing a port-forward session: no stream within {}", timeouts.creation());
+                    ctx.close();
+                }
+            }, timeouts.creation().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             openStreams.incrementAndGet();
             ctx.channel().closeFuture().addListener(closed -> openStreams.decrementAndGet());
         });
@@ -349,6 +377,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String selected = protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
         WebSocketExec socket = new WebSocketExec(wanted, selected);
         ctx.pipeline().addLast(socket);
+        closeWhenIdle(ctx);
         handshaker.handshake(ctx.channel(), request).addListener(done -> {
             if (!done.isSuccess()) {
                 ctx.close();

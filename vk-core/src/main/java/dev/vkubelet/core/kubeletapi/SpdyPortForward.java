@@ -32,6 +32,12 @@ final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
     private final ExecutorService threads;
     private final Map<String, Integer> errorStreams = new ConcurrentHashMap<>();
     private final Map<Integer, QueueInputStream> inputs = new ConcurrentHashMap<>();
+    private volatile boolean opened;
+
+    /** Whether the client has opened a stream yet (the creation timeout closes sessions that have not). */
+    boolean anyStreamOpened() {
+        return opened;
+    }
 
     SpdyPortForward(String namespace, String pod, PortForwarder forwarder, ExecutorService threads) {
         this.namespace = namespace;
@@ -43,6 +49,7 @@ final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, SpdyFrame frame) {
         if (frame instanceof SpdySynStreamFrame syn) {
+            opened = true;
             int stream = syn.streamId();
             String type = syn.headers().getAsString("streamtype");
             String requestId = String.valueOf(syn.headers().getAsString("requestid"));

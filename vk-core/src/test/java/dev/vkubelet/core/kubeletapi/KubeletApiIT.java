@@ -132,6 +132,50 @@ class KubeletApiIT {
     }
 
     @Test
+    void anIdleStreamIsClosedAfterTheIdleTimeout() throws Exception {
+        cluster.startMock("--stream-idle-timeout", "1s");
+        cluster.create("idle");
+        cluster.awaitRunning("idle");
+        Result quiet = kubectlWithInput("", "exec", "-n", cluster.namespace(), "idle", "--", "sleep", "20");
+        assertTrue(quiet.code() != 0, "a 20 s silent exec survived a 1 s idle timeout: " + quiet);
+        assertEquals(new Result(0, "still fine\n"), kubectlWithInput("", "exec", "-n", cluster.namespace(), "idle",
+                "--", "echo", "still fine"));
+    }
+
+    @Test
+    void aPortForwardSessionWithoutStreamsIsClosedAfterTheCreationTimeout() throws Exception {
+        VirtualKubelet agent = cluster.startMock("--stream-creation-timeout", "1s");
+        cluster.create("unused");
+        cluster.awaitRunning("unused");
+        SSLContext context = tls(clientCertificate(cluster.plane().pki().client("pf-test", List.of("system:masters"))));
+        int port = agent.kubeletApiAddress().orElseThrow().getPort();
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            String request = "POST /portForward/" + cluster.namespace() + "/unused HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n"
+                    + "Content-Length: 0\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertTrue(b >= 0, "closed before the 101: " + head);
+                head.append((char) b);
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            byte[] buffer = new byte[4096];
+            int n = 0;
+            while (n >= 0) {
+                n = in.read(buffer);
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("the session without streams was not closed", e);
+        }
+    }
+
+    @Test
     void kubectlPortForwardReachesTheMocksEchoServer() throws Exception {
         cluster.startMock();
         cluster.create("forwarded");
