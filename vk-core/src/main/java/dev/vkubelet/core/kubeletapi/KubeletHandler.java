@@ -270,12 +270,23 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return Answer.text(HttpResponseStatus.FORBIDDEN, "no supported stream protocol: this node speaks"
                     + " portforward.k8s.io");
         }
+        SpdyPortForward session = new SpdyPortForward(namespace, pod, forwarder, streams);
+        switchToSpdy(ctx, "portforward.k8s.io", session, session::anyStreamOpened);
+        return null;
+    }
+
+    /**
+     * Answers 101 and turns the connection into a SPDY/3.1 session served by {@code session}, closed
+     * when idle and when {@code streamsOpened} is still false after the creation timeout.
+     */
+    private void switchToSpdy(ChannelHandlerContext ctx, String protocol, SimpleChannelInboundHandler<?> session,
+            java.util.function.BooleanSupplier streamsOpened) {
         // One task on the channel's event loop, so no read can come in between: the 101 goes out first,
         // as raw bytes into TLS (written from the HTTP codec's context, so it skips the codec); then the
         // HTTP codec is swapped for SPDY's and the session starts (its first SETTINGS frame follows the
         // 101). The client sends no SPDY frame before it has read the 101.
         String switching = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
-                + "X-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n";
+                + "X-Stream-Protocol-Version: " + protocol + "\r\n\r\n";
         ctx.channel().eventLoop().execute(() -> {
             ChannelHandlerContext http = ctx.pipeline().context(io.netty.handler.codec.http.HttpServerCodec.class);
             http.writeAndFlush(Unpooled.copiedBuffer(switching, StandardCharsets.US_ASCII));
@@ -284,19 +295,17 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     new io.netty.handler.codec.spdy.SpdyFrameCodec(io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1));
             ctx.pipeline().addAfter("spdy-codec", "spdy-session", new io.netty.handler.codec.spdy.SpdySessionHandler(
                     io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1, true));
-            SpdyPortForward session = new SpdyPortForward(namespace, pod, forwarder, streams);
-            ctx.pipeline().addAfter("spdy-session", "port-forward", session);
+            ctx.pipeline().addAfter("spdy-session", "stream-session", session);
             closeWhenIdle(ctx);
             ctx.channel().eventLoop().schedule(() -> {
-                if (!session.anyStreamOpened()) {
-                    LOG.info("closing a port-forward session: no stream within {}", timeouts.creation());
+                if (!streamsOpened.getAsBoolean()) {
+                    LOG.info("closing a stream session: its streams were not opened within {}", timeouts.creation());
                     ctx.close();
                 }
             }, timeouts.creation().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             openStreams.incrementAndGet();
             ctx.channel().closeFuture().addListener(closed -> openStreams.decrementAndGet());
         });
-        return null;
     }
 
     /** Whether any of {@code names} is set to {@code 1} or {@code true} (the kubelet's names, then the API's). */
@@ -361,11 +370,21 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private Answer upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketExec.Request wanted,
             String what, WebSocketExec.Session session) {
         String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        if (upgrade != null && upgrade.equalsIgnoreCase("SPDY/3.1")) {
+            List<String> offered = request.headers().getAll("X-Stream-Protocol-Version").stream()
+                    .flatMap(v -> Arrays.stream(v.split(","))).map(String::trim).toList();
+            String protocol = offered.contains(WebSocketExec.V4) ? WebSocketExec.V4
+                    : offered.contains(WebSocketExec.V1) ? WebSocketExec.V1 : null;
+            if (protocol == null) {
+                return Answer.text(HttpResponseStatus.FORBIDDEN, "no supported stream protocol among " + offered
+                        + ": this node speaks " + WebSocketExec.V4 + " and " + WebSocketExec.V1);
+            }
+            SpdyExec spdy = new SpdyExec(wanted, protocol.equals(WebSocketExec.V4), session, streams, () -> {});
+            switchToSpdy(ctx, protocol, spdy, spdy::started);
+            return null;
+        }
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-            return Answer.text(HttpResponseStatus.NOT_IMPLEMENTED, upgrade != null && upgrade.startsWith("SPDY")
-                    ? "SPDY/3.1 streams are not served by this node agent yet: use a WebSocket client"
-                    + " (kubectl 1.30 and later is one)"
-                    : what + " needs a WebSocket upgrade");
+            return Answer.text(HttpResponseStatus.BAD_REQUEST, what + " needs a WebSocket or SPDY/3.1 upgrade");
         }
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 "wss://" + request.headers().get(HttpHeaderNames.HOST) + request.uri(), WebSocketExec.SUBPROTOCOLS,

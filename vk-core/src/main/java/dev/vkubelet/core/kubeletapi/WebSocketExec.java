@@ -125,19 +125,34 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** The v4 status of a successful command. */
+    static String successStatus() {
+        return success();
+    }
+
+    /** The v4 status of a command that exited with {@code code}. */
+    static String exitCodeStatus(List<String> command, int code) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("metadata", Map.of());
+        status.put("status", "Failure");
+        status.put("message", "command terminated with non-zero exit code: error executing command "
+                + command + ", exit code " + code);
+        status.put("reason", "NonZeroExitCode");
+        status.put("details", Map.of("causes", List.of(Map.of("reason", "ExitCode", "message", Integer.toString(code)))));
+        return new Gson().toJson(status);
+    }
+
+    /** The v4 status of a session that failed with {@code message}. */
+    static String failureStatus(String message) {
+        return failure(message);
+    }
+
     private static String success() {
         return "{\"metadata\":{},\"status\":\"Success\"}";
     }
 
     private String exitCode(int code) {
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("metadata", Map.of());
-        status.put("status", "Failure");
-        status.put("message", "command terminated with non-zero exit code: error executing command "
-                + request.command() + ", exit code " + code);
-        status.put("reason", "NonZeroExitCode");
-        status.put("details", Map.of("causes", List.of(Map.of("reason", "ExitCode", "message", Integer.toString(code)))));
-        return new Gson().toJson(status);
+        return exitCodeStatus(request.command(), code);
     }
 
     private static String failure(String message) {

@@ -98,10 +98,16 @@ class KubeletApiIT {
     private record Result(int code, String output) {}
 
     private Result kubectlWithInput(String input, String... args) throws Exception {
+        return kubectlWithInput(Map.of(), input, args);
+    }
+
+    private Result kubectlWithInput(Map<String, String> env, String input, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig",
                 cluster.plane().adminKubeconfig().toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         try (java.io.OutputStream in = p.getOutputStream()) {
             in.write(input.getBytes(StandardCharsets.UTF_8));
         }
@@ -129,6 +135,25 @@ class KubeletApiIT {
         Result missing = kubectlWithInput("", "exec", "-n", ns, "shell", "--", "frobnicate");
         assertEquals(127, missing.code(), missing.output());
         assertTrue(missing.output().contains("frobnicate: command not found"), missing.output());
+    }
+
+    @Test
+    void kubectlExecOverSpdyWhenWebSocketsAreOff() throws Exception {
+        cluster.startMock();
+        cluster.create("spdy");
+        cluster.awaitRunning("spdy");
+        String ns = cluster.namespace();
+        Map<String, String> spdy = Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
+        Result echo = kubectlWithInput(spdy, "", "-v=8", "exec", "-n", ns, "spdy", "--", "echo", "over", "spdy");
+        assertEquals(0, echo.code(), echo.output());
+        assertTrue(echo.output().contains("Upgrade: SPDY/3.1"), "kubectl did not use SPDY: " + echo.output());
+        assertTrue(echo.output().endsWith("over spdy\n"), echo.output());
+        Result exit = kubectlWithInput(spdy, "", "exec", "-n", ns, "spdy", "--", "sh", "-c", "exit 5");
+        assertEquals(5, exit.code(), exit.output());
+        assertEquals(new Result(0, "piped\n"), kubectlWithInput(spdy, "piped\n", "exec", "-i", "-n", ns, "spdy", "--",
+                "cat"));
+        Result attached = kubectlWithInput(spdy, "spdy attach\n", "attach", "-i", "-n", ns, "spdy", "-c", "app");
+        assertTrue(attached.output().contains("spdy attach"), attached.output());
     }
 
     @Test
@@ -305,8 +330,8 @@ class KubeletApiIT {
         assertEquals(401, get(anonymous, base + "/metrics", Map.of()).statusCode());
         HttpResponse<String> exec = get(masters, base + "/exec/" + cluster.namespace() + "/direct/app?command=ls"
                 + "&stdout=1", Map.of());
-        assertEquals(501, exec.statusCode(), exec.body());
-        assertTrue(exec.body().contains("WebSocket"), exec.body());
+        assertEquals(400, exec.statusCode(), exec.body());
+        assertTrue(exec.body().contains("WebSocket or SPDY/3.1 upgrade"), exec.body());
         assertEquals(400, get(masters, base + "/exec/" + cluster.namespace() + "/direct/app?stdout=1", Map.of())
                 .statusCode());
         assertEquals(400, get(masters, base + "/portForward/" + cluster.namespace() + "/direct", Map.of())

@@ -1,0 +1,215 @@
+package dev.vkubelet.core.kubeletapi;
+
+import dev.vkubelet.provider.AttachIO;
+import dev.vkubelet.provider.TerminalSize;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
+import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
+import io.netty.handler.codec.spdy.SpdyDataFrame;
+import io.netty.handler.codec.spdy.SpdyFrame;
+import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.SpdySynStreamFrame;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * An exec or attach session over SPDY/3.1 ({@code v4.channel.k8s.io} or {@code channel.k8s.io}): the
+ * client opens one stream per {@code streamType} (error, stdin, stdout, stderr, resize); once all it
+ * asked for are open the session runs, and its result goes on the error stream (a {@code Status} in
+ * v4, plain text otherwise) before every stream is finished.
+ */
+final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
+
+    private final WebSocketExec.Request request;
+    private final boolean v4;
+    private final WebSocketExec.Session session;
+    private final ExecutorService threads;
+    private final Runnable onEnd;
+    private final Map<String, Integer> streams = new ConcurrentHashMap<>();
+    private final QueueInputStream stdin = new QueueInputStream();
+    private final List<Consumer<TerminalSize>> resizeListeners = new CopyOnWriteArrayList<>();
+    private volatile boolean started;
+
+    SpdyExec(WebSocketExec.Request request, boolean v4, WebSocketExec.Session session, ExecutorService threads,
+            Runnable onEnd) {
+        this.request = request;
+        this.v4 = v4;
+        this.session = session;
+        this.threads = threads;
+        this.onEnd = onEnd;
+    }
+
+    /** Whether every stream the request needs is open (and so the session has started). */
+    boolean started() {
+        return started;
+    }
+
+    private List<String> expected() {
+        List<String> types = new java.util.ArrayList<>(List.of("error"));
+        if (request.stdin()) {
+            types.add("stdin");
+        }
+        if (request.stdout()) {
+            types.add("stdout");
+        }
+        if (request.stderr() && !request.tty()) {
+            types.add("stderr");
+        }
+        if (request.tty() && v4) {
+            types.add("resize");
+        }
+        return types;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, SpdyFrame frame) {
+        if (frame instanceof SpdySynStreamFrame syn) {
+            String type = String.valueOf(syn.headers().getAsString("streamtype"));
+            DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(syn.streamId());
+            reply.headers().set("streamtype", type);
+            ctx.writeAndFlush(reply);
+            streams.put(type, syn.streamId());
+            if (!started && streams.keySet().containsAll(expected())) {
+                started = true;
+                threads.execute(() -> run(ctx));
+            }
+        } else if (frame instanceof SpdyDataFrame data) {
+            byte[] bytes = new byte[data.content().readableBytes()];
+            data.content().readBytes(bytes);
+            Integer in = streams.get("stdin");
+            Integer resize = streams.get("resize");
+            if (in != null && data.streamId() == in) {
+                stdin.feed(bytes);
+                if (data.isLast()) {
+                    stdin.finish();
+                }
+            } else if (resize != null && data.streamId() == resize) {
+                resize(bytes);
+            }
+        } else if (frame instanceof SpdyRstStreamFrame) {
+            stdin.finish();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void resize(byte[] bytes) {
+        for (String message : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            try {
+                Map<String, Object> size = new com.google.gson.Gson().fromJson(message, Map.class);
+                if (size != null) {
+                    TerminalSize terminal = new TerminalSize(((Number) size.get("Width")).intValue(),
+                            ((Number) size.get("Height")).intValue());
+                    resizeListeners.forEach(l -> l.accept(terminal));
+                }
+            } catch (RuntimeException e) {
+                // a malformed resize message is ignored
+            }
+        }
+    }
+
+    private void run(ChannelHandlerContext ctx) {
+        AttachIO io = new AttachIO() {
+            @Override
+            public Optional<InputStream> stdin() {
+                return request.stdin() ? Optional.of(stdin) : Optional.empty();
+            }
+
+            @Override
+            public Optional<OutputStream> stdout() {
+                return Optional.ofNullable(streams.get("stdout")).map(id -> new DataStream(ctx, id));
+            }
+
+            @Override
+            public Optional<OutputStream> stderr() {
+                return Optional.ofNullable(streams.get("stderr")).map(id -> new DataStream(ctx, id));
+            }
+
+            @Override
+            public boolean tty() {
+                return request.tty();
+            }
+
+            @Override
+            public void onResize(Consumer<TerminalSize> listener) {
+                resizeListeners.add(listener);
+            }
+        };
+        String error = "";
+        try {
+            Integer code = session.run(io);
+            if (code != null && code != 0) {
+                error = v4 ? WebSocketExec.exitCodeStatus(request.command(), code)
+                        : "command terminated with non-zero exit code: exit code " + code;
+            } else if (v4) {
+                error = WebSocketExec.successStatus();
+            }
+        } catch (RuntimeException e) {
+            error = v4 ? WebSocketExec.failureStatus(String.valueOf(e.getMessage())) : String.valueOf(e.getMessage());
+        } finally {
+            onEnd.run();
+        }
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        Integer errorStream = streams.get("error");
+        DefaultSpdyDataFrame status = error.isEmpty() ? new DefaultSpdyDataFrame(errorStream)
+                : new DefaultSpdyDataFrame(errorStream, Unpooled.copiedBuffer(error, StandardCharsets.UTF_8));
+        status.setLast(true);
+        ctx.writeAndFlush(status);
+        for (String type : List.of("stdout", "stderr")) {
+            Integer id = streams.get(type);
+            if (id != null) {
+                DefaultSpdyDataFrame end = new DefaultSpdyDataFrame(id);
+                end.setLast(true);
+                ctx.writeAndFlush(end);
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stdin.finish();
+        ctx.fireChannelInactive();
+    }
+
+    /** Bytes written become data frames on one SPDY stream. */
+    static final class DataStream extends OutputStream {
+        private final ChannelHandlerContext ctx;
+        private final int stream;
+
+        DataStream(ChannelHandlerContext ctx, int stream) {
+            this.ctx = ctx;
+            this.stream = stream;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (!ctx.channel().isActive()) {
+                throw new IOException("the client went away");
+            }
+            try {
+                ctx.writeAndFlush(new DefaultSpdyDataFrame(stream, Unpooled.copiedBuffer(bytes, offset, length)))
+                        .sync();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted writing to the client", e);
+            }
+        }
+    }
+}
