@@ -413,7 +413,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (offered != null) {
             for (String candidate : offered.split(",")) {
                 String p = candidate.trim();
-                if (p.equals(WebSocketExec.V5) || p.equals(WebSocketExec.V4) || p.equals(WebSocketExec.V1)) {
+                if (Arrays.asList(WebSocketExec.SUBPROTOCOLS.split(",")).contains(p)) {
                     return p;
                 }
             }

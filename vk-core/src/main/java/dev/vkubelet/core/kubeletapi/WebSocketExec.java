@@ -40,8 +40,15 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
     static final String V5 = "v5.channel.k8s.io";
     static final String V4 = "v4.channel.k8s.io";
     static final String V1 = "channel.k8s.io";
+    static final String V4_BASE64 = "v4.base64.channel.k8s.io";
+    static final String V1_BASE64 = "base64.channel.k8s.io";
     /** The subprotocols offered, most preferred first. */
-    static final String SUBPROTOCOLS = V5 + "," + V4 + "," + V1;
+    static final String SUBPROTOCOLS = V5 + "," + V4 + "," + V1 + "," + V4_BASE64 + "," + V1_BASE64;
+
+    /** Whether {@code protocol} carries streams as base64 text frames (for clients that cannot send binary). */
+    static boolean base64(String protocol) {
+        return protocol.equals(V4_BASE64) || protocol.equals(V1_BASE64);
+    }
 
     private static final byte STDIN = 0;
     private static final byte STDOUT = 1;
@@ -81,12 +88,12 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
 
             @Override
             public Optional<OutputStream> stdout() {
-                return request.stdout() ? Optional.of(new FrameStream(channel, STDOUT)) : Optional.empty();
+                return request.stdout() ? Optional.of(new FrameStream(channel, protocol, STDOUT)) : Optional.empty();
             }
 
             @Override
             public Optional<OutputStream> stderr() {
-                return request.stderr() && !request.tty() ? Optional.of(new FrameStream(channel, STDERR))
+                return request.stderr() && !request.tty() ? Optional.of(new FrameStream(channel, protocol, STDERR))
                         : Optional.empty();
             }
 
@@ -118,9 +125,10 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (!channel.isActive()) {
             return;
         }
-        byte[] body = protocol.equals(V1) ? new byte[0] : status.getBytes(StandardCharsets.UTF_8);
+        byte[] body = protocol.equals(V1) || protocol.equals(V1_BASE64) ? new byte[0]
+                : status.getBytes(StandardCharsets.UTF_8);
         if (body.length > 0) {
-            channel.writeAndFlush(frame(ERROR, body));
+            channel.writeAndFlush(frame(protocol, ERROR, body));
         }
         channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
     }
@@ -164,7 +172,12 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         return new Gson().toJson(status);
     }
 
-    private static BinaryWebSocketFrame frame(byte stream, byte[] bytes) {
+    /** A frame for {@code stream}: binary with the stream byte first, or base64 text after the stream digit. */
+    private static WebSocketFrame frame(String protocol, byte stream, byte[] bytes) {
+        if (base64(protocol)) {
+            return new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
+                    (char) ('0' + stream) + java.util.Base64.getEncoder().encodeToString(bytes));
+        }
         ByteBuf buffer = Unpooled.buffer(bytes.length + 1);
         buffer.writeByte(stream);
         buffer.writeBytes(bytes);
@@ -186,9 +199,21 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (content.readableBytes() == 0) {
             return;
         }
-        byte stream = content.readByte();
-        byte[] payload = new byte[content.readableBytes()];
-        content.readBytes(payload);
+        byte stream;
+        byte[] payload;
+        if (frame instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame text) {
+            String message = text.text();
+            stream = (byte) (message.charAt(0) - '0');
+            try {
+                payload = java.util.Base64.getDecoder().decode(message.substring(1));
+            } catch (IllegalArgumentException e) {
+                return;
+            }
+        } else {
+            stream = content.readByte();
+            payload = new byte[content.readableBytes()];
+            content.readBytes(payload);
+        }
         if (stream == STDIN) {
             stdin.feed(payload);
         } else if (stream == CLOSE && payload.length > 0 && payload[0] == STDIN) {
@@ -223,10 +248,12 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
     /** Bytes written become frames on one stream. */
     private static final class FrameStream extends OutputStream {
         private final Channel channel;
+        private final String protocol;
         private final byte stream;
 
-        FrameStream(Channel channel, byte stream) {
+        FrameStream(Channel channel, String protocol, byte stream) {
             this.channel = channel;
+            this.protocol = protocol;
             this.stream = stream;
         }
 
@@ -243,7 +270,7 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
             byte[] copy = new byte[length];
             System.arraycopy(bytes, offset, copy, 0, length);
             try {
-                channel.writeAndFlush(frame(stream, copy)).sync();
+                channel.writeAndFlush(frame(protocol, stream, copy)).sync();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted writing to the client", e);

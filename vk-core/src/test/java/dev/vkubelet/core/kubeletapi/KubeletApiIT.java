@@ -157,6 +157,25 @@ class KubeletApiIT {
     }
 
     @Test
+    void kubectlExecWithATerminalFromAPseudoTerminal() throws Exception {
+        cluster.startMock();
+        cluster.create("tty");
+        cluster.awaitRunning("tty");
+        String kubectl = "kubectl --kubeconfig " + cluster.plane().adminKubeconfig() + " exec -it -n "
+                + cluster.namespace() + " tty -- sh -c 'echo in a terminal; tty; exit 4'";
+        Process script = new ProcessBuilder("script", "-qec", kubectl, "/dev/null").redirectErrorStream(true).start();
+        script.getOutputStream().close();
+        String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(script.waitFor(60, TimeUnit.SECONDS), out);
+        assertTrue(out.contains("in a terminal"), out);
+        assertTrue(out.contains("/dev/pts/0"), "the session was not given a terminal: " + out);
+        assertEquals(4, script.exitValue(), out);
+        Result plain = kubectlWithInput("", "exec", "-n", cluster.namespace(), "tty", "--", "tty");
+        assertEquals(new Result(1, "not a tty\n"), new Result(plain.code(), plain.output().lines().findFirst()
+                .orElse("") + "\n"));
+    }
+
+    @Test
     void anIdleStreamIsClosedAfterTheIdleTimeout() throws Exception {
         cluster.startMock("--stream-idle-timeout", "1s");
         cluster.create("idle");
@@ -336,6 +355,32 @@ class KubeletApiIT {
                 .statusCode());
         assertEquals(400, get(masters, base + "/portForward/" + cluster.namespace() + "/direct", Map.of())
                 .statusCode());
+
+        List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        masters.newWebSocketBuilder().subprotocols("v4.base64.channel.k8s.io").buildAsync(URI.create(base.replace(
+                "https:", "wss:") + "/exec/" + cluster.namespace() + "/direct/app?command=echo&command=b64&output=1"),
+                new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws,
+                            CharSequence data, boolean last) {
+                        texts.add(data.toString());
+                        ws.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code,
+                            String reason) {
+                        closed.complete(code);
+                        return null;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+        assertEquals(1000, closed.get(30, TimeUnit.SECONDS));
+        assertEquals("1" + java.util.Base64.getEncoder().encodeToString("b64\n".getBytes(StandardCharsets.UTF_8)),
+                texts.get(0));
+        assertTrue(new String(java.util.Base64.getDecoder().decode(texts.get(1).substring(1)), StandardCharsets.UTF_8)
+                .contains("\"status\":\"Success\""), texts.toString());
 
         String traceId = "463ac35c9f6413ad48485a3953bb6124";
         assertEquals(200, get(masters, base + "/pods", Map.of("X-B3-TraceId", traceId, "X-B3-SpanId",

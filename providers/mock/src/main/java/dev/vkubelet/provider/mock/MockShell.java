@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * The mock provider's tiny command set for exec: {@code echo}, {@code cat} (stdin to stdout),
- * {@code env}, {@code hostname}, {@code ls}, {@code sleep N}, {@code exit N}, {@code true},
+ * {@code env}, {@code hostname}, {@code ls}, {@code tty}, {@code sleep N}, {@code exit N}, {@code true},
  * {@code false}, and {@code sh -c '...'} of those (commands joined with {@code ;} or {@code &&}).
  */
 final class MockShell {
@@ -59,6 +59,7 @@ final class MockShell {
                 yield out(text.toString());
             }
             case "cat" -> cat();
+            case "tty" -> io.tty() ? out("/dev/pts/0\n") : err("not a tty\n", 1);
             case "sleep" -> sleep(args);
             case "exit" -> args.isEmpty() ? 0 : parseCode(args.get(0));
             default -> err("mock: " + name + ": command not found\n", 127);
