@@ -259,9 +259,11 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             throw new NotFoundException("pod " + namespace + "/" + pod + " is not on this node");
         }
         String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+            return webSocketPortForward(ctx, request, new QueryStringDecoder(request.uri()), namespace, pod, forwarder);
+        }
         if (upgrade == null || !upgrade.equalsIgnoreCase("SPDY/3.1")) {
-            return Answer.text(HttpResponseStatus.BAD_REQUEST, "port-forward needs a SPDY/3.1 upgrade"
-                    + " (WebSocket port-forward is not served: clients fall back to SPDY)");
+            return Answer.text(HttpResponseStatus.BAD_REQUEST, "port-forward needs a SPDY/3.1 or WebSocket upgrade");
         }
         List<String> offered = request.headers().getAll("X-Stream-Protocol-Version");
         boolean speaks = offered.stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
@@ -272,6 +274,52 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         SpdyPortForward session = new SpdyPortForward(namespace, pod, forwarder, streams);
         switchToSpdy(ctx, "portforward.k8s.io", session, session::anyStreamOpened);
+        return null;
+    }
+
+    /** The kubelet's WebSocket port-forward: {@code ?port=N} (repeatable), channels 2i (data) and 2i+1 (error). */
+    private Answer webSocketPortForward(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
+            String namespace, String pod, PortForwarder forwarder) {
+        List<Integer> ports = new java.util.ArrayList<>();
+        for (String text : uri.parameters().getOrDefault("port", List.of())) {
+            for (String one : text.split(",")) {
+                try {
+                    int port = Integer.parseInt(one.trim());
+                    if (port < 1 || port > 65535) {
+                        throw new NumberFormatException();
+                    }
+                    ports.add(port);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("invalid port '" + one + "'");
+                }
+            }
+        }
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("at least one port query parameter is required");
+        }
+        String offered = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+        String selected = offered != null && Arrays.stream(offered.split(",")).map(String::trim)
+                .anyMatch(WebSocketPortForward.BASE64::equals)
+                && Arrays.stream(offered.split(",")).map(String::trim).noneMatch(WebSocketPortForward.BINARY::equals)
+                ? WebSocketPortForward.BASE64 : WebSocketPortForward.BINARY;
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "wss://" + request.headers().get(HttpHeaderNames.HOST) + request.uri(), WebSocketPortForward.SUBPROTOCOLS,
+                false, MAX_FRAME_BYTES).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return null;
+        }
+        WebSocketPortForward session = new WebSocketPortForward(namespace, pod, ports, selected);
+        ctx.pipeline().addLast(session);
+        closeWhenIdle(ctx);
+        handshaker.handshake(ctx.channel(), request).addListener(done -> {
+            if (!done.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            openStreams.incrementAndGet();
+            session.start(ctx.channel(), forwarder, streams, openStreams::decrementAndGet);
+        });
         return null;
     }
 

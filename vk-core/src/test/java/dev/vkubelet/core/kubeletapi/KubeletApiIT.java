@@ -382,6 +382,32 @@ class KubeletApiIT {
         assertTrue(new String(java.util.Base64.getDecoder().decode(texts.get(1).substring(1)), StandardCharsets.UTF_8)
                 .contains("\"status\":\"Success\""), texts.toString());
 
+        java.util.concurrent.BlockingQueue<byte[]> binary = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket forward = masters.newWebSocketBuilder().subprotocols("v4.channel.k8s.io")
+                .buildAsync(URI.create(base.replace("https:", "wss:") + "/portForward/" + cluster.namespace()
+                        + "/direct?port=8080"), new java.net.http.WebSocket.Listener() {
+                            private final java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
+                                    java.nio.ByteBuffer data, boolean last) {
+                                byte[] bytes = new byte[data.remaining()];
+                                data.get(bytes);
+                                message.writeBytes(bytes);
+                                if (last) {
+                                    binary.add(message.toByteArray());
+                                    message.reset();
+                                }
+                                ws.request(1);
+                                return null;
+                            }
+                        }).get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(0, 0x90, 0x1f), unsigned(binary.poll(30, TimeUnit.SECONDS)));
+        assertEquals(List.of(1, 0x90, 0x1f), unsigned(binary.poll(30, TimeUnit.SECONDS)));
+        forward.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {0, 'h', 'e', 'y'}), true).get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(0, (int) 'h', (int) 'e', (int) 'y'), unsigned(binary.poll(30, TimeUnit.SECONDS)));
+        forward.sendClose(1000, "").get(30, TimeUnit.SECONDS);
+
         String traceId = "463ac35c9f6413ad48485a3953bb6124";
         assertEquals(200, get(masters, base + "/pods", Map.of("X-B3-TraceId", traceId, "X-B3-SpanId",
                 "a2fb4a1d1a96d312", "X-B3-Sampled", "1")).statusCode());
@@ -398,6 +424,15 @@ class KubeletApiIT {
                 return false;
             }
         });
+    }
+
+    private static List<Integer> unsigned(byte[] bytes) {
+        assertTrue(bytes != null, "no WebSocket message within 30 s");
+        List<Integer> out = new ArrayList<>();
+        for (byte b : bytes) {
+            out.add(b & 0xff);
+        }
+        return out;
     }
 
     private static HttpResponse<String> get(HttpClient client, String url, Map<String, String> headers)
