@@ -40,6 +40,7 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
     private final QueueInputStream stdin = new QueueInputStream();
     private final List<Consumer<TerminalSize>> resizeListeners = new CopyOnWriteArrayList<>();
     private volatile boolean started;
+    private volatile java.util.concurrent.Future<?> running;
 
     SpdyExec(WebSocketExec.Request request, boolean v4, WebSocketExec.Session session, ExecutorService threads,
             Runnable onEnd) {
@@ -82,7 +83,7 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
             streams.put(type, syn.streamId());
             if (!started && streams.keySet().containsAll(expected())) {
                 started = true;
-                threads.execute(() -> run(ctx));
+                running = threads.submit(() -> run(ctx));
             }
         } else if (frame instanceof SpdyDataFrame data) {
             byte[] bytes = new byte[data.content().readableBytes()];
@@ -177,9 +178,14 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
         }
     }
 
+    /** The client went away: end stdin and interrupt the session. */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stdin.finish();
+        java.util.concurrent.Future<?> session = running;
+        if (session != null) {
+            session.cancel(true);
+        }
         ctx.fireChannelInactive();
     }
 

@@ -176,6 +176,26 @@ class KubeletApiIT {
     }
 
     @Test
+    void anonymousCallersAreAuthorisedAndMissingCapabilitiesAnswer501() throws Exception {
+        VirtualKubelet agent = cluster.startEmbedded(new dev.vkubelet.core.pod.InMemoryProvider(true),
+                "--anonymous-auth", "true");
+        cluster.create("plain");
+        cluster.awaitRunning("plain");
+        String base = "https://127.0.0.1:" + agent.kubeletApiAddress().orElseThrow().getPort();
+        HttpResponse<String> anonymous = get(insecure(tls(null)), base + "/pods", Map.of());
+        assertEquals(403, anonymous.statusCode(), anonymous.body());
+        assertTrue(anonymous.body().contains("user=system:anonymous"), anonymous.body());
+        HttpClient masters = insecure(tls(clientCertificate(cluster.plane().pki().client("caps-test",
+                List.of("system:masters")))));
+        for (String path : List.of("/containerLogs/" + cluster.namespace() + "/plain/app", "/stats/summary",
+                "/metrics/resource")) {
+            HttpResponse<String> missing = get(masters, base + path, Map.of());
+            assertEquals(501, missing.statusCode(), path + ": " + missing.body());
+            assertTrue(missing.body().contains("does not support"), missing.body());
+        }
+    }
+
+    @Test
     void anIdleStreamIsClosedAfterTheIdleTimeout() throws Exception {
         cluster.startMock("--stream-idle-timeout", "1s");
         cluster.create("idle");
@@ -330,6 +350,28 @@ class KubeletApiIT {
         assertEquals(403, forbidden.statusCode(), forbidden.body());
         assertTrue(forbidden.body().contains("subresource=proxy"), forbidden.body());
         assertEquals(401, get(anonymous, logs, Map.of("Authorization", "Bearer not-a-token")).statusCode());
+
+        io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api rbac =
+                new io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api(cluster.plane().adminClient());
+        String role = "kubelet-api-reader-" + cluster.namespace();
+        rbac.createClusterRole(new io.kubernetes.client.openapi.models.V1ClusterRole().metadata(new V1ObjectMeta()
+                .name(role)).rules(List.of(new io.kubernetes.client.openapi.models.V1PolicyRule().apiGroups(List.of(""))
+                        .resources(List.of("nodes/proxy")).verbs(List.of("get"))))).execute();
+        admin.createNamespacedServiceAccount(cluster.namespace(), new V1ServiceAccount().metadata(
+                new V1ObjectMeta().name("reader"))).execute();
+        rbac.createClusterRoleBinding(new io.kubernetes.client.openapi.models.V1ClusterRoleBinding()
+                .metadata(new V1ObjectMeta().name(role)).roleRef(new io.kubernetes.client.openapi.models.V1RoleRef()
+                        .apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name(role))
+                .subjects(List.of(new io.kubernetes.client.openapi.models.RbacV1Subject().kind("ServiceAccount")
+                        .name("reader").namespace(cluster.namespace())))).execute();
+        String readerToken = admin.createNamespacedServiceAccountToken("reader", cluster.namespace(),
+                new AuthenticationV1TokenRequest().spec(new V1TokenRequestSpec().audiences(List.of())
+                        .expirationSeconds(600L))).execute().getStatus().getToken();
+        HttpResponse<String> allowed = get(anonymous, logs + "?tailLines=1", Map.of("Authorization",
+                "Bearer " + readerToken));
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertEquals(403, get(anonymous, base + "/stats/summary", Map.of("Authorization", "Bearer " + readerToken))
+                .statusCode(), "nodes/proxy must not grant nodes/stats");
 
         HttpClient masters = insecure(tls(clientCertificate(cluster.plane().pki().client("kubelet-api-test",
                 List.of("system:masters")))));

@@ -81,7 +81,7 @@ public final class PodClusterFixture implements AutoCloseable {
     }
 
     /** Starts an agent with an in-process provider. */
-    VirtualKubelet startEmbedded(PodLifecycleHandler provider, String... flags) throws Exception {
+    public VirtualKubelet startEmbedded(PodLifecycleHandler provider, String... flags) throws Exception {
         VirtualKubelet agent = VirtualKubelet.embedded(config("in-memory", flags), c -> provider, FAST_NODE,
                 FAST_PODS);
         agents.add(agent);
