@@ -11,7 +11,6 @@ import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -128,12 +127,12 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
 
             @Override
             public Optional<OutputStream> stdout() {
-                return Optional.ofNullable(streams.get("stdout")).map(id -> new DataStream(ctx, id));
+                return Optional.ofNullable(streams.get("stdout")).map(id -> data(ctx, id));
             }
 
             @Override
             public Optional<OutputStream> stderr() {
-                return Optional.ofNullable(streams.get("stderr")).map(id -> new DataStream(ctx, id));
+                return Optional.ofNullable(streams.get("stderr")).map(id -> data(ctx, id));
             }
 
             @Override
@@ -189,33 +188,9 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
         ctx.fireChannelInactive();
     }
 
-    /** Bytes written become data frames on one SPDY stream. */
-    static final class DataStream extends OutputStream {
-        private final ChannelHandlerContext ctx;
-        private final int stream;
-
-        DataStream(ChannelHandlerContext ctx, int stream) {
-            this.ctx = ctx;
-            this.stream = stream;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (!ctx.channel().isActive()) {
-                throw new IOException("the client went away");
-            }
-            try {
-                ctx.writeAndFlush(new DefaultSpdyDataFrame(stream, Unpooled.copiedBuffer(bytes, offset, length)))
-                        .sync();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted writing to the client", e);
-            }
-        }
+    /** Bytes written become SPDY data frames on {@code stream}. */
+    static OutputStream data(ChannelHandlerContext ctx, int stream) {
+        return new FrameOutputStream(ctx.channel(), bytes -> new DefaultSpdyDataFrame(stream,
+                Unpooled.wrappedBuffer(bytes)));
     }
 }

@@ -10,8 +10,6 @@ import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,7 +87,7 @@ final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
         String failure = null;
         try {
             int port = Integer.parseInt(String.valueOf(portText));
-            forwarder.portForward(namespace, pod, port, in, new DataStream(ctx, stream));
+            forwarder.portForward(namespace, pod, port, in, SpdyExec.data(ctx, stream));
         } catch (NumberFormatException e) {
             failure = "invalid port '" + portText + "'";
         } catch (RuntimeException e) {
@@ -118,33 +116,4 @@ final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
         ctx.fireChannelInactive();
     }
 
-    /** Bytes written become data frames on one SPDY stream. */
-    private static final class DataStream extends OutputStream {
-        private final ChannelHandlerContext ctx;
-        private final int stream;
-
-        DataStream(ChannelHandlerContext ctx, int stream) {
-            this.ctx = ctx;
-            this.stream = stream;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (!ctx.channel().isActive()) {
-                throw new IOException("the client went away");
-            }
-            try {
-                ctx.writeAndFlush(new DefaultSpdyDataFrame(stream, Unpooled.copiedBuffer(bytes, offset, length)))
-                        .sync();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted writing to the client", e);
-            }
-        }
-    }
 }

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -88,12 +87,12 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
 
             @Override
             public Optional<OutputStream> stdout() {
-                return request.stdout() ? Optional.of(new FrameStream(channel, protocol, STDOUT)) : Optional.empty();
+                return request.stdout() ? Optional.of(new FrameOutputStream(channel, b -> frame(protocol, STDOUT, b))) : Optional.empty();
             }
 
             @Override
             public Optional<OutputStream> stderr() {
-                return request.stderr() && !request.tty() ? Optional.of(new FrameStream(channel, protocol, STDERR))
+                return request.stderr() && !request.tty() ? Optional.of(new FrameOutputStream(channel, b -> frame(protocol, STDERR, b)))
                         : Optional.empty();
             }
 
@@ -245,38 +244,6 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         ctx.fireChannelInactive();
     }
 
-    /** Bytes written become frames on one stream. */
-    private static final class FrameStream extends OutputStream {
-        private final Channel channel;
-        private final String protocol;
-        private final byte stream;
-
-        FrameStream(Channel channel, String protocol, byte stream) {
-            this.channel = channel;
-            this.protocol = protocol;
-            this.stream = stream;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (!channel.isActive()) {
-                throw new IOException("the client went away");
-            }
-            byte[] copy = new byte[length];
-            System.arraycopy(bytes, offset, copy, 0, length);
-            try {
-                channel.writeAndFlush(frame(protocol, stream, copy)).sync();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted writing to the client", e);
-            }
-        }
-    }
 
     static List<String> commands(Map<String, List<String>> query) {
         return new ArrayList<>(query.getOrDefault("command", List.of()));

@@ -13,8 +13,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -72,7 +70,7 @@ final class WebSocketPortForward extends SimpleChannelInboundHandler<WebSocketFr
             channel.writeAndFlush(frame(2 * index + 1, prefix));
             threads.execute(() -> {
                 try {
-                    forwarder.portForward(namespace, pod, port, inputs[index], new ChannelStream(channel, 2 * index));
+                    forwarder.portForward(namespace, pod, port, inputs[index], new FrameOutputStream(channel, b -> frame(2 * index, b)));
                 } catch (RuntimeException e) {
                     if (channel.isActive()) {
                         channel.writeAndFlush(frame(2 * index + 1, String.valueOf(e.getMessage())
@@ -139,34 +137,4 @@ final class WebSocketPortForward extends SimpleChannelInboundHandler<WebSocketFr
         ctx.fireChannelInactive();
     }
 
-    /** Bytes written become frames on one channel. */
-    private final class ChannelStream extends OutputStream {
-        private final Channel channel;
-        private final int number;
-
-        ChannelStream(Channel channel, int number) {
-            this.channel = channel;
-            this.number = number;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (!channel.isActive()) {
-                throw new IOException("the client went away");
-            }
-            byte[] copy = new byte[length];
-            System.arraycopy(bytes, offset, copy, 0, length);
-            try {
-                channel.writeAndFlush(frame(number, copy)).sync();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted writing to the client", e);
-            }
-        }
-    }
 }
