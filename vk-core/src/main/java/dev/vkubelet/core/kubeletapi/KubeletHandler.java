@@ -302,14 +302,25 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 .anyMatch(WebSocketPortForward.BASE64::equals)
                 && Arrays.stream(offered.split(",")).map(String::trim).noneMatch(WebSocketPortForward.BINARY::equals)
                 ? WebSocketPortForward.BASE64 : WebSocketPortForward.BINARY;
+        WebSocketPortForward session = new WebSocketPortForward(namespace, pod, ports, selected);
+        webSocket(ctx, request, WebSocketPortForward.SUBPROTOCOLS, session,
+                () -> session.start(ctx.channel(), forwarder, streams, openStreams::decrementAndGet));
+        return null;
+    }
+
+    /**
+     * Upgrades to a WebSocket offering {@code subprotocols}; {@code session} handles the frames and
+     * {@code start} runs once the handshake is written. The session is closed when idle.
+     */
+    private void webSocket(ChannelHandlerContext ctx, FullHttpRequest request, String subprotocols,
+            SimpleChannelInboundHandler<?> session, Runnable start) {
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "wss://" + request.headers().get(HttpHeaderNames.HOST) + request.uri(), WebSocketPortForward.SUBPROTOCOLS,
-                false, MAX_FRAME_BYTES).newHandshaker(request);
+                "wss://" + request.headers().get(HttpHeaderNames.HOST) + request.uri(), subprotocols, false,
+                MAX_FRAME_BYTES).newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return null;
+            return;
         }
-        WebSocketPortForward session = new WebSocketPortForward(namespace, pod, ports, selected);
         ctx.pipeline().addLast(session);
         closeWhenIdle(ctx);
         handshaker.handshake(ctx.channel(), request).addListener(done -> {
@@ -318,9 +329,8 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 return;
             }
             openStreams.incrementAndGet();
-            session.start(ctx.channel(), forwarder, streams, openStreams::decrementAndGet);
+            start.run();
         });
-        return null;
     }
 
     /**
@@ -434,25 +444,10 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             return Answer.text(HttpResponseStatus.BAD_REQUEST, what + " needs a WebSocket or SPDY/3.1 upgrade");
         }
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "wss://" + request.headers().get(HttpHeaderNames.HOST) + request.uri(), WebSocketExec.SUBPROTOCOLS,
-                false, MAX_FRAME_BYTES).newHandshaker(request);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return null;
-        }
         String selected = protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
         WebSocketExec socket = new WebSocketExec(wanted, selected);
-        ctx.pipeline().addLast(socket);
-        closeWhenIdle(ctx);
-        handshaker.handshake(ctx.channel(), request).addListener(done -> {
-            if (!done.isSuccess()) {
-                ctx.close();
-                return;
-            }
-            openStreams.incrementAndGet();
-            socket.start(ctx.channel(), session, streams, openStreams::decrementAndGet);
-        });
+        webSocket(ctx, request, WebSocketExec.SUBPROTOCOLS, socket,
+                () -> socket.start(ctx.channel(), session, streams, openStreams::decrementAndGet));
         return null;
     }
 
