@@ -129,6 +129,19 @@ class PluginTracingIT {
     }
 
     @Test
+    void atNormalThePluginsStepsAreRecordedButNotItsWaits(LocalControlPlane plane) throws Exception {
+        Path file = dir.resolve("normal.jsonl");
+        String pod = Names.unique("traced");
+        List<Map<String, Object>> spans = runPod(plane, "normal", file, pod);
+        Map<String, Object> host = hostSpanWithParent(spans, pod).orElseThrow();
+        Map<String, Object> plugin = spans.stream().filter(s -> "mock.createPod".equals(s.get("name")))
+                .filter(s -> host.get("spanId").equals(s.get("parentSpanId"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no mock.createPod under " + host));
+        assertFalse(spans.stream().anyMatch(s -> "mock.scheduleRunning".equals(s.get("name"))
+                && plugin.get("spanId").equals(s.get("parentSpanId"))), "a fine span was recorded at normal");
+    }
+
+    @Test
     void atCoarseOnlyTheHostsSpanIsRecorded(LocalControlPlane plane) throws Exception {
         Path file = dir.resolve("coarse.jsonl");
         String pod = Names.unique("traced");
