@@ -1,7 +1,5 @@
 package dev.vkubelet.core.kubeletapi;
 
-import dev.vkubelet.provider.AttachIO;
-import dev.vkubelet.provider.TerminalSize;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -11,16 +9,13 @@ import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Consumer;
 
 /**
  * An exec or attach session over SPDY/3.1 ({@code v4.channel.k8s.io} or {@code channel.k8s.io}): the
@@ -37,7 +32,7 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
     private final Runnable onEnd;
     private final Map<String, Integer> streams = new ConcurrentHashMap<>();
     private final QueueInputStream stdin = new QueueInputStream();
-    private final List<Consumer<TerminalSize>> resizeListeners = new CopyOnWriteArrayList<>();
+    private volatile SessionIO io;
     private volatile boolean started;
     private volatile java.util.concurrent.Future<?> running;
 
@@ -95,56 +90,22 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
                     stdin.finish();
                 }
             } else if (resize != null && data.streamId() == resize) {
-                resize(bytes);
+                SessionIO session = io;
+                if (session != null) {
+                    session.resized(bytes);
+                }
             }
         } else if (frame instanceof SpdyRstStreamFrame) {
             stdin.finish();
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private void resize(byte[] bytes) {
-        for (String message : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-            try {
-                Map<String, Object> size = new com.google.gson.Gson().fromJson(message, Map.class);
-                if (size != null) {
-                    TerminalSize terminal = new TerminalSize(((Number) size.get("Width")).intValue(),
-                            ((Number) size.get("Height")).intValue());
-                    resizeListeners.forEach(l -> l.accept(terminal));
-                }
-            } catch (RuntimeException e) {
-                // a malformed resize message is ignored
-            }
-        }
-    }
-
     private void run(ChannelHandlerContext ctx) {
-        AttachIO io = new AttachIO() {
-            @Override
-            public Optional<InputStream> stdin() {
-                return request.stdin() ? Optional.of(stdin) : Optional.empty();
-            }
-
-            @Override
-            public Optional<OutputStream> stdout() {
-                return Optional.ofNullable(streams.get("stdout")).map(id -> data(ctx, id));
-            }
-
-            @Override
-            public Optional<OutputStream> stderr() {
-                return Optional.ofNullable(streams.get("stderr")).map(id -> data(ctx, id));
-            }
-
-            @Override
-            public boolean tty() {
-                return request.tty();
-            }
-
-            @Override
-            public void onResize(Consumer<TerminalSize> listener) {
-                resizeListeners.add(listener);
-            }
-        };
+        SessionIO io = new SessionIO(request.stdin() ? Optional.of(stdin) : Optional.empty(),
+                Optional.ofNullable(streams.get("stdout")).map(id -> data(ctx, id)),
+                Optional.ofNullable(streams.get("stderr")).map(id -> data(ctx, id)),
+                request.tty());
+        this.io = io;
         String error = "";
         try {
             Integer code = session.run(io);

@@ -2,30 +2,18 @@ package dev.vkubelet.core.kubeletapi;
 
 import com.google.gson.Gson;
 import dev.vkubelet.provider.AttachIO;
-import dev.vkubelet.provider.TerminalSize;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 
 /**
  * One exec or attach session over a WebSocket ({@code v5.channel.k8s.io}, {@code v4.channel.k8s.io} or
@@ -34,7 +22,7 @@ import java.util.function.Consumer;
  * back as a {@code Status} on stream 3 (v4, v5), and the socket closes. A client that goes away
  * interrupts the command.
  */
-final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class WebSocketExec extends WebSocketChannels {
 
     static final String V5 = "v5.channel.k8s.io";
     static final String V4 = "v4.channel.k8s.io";
@@ -49,12 +37,12 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         return protocol.equals(V4_BASE64) || protocol.equals(V1_BASE64);
     }
 
-    private static final byte STDIN = 0;
-    private static final byte STDOUT = 1;
-    private static final byte STDERR = 2;
-    private static final byte ERROR = 3;
-    private static final byte RESIZE = 4;
-    private static final byte CLOSE = (byte) 255;
+    private static final int STDIN = 0;
+    private static final int STDOUT = 1;
+    private static final int STDERR = 2;
+    private static final int ERROR = 3;
+    private static final int RESIZE = 4;
+    private static final int CLOSE = 255;
 
     /** What the client asked for. */
     record Request(String namespace, String pod, String container, List<String> command, boolean stdin,
@@ -63,7 +51,7 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final Request request;
     private final String protocol;
     private final QueueInputStream stdin = new QueueInputStream();
-    private final List<Consumer<TerminalSize>> resizeListeners = new CopyOnWriteArrayList<>();
+    private volatile SessionIO io;
     private volatile Future<?> running;
 
     WebSocketExec(Request request, String protocol) {
@@ -79,33 +67,13 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     /** Starts {@code session} once the handshake is done. */
     void start(Channel channel, Session session, ExecutorService threads, Runnable onEnd) {
-        AttachIO io = new AttachIO() {
-            @Override
-            public Optional<InputStream> stdin() {
-                return request.stdin() ? Optional.of(stdin) : Optional.empty();
-            }
-
-            @Override
-            public Optional<OutputStream> stdout() {
-                return request.stdout() ? Optional.of(new FrameOutputStream(channel, b -> frame(protocol, STDOUT, b))) : Optional.empty();
-            }
-
-            @Override
-            public Optional<OutputStream> stderr() {
-                return request.stderr() && !request.tty() ? Optional.of(new FrameOutputStream(channel, b -> frame(protocol, STDERR, b)))
-                        : Optional.empty();
-            }
-
-            @Override
-            public boolean tty() {
-                return request.tty();
-            }
-
-            @Override
-            public void onResize(Consumer<TerminalSize> listener) {
-                resizeListeners.add(listener);
-            }
-        };
+        boolean base64 = base64(protocol);
+        SessionIO io = new SessionIO(
+                request.stdin() ? Optional.of(stdin) : Optional.empty(),
+                request.stdout() ? Optional.of(new FrameOutputStream(channel, b -> frame(base64, STDOUT, b))) : Optional.empty(),
+                request.stderr() ? Optional.of(new FrameOutputStream(channel, b -> frame(base64, STDERR, b))) : Optional.empty(),
+                request.tty());
+        this.io = io;
         running = threads.submit(() -> {
             String status;
             try {
@@ -127,7 +95,7 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         byte[] body = protocol.equals(V1) || protocol.equals(V1_BASE64) ? new byte[0]
                 : status.getBytes(StandardCharsets.UTF_8);
         if (body.length > 0) {
-            channel.writeAndFlush(frame(protocol, ERROR, body));
+            channel.writeAndFlush(frame(base64(protocol), ERROR, body));
         }
         channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
     }
@@ -171,79 +139,28 @@ final class WebSocketExec extends SimpleChannelInboundHandler<WebSocketFrame> {
         return new Gson().toJson(status);
     }
 
-    /** A frame for {@code stream}: binary with the stream byte first, or base64 text after the stream digit. */
-    private static WebSocketFrame frame(String protocol, byte stream, byte[] bytes) {
-        if (base64(protocol)) {
-            return new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
-                    (char) ('0' + stream) + java.util.Base64.getEncoder().encodeToString(bytes));
-        }
-        ByteBuf buffer = Unpooled.buffer(bytes.length + 1);
-        buffer.writeByte(stream);
-        buffer.writeBytes(bytes);
-        return new BinaryWebSocketFrame(buffer);
-    }
-
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-            return;
-        }
-        if (frame instanceof CloseWebSocketFrame) {
-            stdin.finish();
-            ctx.close();
-            return;
-        }
-        ByteBuf content = frame.content();
-        if (content.readableBytes() == 0) {
-            return;
-        }
-        byte stream;
-        byte[] payload;
-        if (frame instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame text) {
-            String message = text.text();
-            stream = (byte) (message.charAt(0) - '0');
-            try {
-                payload = java.util.Base64.getDecoder().decode(message.substring(1));
-            } catch (IllegalArgumentException e) {
-                return;
-            }
-        } else {
-            stream = content.readByte();
-            payload = new byte[content.readableBytes()];
-            content.readBytes(payload);
-        }
+    protected void onData(ChannelHandlerContext ctx, int stream, byte[] payload) {
         if (stream == STDIN) {
             stdin.feed(payload);
         } else if (stream == CLOSE && payload.length > 0 && payload[0] == STDIN) {
             stdin.finish();
         } else if (stream == RESIZE) {
-            resize(payload);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void resize(byte[] payload) {
-        try {
-            Map<String, Object> size = new Gson().fromJson(new String(payload, StandardCharsets.UTF_8), Map.class);
-            TerminalSize terminal = new TerminalSize(((Number) size.get("Width")).intValue(),
-                    ((Number) size.get("Height")).intValue());
-            resizeListeners.forEach(l -> l.accept(terminal));
-        } catch (RuntimeException e) {
-            // a malformed resize message is ignored, as the kubelet does
+            SessionIO session = io;
+            if (session != null) {
+                session.resized(payload);
+            }
         }
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    protected void onClosed() {
         stdin.finish();
         Future<?> command = running;
         if (command != null) {
             command.cancel(true);
         }
-        ctx.fireChannelInactive();
     }
-
 
     static List<String> commands(Map<String, List<String>> query) {
         return new ArrayList<>(query.getOrDefault("command", List.of()));

@@ -1,20 +1,12 @@
 package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.provider.PortForwarder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * carries the port as two little-endian bytes. One connection per port; the socket closes when all
  * have ended.
  */
-final class WebSocketPortForward extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class WebSocketPortForward extends WebSocketChannels {
 
     static final String BINARY = "v4.channel.k8s.io";
     static final String BASE64 = "v4.base64.channel.k8s.io";
@@ -50,13 +42,7 @@ final class WebSocketPortForward extends SimpleChannelInboundHandler<WebSocketFr
     }
 
     private WebSocketFrame frame(int channel, byte[] bytes) {
-        if (base64) {
-            return new TextWebSocketFrame((char) ('0' + channel) + Base64.getEncoder().encodeToString(bytes));
-        }
-        ByteBuf buffer = Unpooled.buffer(bytes.length + 1);
-        buffer.writeByte(channel);
-        buffer.writeBytes(bytes);
-        return new BinaryWebSocketFrame(buffer);
+        return frame(base64, channel, bytes);
     }
 
     /** Starts forwarding every port once the handshake is done. */
@@ -90,51 +76,16 @@ final class WebSocketPortForward extends SimpleChannelInboundHandler<WebSocketFr
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-            return;
-        }
-        if (frame instanceof CloseWebSocketFrame) {
-            for (QueueInputStream in : inputs) {
-                in.finish();
-            }
-            ctx.close();
-            return;
-        }
-        int channel;
-        byte[] payload;
-        if (frame instanceof TextWebSocketFrame text) {
-            String message = text.text();
-            if (message.isEmpty()) {
-                return;
-            }
-            channel = message.charAt(0) - '0';
-            try {
-                payload = Base64.getDecoder().decode(message.substring(1));
-            } catch (IllegalArgumentException e) {
-                return;
-            }
-        } else {
-            ByteBuf content = frame.content();
-            if (content.readableBytes() == 0) {
-                return;
-            }
-            channel = content.readUnsignedByte();
-            payload = new byte[content.readableBytes()];
-            content.readBytes(payload);
-        }
+    protected void onData(ChannelHandlerContext ctx, int channel, byte[] payload) {
         if (channel % 2 == 0 && channel / 2 < inputs.length) {
             inputs[channel / 2].feed(payload);
         }
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    protected void onClosed() {
         for (QueueInputStream in : inputs) {
             in.finish();
         }
-        ctx.fireChannelInactive();
     }
-
 }
