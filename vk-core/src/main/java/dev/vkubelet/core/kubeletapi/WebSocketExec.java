@@ -48,6 +48,8 @@ final class WebSocketExec extends WebSocketChannels {
     record Request(String namespace, String pod, String container, List<String> command, boolean stdin,
             boolean stdout, boolean stderr, boolean tty) {}
 
+    private static final Gson GSON = new Gson();
+
     private final Request request;
     private final String protocol;
     private final QueueInputStream stdin = new QueueInputStream();
@@ -78,9 +80,9 @@ final class WebSocketExec extends WebSocketChannels {
             String status;
             try {
                 Integer code = session.run(io);
-                status = code == null || code == 0 ? success() : exitCode(code);
+                status = code == null || code == 0 ? successStatus() : exitCodeStatus(request.command(), code);
             } catch (RuntimeException e) {
-                status = failure(e.getMessage() == null ? e.toString() : e.getMessage());
+                status = failureStatus(e.getMessage() == null ? e.toString() : e.getMessage());
             } finally {
                 onEnd.run();
             }
@@ -102,7 +104,7 @@ final class WebSocketExec extends WebSocketChannels {
 
     /** The v4 status of a successful command. */
     static String successStatus() {
-        return success();
+        return "{\"metadata\":{},\"status\":\"Success\"}";
     }
 
     /** The v4 status of a command that exited with {@code code}. */
@@ -114,29 +116,17 @@ final class WebSocketExec extends WebSocketChannels {
                 + command + ", exit code " + code);
         status.put("reason", "NonZeroExitCode");
         status.put("details", Map.of("causes", List.of(Map.of("reason", "ExitCode", "message", Integer.toString(code)))));
-        return new Gson().toJson(status);
+        return GSON.toJson(status);
     }
 
     /** The v4 status of a session that failed with {@code message}. */
     static String failureStatus(String message) {
-        return failure(message);
-    }
-
-    private static String success() {
-        return "{\"metadata\":{},\"status\":\"Success\"}";
-    }
-
-    private String exitCode(int code) {
-        return exitCodeStatus(request.command(), code);
-    }
-
-    private static String failure(String message) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("metadata", Map.of());
         status.put("status", "Failure");
         status.put("message", message);
         status.put("reason", "InternalError");
-        return new Gson().toJson(status);
+        return GSON.toJson(status);
     }
 
     @Override
