@@ -297,11 +297,8 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (ports.isEmpty()) {
             throw new IllegalArgumentException("at least one port query parameter is required");
         }
-        String offered = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-        String selected = offered != null && Arrays.stream(offered.split(",")).map(String::trim)
-                .anyMatch(WebSocketPortForward.BASE64::equals)
-                && Arrays.stream(offered.split(",")).map(String::trim).noneMatch(WebSocketPortForward.BINARY::equals)
-                ? WebSocketPortForward.BASE64 : WebSocketPortForward.BINARY;
+        String selected = protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
+                WebSocketPortForward.SUBPROTOCOLS, WebSocketPortForward.BINARY);
         WebSocketPortForward session = new WebSocketPortForward(namespace, pod, ports, selected);
         webSocket(ctx, request, WebSocketPortForward.SUBPROTOCOLS, session,
                 () -> session.start(ctx.channel(), forwarder, streams, openStreams::decrementAndGet));
@@ -424,7 +421,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         });
     }
 
-    /** Upgrades to a WebSocket stream session that runs {@code session}; SPDY is not served yet. */
+    /** Upgrades to a WebSocket or SPDY/3.1 stream session that runs {@code session}. */
     private Answer upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketExec.Request wanted,
             String what, WebSocketExec.Session session) {
         String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
@@ -444,24 +441,29 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             return Answer.text(HttpResponseStatus.BAD_REQUEST, what + " needs a WebSocket or SPDY/3.1 upgrade");
         }
-        String selected = protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        String selected = protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
+                WebSocketExec.SUBPROTOCOLS, WebSocketExec.V1);
         WebSocketExec socket = new WebSocketExec(wanted, selected);
         webSocket(ctx, request, WebSocketExec.SUBPROTOCOLS, socket,
                 () -> socket.start(ctx.channel(), session, streams, openStreams::decrementAndGet));
         return null;
     }
 
-    /** The subprotocol the handshake picks: the first the client offers that we speak. */
-    static String protocol(String offered) {
+    /**
+     * The subprotocol the handshake picks, as Netty's handshaker does: the first the client offers that
+     * is among {@code supported}; {@code fallback} when the client offers none of them.
+     */
+    static String protocol(String offered, String supported, String fallback) {
         if (offered != null) {
+            List<String> ours = Arrays.asList(supported.split(","));
             for (String candidate : offered.split(",")) {
                 String p = candidate.trim();
-                if (Arrays.asList(WebSocketExec.SUBPROTOCOLS.split(",")).contains(p)) {
+                if (ours.contains(p)) {
                     return p;
                 }
             }
         }
-        return WebSocketExec.V1;
+        return fallback;
     }
 
     private Answer logs(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String namespace,
