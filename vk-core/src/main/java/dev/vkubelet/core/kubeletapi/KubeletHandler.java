@@ -233,7 +233,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             case "attach":
                 return attach(ctx, request, uri, parts);
             case "portForward":
-                return portForward(ctx, request, parts);
+                return portForward(ctx, request, uri, parts);
             default:
                 return Answer.text(HttpResponseStatus.NOT_FOUND, "no such kubelet API path: " + path);
         }
@@ -244,8 +244,9 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 + what);
     }
 
-    /** {@code /portForward/{namespace}/{pod}}: SPDY/3.1 with {@code portforward.k8s.io}. */
-    private Answer portForward(ChannelHandlerContext ctx, FullHttpRequest request, List<String> parts) {
+    /** {@code /portForward/{namespace}/{pod}}: SPDY/3.1 with {@code portforward.k8s.io}, or a WebSocket. */
+    private Answer portForward(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
+            List<String> parts) {
         PortForwarder forwarder = provider.capability(PortForwarder.class).orElse(null);
         if (forwarder == null) {
             return notImplemented("port-forward");
@@ -255,20 +256,15 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         String namespace = parts.get(1);
         String pod = parts.get(2);
-        if (provider.pods().getPod(namespace, pod).isEmpty()) {
-            throw new NotFoundException("pod " + namespace + "/" + pod + " is not on this node");
-        }
+        requirePod(namespace, pod);
         String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
         if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
-            return webSocketPortForward(ctx, request, new QueryStringDecoder(request.uri()), namespace, pod, forwarder);
+            return webSocketPortForward(ctx, request, uri, namespace, pod, forwarder);
         }
         if (upgrade == null || !upgrade.equalsIgnoreCase("SPDY/3.1")) {
             return Answer.text(HttpResponseStatus.BAD_REQUEST, "port-forward needs a SPDY/3.1 or WebSocket upgrade");
         }
-        List<String> offered = request.headers().getAll("X-Stream-Protocol-Version");
-        boolean speaks = offered.stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
-                .anyMatch("portforward.k8s.io"::equals);
-        if (!speaks) {
+        if (!streamProtocols(request).contains("portforward.k8s.io")) {
             return Answer.text(HttpResponseStatus.FORBIDDEN, "no supported stream protocol: this node speaks"
                     + " portforward.k8s.io");
         }
@@ -386,10 +382,21 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (!wanted.stdin() && !wanted.stdout() && !wanted.stderr()) {
             throw new IllegalArgumentException("you must specify at least one of stdin, stdout, stderr");
         }
-        if (provider.pods().getPod(wanted.namespace(), wanted.pod()).isEmpty()) {
-            throw new NotFoundException("pod " + wanted.namespace() + "/" + wanted.pod() + " is not on this node");
-        }
+        requirePod(wanted.namespace(), wanted.pod());
         return wanted;
+    }
+
+    /** Fails with 404 unless {@code namespace/pod} is on this node. */
+    private void requirePod(String namespace, String pod) {
+        if (provider.pods().getPod(namespace, pod).isEmpty()) {
+            throw new NotFoundException("pod " + namespace + "/" + pod + " is not on this node");
+        }
+    }
+
+    /** The SPDY stream protocols the client offers ({@code X-Stream-Protocol-Version}, repeatable or comma-separated). */
+    private static List<String> streamProtocols(FullHttpRequest request) {
+        return request.headers().getAll("X-Stream-Protocol-Version").stream()
+                .flatMap(v -> Arrays.stream(v.split(","))).map(String::trim).toList();
     }
 
     /** {@code /exec/{namespace}/{pod}/{container}?command=...}: a WebSocket stream session. */
@@ -426,8 +433,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             String what, WebSocketExec.Session session) {
         String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
         if (upgrade != null && upgrade.equalsIgnoreCase("SPDY/3.1")) {
-            List<String> offered = request.headers().getAll("X-Stream-Protocol-Version").stream()
-                    .flatMap(v -> Arrays.stream(v.split(","))).map(String::trim).toList();
+            List<String> offered = streamProtocols(request);
             String protocol = offered.contains(WebSocketExec.V4) ? WebSocketExec.V4
                     : offered.contains(WebSocketExec.V1) ? WebSocketExec.V1 : null;
             if (protocol == null) {
@@ -473,9 +479,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return notImplemented("container logs");
         }
         LogOptions options = LogRequest.parse(uri.parameters());
-        if (provider.pods().getPod(namespace, pod).isEmpty()) {
-            throw new NotFoundException("pod " + namespace + "/" + pod + " is not on this node");
-        }
+        requirePod(namespace, pod);
         InputStream in = logs.getContainerLogs(namespace, pod, container, options);
         if (in == null) {
             return Answer.text(HttpResponseStatus.OK, "");
