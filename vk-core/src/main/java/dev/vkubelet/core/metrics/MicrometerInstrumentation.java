@@ -54,9 +54,13 @@ public final class MicrometerInstrumentation implements Instrumentation, AutoClo
         return registry;
     }
 
+    /** A timer with the histogram buckets every duration here uses (1 ms to 5 min). */
+    private static Timer.Builder histogram(String name) {
+        return Timer.builder(name).publishPercentileHistogram().minimumExpectedValue(MIN).maximumExpectedValue(MAX);
+    }
+
     private Timer timer(String name, String description, String... tags) {
-        return Timer.builder(name).description(description).tags(tags).publishPercentileHistogram()
-                .minimumExpectedValue(MIN).maximumExpectedValue(MAX).register(registry);
+        return histogram(name).description(description).tags(tags).register(registry);
     }
 
     private Counter counter(String name, String description, String... tags) {
@@ -175,8 +179,7 @@ public final class MicrometerInstrumentation implements Instrumentation, AutoClo
             @Override
             public void time(String metric, Map<String, String> labels, Duration duration) {
                 try {
-                    Timer.builder(name(metric)).tags(tags(labels)).publishPercentileHistogram()
-                            .minimumExpectedValue(MIN).maximumExpectedValue(MAX).register(registry).record(duration);
+                    histogram(name(metric)).tags(tags(labels)).register(registry).record(duration);
                 } catch (RuntimeException e) {
                     // as above
                 }
