@@ -124,16 +124,11 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
             return;
         }
         Integer errorStream = streams.get("error");
-        DefaultSpdyDataFrame status = error.isEmpty() ? new DefaultSpdyDataFrame(errorStream)
-                : new DefaultSpdyDataFrame(errorStream, Unpooled.copiedBuffer(error, StandardCharsets.UTF_8));
-        status.setLast(true);
-        ctx.writeAndFlush(status);
+        ctx.writeAndFlush(last(errorStream, error));
         for (String type : List.of("stdout", "stderr")) {
             Integer id = streams.get(type);
             if (id != null) {
-                DefaultSpdyDataFrame end = new DefaultSpdyDataFrame(id);
-                end.setLast(true);
-                ctx.writeAndFlush(end);
+                ctx.writeAndFlush(last(id, ""));
             }
         }
     }
@@ -153,5 +148,13 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
     static OutputStream data(ChannelHandlerContext ctx, int stream) {
         return new FrameOutputStream(ctx.channel(), bytes -> new DefaultSpdyDataFrame(stream,
                 Unpooled.wrappedBuffer(bytes)));
+    }
+
+    /** The frame that ends {@code stream}, carrying {@code text} unless it is empty. */
+    static DefaultSpdyDataFrame last(int stream, String text) {
+        DefaultSpdyDataFrame frame = text.isEmpty() ? new DefaultSpdyDataFrame(stream)
+                : new DefaultSpdyDataFrame(stream, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+        frame.setLast(true);
+        return frame;
     }
 }

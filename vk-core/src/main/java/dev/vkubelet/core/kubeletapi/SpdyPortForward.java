@@ -1,16 +1,13 @@
 package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.provider.PortForwarder;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -100,14 +97,9 @@ final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
         }
         Integer error = errorStreams.remove(requestId);
         if (error != null) {
-            DefaultSpdyDataFrame last = failure == null ? new DefaultSpdyDataFrame(error)
-                    : new DefaultSpdyDataFrame(error, Unpooled.copiedBuffer(failure, StandardCharsets.UTF_8));
-            last.setLast(true);
-            ctx.writeAndFlush(last);
+            ctx.writeAndFlush(SpdyExec.last(error, failure == null ? "" : failure));
         }
-        DefaultSpdyDataFrame end = new DefaultSpdyDataFrame(stream);
-        end.setLast(true);
-        ctx.writeAndFlush(end);
+        ctx.writeAndFlush(SpdyExec.last(stream, ""));
     }
 
     @Override
