@@ -285,40 +285,29 @@ public final class VirtualKubelet implements AutoCloseable {
             return;
         }
         closed = true;
-        if (kubeletApi != null) {
-            kubeletApi.close();
-        }
-        if (podController != null) {
-            podController.close();
-        }
-        if (informers != null) {
-            informers.close();
-        }
-        if (events != null) {
-            events.close();
-        }
-        if (nodeController != null) {
-            nodeController.close();
-        }
-        if (provider != null) {
-            try {
-                provider.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing provider {} failed: {}", provider.name(), e.getMessage());
-            }
-        }
-        if (plugins != null) {
-            plugins.close();
-        }
-        if (exporters != null) {
-            exporters.close();
-        }
-        if (metricsServer != null) {
-            metricsServer.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        // in this order: nothing new comes in, the loops stop, then what they used goes away
+        stop("the kubelet API", kubeletApi);
+        stop("the pod controller", podController);
+        stop("the informers", informers);
+        stop("the event recorder", events);
+        stop("the node controller", nodeController);
+        stop("provider " + (provider == null ? "" : provider.name()), provider);
+        stop("the plugins", plugins);
+        stop("the trace exporters", exporters);
+        stop("the metrics server", metricsServer);
+        stop("the metrics registry", registry);
         LOG.info("node agent for {} stopped", config.nodeName());
+    }
+
+    /** Closes {@code part} if it was started; a failure is logged so the parts after it still close. */
+    private static void stop(String what, AutoCloseable part) {
+        if (part == null) {
+            return;
+        }
+        try {
+            part.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", what, e.toString());
+        }
     }
 }
