@@ -84,8 +84,9 @@ final class PodStatusSync {
                 metrics.podStatusWrite(false);
                 return true;
             }
-            V1Pod body = JSON.deserialize(JSON.serialize(pod), V1Pod.class);
-            body.setStatus(next);
+            // a new top-level object: the cached pod is not touched, and its metadata and spec are only read
+            V1Pod body = new V1Pod().apiVersion(pod.getApiVersion()).kind(pod.getKind()).metadata(pod.getMetadata())
+                    .spec(pod.getSpec()).status(next);
             try {
                 pods.replaceStatus(body);
                 metrics.podStatusWrite(true);
