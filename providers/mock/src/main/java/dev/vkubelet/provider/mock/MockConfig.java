@@ -1,5 +1,6 @@
 package dev.vkubelet.provider.mock;
 
+import dev.vkubelet.provider.Durations;
 import dev.vkubelet.provider.InvalidInputException;
 import dev.vkubelet.tracing.Granularity;
 import io.kubernetes.client.custom.Quantity;
@@ -13,8 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -46,7 +45,6 @@ public record MockConfig(
 
     private static final Set<String> KEYS = Set.of("cpu", "memory", "pods", "others", "runningDelay",
             "traceGranularity");
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     public MockConfig {
         Objects.requireNonNull(cpu, "cpu");
@@ -135,27 +133,12 @@ public record MockConfig(
         }
     }
 
-    /** Parses Go-style durations such as {@code 1500ms}, {@code 2s} or {@code 1m30s}. */
     static Duration duration(String where, String text) {
-        Matcher m = DURATION_PART.matcher(text.trim());
-        long nanos = 0;
-        int end = 0;
-        while (m.find() && m.start() == end) {
-            double amount = Double.parseDouble(m.group(1));
-            long unit = switch (m.group(2)) {
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            nanos += (long) (amount * unit);
-            end = m.end();
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(where + ": 'runningDelay' is " + e.getMessage(), e);
         }
-        if (end == 0 || end != text.trim().length()) {
-            throw new InvalidInputException(where + ": 'runningDelay' is not a duration like 2s or 1m30s: '"
-                    + text + "'");
-        }
-        return Duration.ofNanos(nanos);
     }
 
     private static String oneLine(String message) {

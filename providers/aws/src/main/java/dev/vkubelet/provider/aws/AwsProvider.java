@@ -1,0 +1,540 @@
+package dev.vkubelet.provider.aws;
+
+import dev.vkubelet.provider.ContainerLogs;
+import dev.vkubelet.provider.InvalidInputException;
+import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.provider.NodeConfigurer;
+import dev.vkubelet.provider.NodeProvider;
+import dev.vkubelet.provider.NotFoundException;
+import dev.vkubelet.provider.PodLifecycleHandler;
+import dev.vkubelet.provider.PodStatusNotifier;
+import dev.vkubelet.provider.ProviderContext;
+import dev.vkubelet.provider.ProviderException;
+import dev.vkubelet.provider.RetriableException;
+import dev.vkubelet.provider.aws.config.AwsConfig;
+import dev.vkubelet.provider.aws.ecs.AwsClients;
+import dev.vkubelet.provider.aws.ecs.PodTags;
+import dev.vkubelet.provider.aws.ecs.TaskDefinitions;
+import dev.vkubelet.provider.aws.ecs.TaskStatuses;
+import dev.vkubelet.provider.aws.emulator.EcsEmulator;
+import dev.vkubelet.tracing.Granularity;
+import dev.vkubelet.tracing.Span;
+import dev.vkubelet.tracing.SpanStatus;
+import dev.vkubelet.tracing.Tracer;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerState;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeAddress;
+import io.kubernetes.client.openapi.models.V1NodeCondition;
+import io.kubernetes.client.openapi.models.V1NodeStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
+import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskField;
+
+/**
+ * Pods as ECS Fargate tasks. One record per pod holds its task; one background loop describes
+ * every task in batches of 100 and pushes status changes to the host. A pod being deleted stays
+ * until its task is STOPPED, then is reported with its final status and forgotten.
+ */
+final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeProvider, NodeConfigurer,
+        ContainerLogs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AwsProvider.class);
+    private static final int DESCRIBE_BATCH = 100;
+    private static final Duration LOG_FOLLOW_INTERVAL = Duration.ofMillis(500);
+
+    /** One pod and its task. Mutable fields are guarded by the record. */
+    private static final class TaskRecord {
+        final String taskArn;
+        final String taskDefinitionArn;
+        V1Pod pod;
+        V1PodStatus status;
+        Task task;
+        boolean deleting;
+
+        TaskRecord(V1Pod pod, Task task) {
+            this.pod = pod;
+            this.task = task;
+            this.taskArn = task.taskArn();
+            this.taskDefinitionArn = task.taskDefinitionArn();
+        }
+
+        synchronized boolean stopped() {
+            return "STOPPED".equals(task.lastStatus());
+        }
+    }
+
+    private final ProviderContext context;
+    private final AwsConfig config;
+    private final Tracer tracer;
+    private final AwsClients clients;
+    private final EcsClient ecs;
+    private final TaskDefinitions definitions;
+    private final Optional<EcsEmulator> emulator;
+    private final Map<String, TaskRecord> records = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService poller;
+    private volatile Consumer<V1Pod> listener = pod -> {};
+
+    AwsProvider(ProviderContext context, AwsConfig config, Tracer tracer, AwsClients clients,
+            Optional<EcsEmulator> emulator) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.config = Objects.requireNonNull(config, "config");
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.ecs = clients.ecs();
+        this.definitions = new TaskDefinitions(config);
+        this.emulator = emulator;
+        ClassLoader loader = AwsProvider.class.getClassLoader();
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "aws-provider-poll-" + context.nodeName());
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        });
+        context.metrics().gauge("tasks", Map.of(), records::size);
+    }
+
+    /** Makes sure the cluster exists, adopts this node's tasks, and starts the status loop. */
+    void start() {
+        ensureCluster();
+        int adopted = adopt();
+        if (adopted > 0) {
+            LOG.info("adopted {} ECS tasks of node {} in cluster {}", adopted, context.nodeName(), config.cluster());
+        }
+        long every = config.pollInterval().toMillis();
+        poller.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void ensureCluster() {
+        boolean active = ecs.describeClusters(b -> b.clusters(config.cluster())).clusters().stream()
+                .anyMatch(c -> "ACTIVE".equals(c.status()));
+        if (!active) {
+            LOG.info("creating ECS cluster {}", config.cluster());
+            ecs.createCluster(b -> b.clusterName(config.cluster()));
+        }
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    private static String key(V1Pod pod) {
+        return key(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    }
+
+    private static V1Pod copy(V1Pod pod) {
+        return JSON.deserialize(JSON.serialize(pod), V1Pod.class);
+    }
+
+    // ---- adoption
+
+    private int adopt() {
+        List<String> arns = new ArrayList<>();
+        for (DesiredStatus desired : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
+            String token = null;
+            do {
+                ListTasksRequest.Builder request = ListTasksRequest.builder().cluster(config.cluster())
+                        .desiredStatus(desired).maxResults(100);
+                if (token != null) {
+                    request.nextToken(token);
+                }
+                ListTasksResponse page = ecs.listTasks(request.build());
+                arns.addAll(page.taskArns());
+                token = page.nextToken();
+            } while (token != null);
+        }
+        Map<String, Task> newest = new HashMap<>();
+        Map<String, Map<String, String>> tagsByKey = new HashMap<>();
+        for (int i = 0; i < arns.size(); i += DESCRIBE_BATCH) {
+            List<String> batch = arns.subList(i, Math.min(arns.size(), i + DESCRIBE_BATCH));
+            for (Task task : ecs.describeTasks(b -> b.cluster(config.cluster()).tasks(batch)
+                    .include(TaskField.TAGS)).tasks()) {
+                Map<String, String> tags = new HashMap<>();
+                for (Tag tag : task.tags()) {
+                    tags.put(tag.key(), tag.value());
+                }
+                if (!context.nodeName().equals(tags.get(PodTags.NODE)) || tags.get(PodTags.POD) == null) {
+                    continue;
+                }
+                String key = key(tags.get(PodTags.NAMESPACE), tags.get(PodTags.POD));
+                Task known = newest.get(key);
+                if (known == null || task.createdAt().isAfter(known.createdAt())) {
+                    newest.put(key, task);
+                    tagsByKey.put(key, tags);
+                }
+            }
+        }
+        newest.forEach((key, task) -> {
+            Map<String, String> tags = tagsByKey.get(key);
+            List<V1Container> containers = task.containers().stream()
+                    .map(c -> new V1Container().name(c.name()).image(c.image())).toList();
+            V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().namespace(tags.get(PodTags.NAMESPACE))
+                            .name(tags.get(PodTags.POD)).uid(tags.get(PodTags.UID)))
+                    .spec(new V1PodSpec().overhead(null).containers(new ArrayList<>(containers)));
+            TaskRecord record = new TaskRecord(pod, task);
+            record.status = TaskStatuses.podStatus(task, pod, context.internalIp());
+            records.put(key, record);
+        });
+        return newest.size();
+    }
+
+    // ---- lifecycle
+
+    @Override
+    public void createPod(V1Pod pod) {
+        String key = key(pod);
+        try (Span span = tracer.startSpan("aws.createPod", Granularity.NORMAL)) {
+            span.attribute("pod", key);
+            TaskRecord existing = records.get(key);
+            if (existing != null) {
+                if (Objects.equals(existing.pod.getMetadata().getUid(), pod.getMetadata().getUid())) {
+                    return;
+                }
+                LOG.info("pod {} was recreated (uid {}); stopping the task of the old one", key,
+                        existing.pod.getMetadata().getUid());
+                stopTask(existing, "pod recreated");
+                records.remove(key, existing);
+            }
+            String definitionArn = refusedAsInvalid("RegisterTaskDefinition", () ->
+                    ecs.registerTaskDefinition(definitions.register(pod)).taskDefinition().taskDefinitionArn());
+            RunTaskResponse run;
+            try {
+                run = refusedAsInvalid("RunTask", () ->
+                        ecs.runTask(definitions.run(pod, definitionArn, context.nodeName())));
+            } catch (RuntimeException e) {
+                deregisterQuietly(definitionArn);
+                throw e;
+            }
+            if (run.tasks().isEmpty()) {
+                deregisterQuietly(definitionArn);
+                String reasons = run.failures().stream()
+                        .map(f -> f.reason() + (f.detail() == null ? "" : " (" + f.detail() + ")"))
+                        .reduce((a, b) -> a + "; " + b).orElse("no task and no failure");
+                span.setStatus(SpanStatus.UNAVAILABLE, reasons);
+                throw new RetriableException("ECS RunTask for pod " + key + " started no task: " + reasons);
+            }
+            Task task = run.tasks().get(0);
+            span.attribute("taskArn", task.taskArn());
+            TaskRecord record = new TaskRecord(copy(pod), task);
+            record.status = TaskStatuses.podStatus(task, pod, context.internalIp());
+            records.put(key, record);
+            context.metrics().increment("tasks.started", Map.of());
+            notifyHost(record);
+        }
+    }
+
+    /** Runs an SDK call; a 4xx other than throttling means the request can never succeed. */
+    private static <T> T refusedAsInvalid(String operation, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AwsServiceException e) {
+            if (e.statusCode() >= 400 && e.statusCode() < 500 && !e.isThrottlingException()) {
+                throw new InvalidInputException("ECS refused " + operation + ": "
+                        + e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private void deregisterQuietly(String definitionArn) {
+        try {
+            ecs.deregisterTaskDefinition(b -> b.taskDefinition(definitionArn));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot deregister task definition {}: {}", definitionArn, e.getMessage());
+        }
+    }
+
+    @Override
+    public void updatePod(V1Pod pod) {
+        TaskRecord record = records.get(key(pod));
+        if (record == null) {
+            throw new NotFoundException("aws provider has no pod " + key(pod));
+        }
+        synchronized (record) {
+            if (!containerImages(record.pod).equals(containerImages(pod))) {
+                throw new InvalidInputException("ECS cannot change the containers of a running task: delete pod "
+                        + key(pod) + " to run " + containerImages(pod));
+            }
+            V1Pod updated = copy(pod);
+            updated.setStatus(null);
+            record.pod = updated;
+        }
+    }
+
+    private static List<String> containerImages(V1Pod pod) {
+        return pod.getSpec().getContainers().stream().map(c -> c.getName() + "=" + c.getImage()).toList();
+    }
+
+    @Override
+    public void deletePod(V1Pod pod) {
+        String key = key(pod);
+        TaskRecord record = records.get(key);
+        if (record == null) {
+            throw new NotFoundException("aws provider has no pod " + key);
+        }
+        try (Span span = tracer.startSpan("aws.deletePod", Granularity.NORMAL)) {
+            span.attribute("pod", key).attribute("taskArn", record.taskArn);
+            synchronized (record) {
+                if (record.deleting) {
+                    return;
+                }
+                record.deleting = true;
+            }
+            try {
+                stopTask(record, "deleted by virtual-kubelet node " + context.nodeName());
+            } catch (RuntimeException e) {
+                synchronized (record) {
+                    record.deleting = false;
+                }
+                throw e;
+            }
+            deregisterQuietly(record.taskDefinitionArn);
+            if (record.stopped() && records.remove(key, record)) {
+                notifyHost(record);
+            }
+        }
+    }
+
+    /** StopTask; a task ECS no longer knows counts as stopped. */
+    private void stopTask(TaskRecord record, String reason) {
+        try {
+            ecs.stopTask(b -> b.cluster(config.cluster()).task(record.taskArn).reason(reason));
+        } catch (InvalidParameterException gone) {
+            LOG.debug("task {} is already gone: {}", record.taskArn, gone.getMessage());
+        }
+    }
+
+    // ---- status
+
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            context.metrics().increment("poll.failures", Map.of());
+            LOG.warn("polling ECS task status failed (next try in {} ms): {}", config.pollInterval().toMillis(),
+                    e.getMessage());
+        }
+    }
+
+    /** Describes every task, 100 per call, and reports the pods whose status changed. */
+    void poll() {
+        List<TaskRecord> active = List.copyOf(records.values());
+        if (active.isEmpty()) {
+            return;
+        }
+        try (Span span = tracer.startSpan("aws.pollTasks", Granularity.FINE)) {
+            span.attribute("tasks", active.size());
+            context.metrics().increment("polls", Map.of());
+            Map<String, TaskRecord> byArn = new LinkedHashMap<>();
+            active.forEach(r -> byArn.put(r.taskArn, r));
+            List<String> arns = new ArrayList<>(byArn.keySet());
+            for (int i = 0; i < arns.size(); i += DESCRIBE_BATCH) {
+                List<String> batch = arns.subList(i, Math.min(arns.size(), i + DESCRIBE_BATCH));
+                DescribeTasksResponse response = ecs.describeTasks(b -> b.cluster(config.cluster()).tasks(batch));
+                for (Task task : response.tasks()) {
+                    TaskRecord record = byArn.get(task.taskArn());
+                    if (record != null) {
+                        apply(record, task);
+                    }
+                }
+                for (Failure failure : response.failures()) {
+                    TaskRecord record = byArn.get(failure.arn());
+                    if (record != null && "MISSING".equals(failure.reason())) {
+                        missing(record);
+                    }
+                }
+            }
+        }
+    }
+
+    private void apply(TaskRecord record, Task task) {
+        V1PodStatus status;
+        boolean changed;
+        boolean gone;
+        synchronized (record) {
+            status = TaskStatuses.podStatus(task, record.pod, context.internalIp());
+            record.task = task;
+            changed = !status.equals(record.status);
+            record.status = status;
+            gone = record.deleting && record.stopped();
+        }
+        String key = key(record.pod);
+        if (gone && !records.remove(key, record)) {
+            return;
+        }
+        if (changed || gone) {
+            notifyHost(record);
+        }
+    }
+
+    /** ECS forgot the task: a deleted pod is done; any other pod failed. */
+    private void missing(TaskRecord record) {
+        synchronized (record) {
+            V1PodStatus status = record.status == null ? new V1PodStatus() : record.status;
+            OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+            if (status.getContainerStatuses() != null) {
+                for (V1ContainerStatus c : status.getContainerStatuses()) {
+                    if (c.getState() == null || c.getState().getTerminated() == null) {
+                        c.ready(false).started(false).state(new V1ContainerState().terminated(
+                                new V1ContainerStateTerminated().exitCode(record.deleting ? 0 : 128)
+                                        .reason("TaskMissing").startedAt(now).finishedAt(now)));
+                    }
+                }
+            }
+            if (!record.deleting) {
+                status.phase("Failed").reason("TaskMissing").message("ECS no longer knows task " + record.taskArn);
+            }
+            record.status = status;
+        }
+        if (record.deleting) {
+            records.remove(key(record.pod), record);
+        }
+        notifyHost(record);
+    }
+
+    private void notifyHost(TaskRecord record) {
+        V1Pod pod;
+        synchronized (record) {
+            pod = copy(record.pod);
+            pod.setStatus(record.status);
+            pod = copy(pod);
+        }
+        listener.accept(pod);
+    }
+
+    @Override
+    public void notifyPods(Consumer<V1Pod> onPodChanged) {
+        this.listener = Objects.requireNonNull(onPodChanged, "onPodChanged");
+    }
+
+    @Override
+    public Optional<V1Pod> getPod(String namespace, String name) {
+        TaskRecord record = records.get(key(namespace, name));
+        if (record == null) {
+            return Optional.empty();
+        }
+        synchronized (record) {
+            V1Pod pod = copy(record.pod);
+            pod.setStatus(record.status);
+            return Optional.of(copy(pod));
+        }
+    }
+
+    @Override
+    public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
+        return getPod(namespace, name).map(V1Pod::getStatus);
+    }
+
+    @Override
+    public List<V1Pod> getPods() {
+        List<V1Pod> pods = new ArrayList<>();
+        for (TaskRecord record : records.values()) {
+            getPod(record.pod.getMetadata().getNamespace(), record.pod.getMetadata().getName()).ifPresent(pods::add);
+        }
+        return pods;
+    }
+
+    // ---- node
+
+    @Override
+    public void ping() {
+        boolean active = ecs.describeClusters(b -> b.clusters(config.cluster())).clusters().stream()
+                .anyMatch(c -> "ACTIVE".equals(c.status()));
+        if (!active) {
+            throw new ProviderException("ECS cluster " + config.cluster() + " is not ACTIVE");
+        }
+    }
+
+    @Override
+    public void notifyNodeStatus(Consumer<V1Node> onNodeChanged) {
+        // capacity is configured, not discovered: nothing changes by itself
+    }
+
+    @Override
+    public void configureNode(V1Node node) {
+        V1NodeStatus status = node.getStatus() == null ? new V1NodeStatus() : node.getStatus();
+        node.setStatus(status);
+        status.capacity(new LinkedHashMap<>(config.capacity())).allocatable(new LinkedHashMap<>(config.capacity()));
+        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+        String where = "ECS cluster " + config.cluster() + " in " + config.region()
+                + (config.embedded() ? " (embedded emulator)" : "");
+        status.conditions(List.of(
+                nodeCondition("Ready", "True", "KubeletReady", where + " is reachable", now),
+                nodeCondition("MemoryPressure", "False", "KubeletHasSufficientMemory", "Fargate sizes each task", now),
+                nodeCondition("DiskPressure", "False", "KubeletHasNoDiskPressure", "Fargate sizes each task", now),
+                nodeCondition("PIDPressure", "False", "KubeletHasSufficientPID", "Fargate sizes each task", now),
+                nodeCondition("NetworkUnavailable", "False", "RouteCreated", "tasks use awsvpc networking", now)));
+        status.addresses(List.of(new V1NodeAddress().type("InternalIP").address(context.internalIp())));
+        if (status.getNodeInfo() != null) {
+            status.getNodeInfo().operatingSystem(context.operatingSystem());
+        }
+        node.getMetadata().putLabelsItem("topology.kubernetes.io/region", config.region());
+    }
+
+    private static V1NodeCondition nodeCondition(String type, String value, String reason, String message,
+            OffsetDateTime now) {
+        return new V1NodeCondition().type(type).status(value).reason(reason).message(message)
+                .lastHeartbeatTime(now).lastTransitionTime(now);
+    }
+
+    // ---- logs
+
+    @Override
+    public InputStream getContainerLogs(String namespace, String podName, String containerName, LogOptions options) {
+        String key = key(namespace, podName);
+        TaskRecord record = records.get(key);
+        if (record == null) {
+            throw new NotFoundException("aws provider has no pod " + key);
+        }
+        if (record.pod.getSpec().getContainers().stream().noneMatch(c -> containerName.equals(c.getName()))) {
+            throw new NotFoundException("pod " + key + " has no container " + containerName);
+        }
+        String group = config.logGroup().orElseThrow(() -> new InvalidInputException(
+                "the aws provider has no logGroup configured, so tasks have no CloudWatch logs"));
+        String stream = TaskDefinitions.logStream(containerName, TaskStatuses.taskId(record.taskArn));
+        return new TaskLogs(clients.logs(), group, stream, options, Instant.now(), LOG_FOLLOW_INTERVAL,
+                () -> record.stopped() || records.get(key) != record);
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        clients.close();
+        emulator.ifPresent(EcsEmulator::close);
+    }
+}

@@ -1,0 +1,272 @@
+package dev.vkubelet.provider.aws.config;
+
+import dev.vkubelet.provider.InvalidInputException;
+import dev.vkubelet.provider.aws.emulator.EmulatorSettings;
+import dev.vkubelet.provider.aws.emulator.Latency;
+import dev.vkubelet.tracing.Granularity;
+import io.kubernetes.client.custom.Quantity;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The aws provider's settings. See the plugin's README for the file format.
+ *
+ * @param region the AWS region, e.g. {@code us-east-1}
+ * @param cluster the ECS cluster the tasks run in (created when missing)
+ * @param subnets the awsvpc subnets of the tasks
+ * @param securityGroups the awsvpc security groups of the tasks
+ * @param assignPublicIp whether tasks get a public IP
+ * @param platformVersion the Fargate platform version
+ * @param executionRoleArn the task execution role (needed by AWS for private images and awslogs)
+ * @param logGroup the CloudWatch Logs group of the {@code awslogs} driver; no logs without it
+ * @param capacity the node's capacity: cpu, memory, pods, ephemeral-storage
+ * @param endpoint empty for the embedded emulator, else the ECS and Logs endpoint
+ * @param useRealAws whether the endpoint is AWS's own (then {@code endpoint} is empty)
+ * @param credentials how requests are signed
+ * @param pollInterval how often task status is fetched
+ * @param maxAttempts how many times the SDK tries a request (throttling, 5xx, I/O errors)
+ * @param traceGranularity the detail of this provider's spans, when it overrides the host's
+ * @param emulator the embedded emulator's settings
+ */
+public record AwsConfig(
+        String region,
+        String cluster,
+        List<String> subnets,
+        List<String> securityGroups,
+        boolean assignPublicIp,
+        String platformVersion,
+        Optional<String> executionRoleArn,
+        Optional<String> logGroup,
+        Map<String, Quantity> capacity,
+        Optional<URI> endpoint,
+        boolean useRealAws,
+        Credentials credentials,
+        Duration pollInterval,
+        int maxAttempts,
+        Optional<Granularity> traceGranularity,
+        EmulatorSettings emulator) {
+
+    /** The cluster name when none is configured. */
+    public static final String DEFAULT_CLUSTER = "virtual-kubelet";
+    /** The log group used with the embedded emulator when none is configured. */
+    public static final String EMULATOR_LOG_GROUP = "/ecs/virtual-kubelet";
+
+    private static final Set<String> KEYS = Set.of("region", "cluster", "subnets", "securityGroups", "assignPublicIp",
+            "platformVersion", "executionRoleArn", "logGroup", "capacity", "endpoint", "credentials", "pollInterval",
+            "maxAttempts", "traceGranularity", "emulator");
+    private static final String REGION = "[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}";
+
+    /**
+     * How the SDK signs requests.
+     *
+     * @param chain use the SDK's default chain (environment, profile, container, instance)
+     * @param accessKeyId the static key, when not {@code chain}
+     * @param secretAccessKey the static secret, when not {@code chain}
+     */
+    public record Credentials(boolean chain, String accessKeyId, String secretAccessKey) {
+        /** Static credentials the emulator accepts. */
+        public static Credentials forEmulator() {
+            return new Credentials(false, "AKIDEMULATOR", "emulator-secret");
+        }
+    }
+
+    public AwsConfig {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(cluster, "cluster");
+        subnets = List.copyOf(subnets);
+        securityGroups = List.copyOf(securityGroups);
+        capacity = Map.copyOf(capacity);
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(emulator, "emulator");
+    }
+
+    /** Whether the provider starts the embedded emulator. */
+    public boolean embedded() {
+        return endpoint.isEmpty() && !useRealAws;
+    }
+
+    /** Without a file: everything against the embedded emulator. */
+    public static AwsConfig defaults() {
+        return new AwsConfig("us-east-1", DEFAULT_CLUSTER, List.of("subnet-emulated"), List.of(), false, "LATEST",
+                Optional.empty(), Optional.of(EMULATOR_LOG_GROUP), defaultCapacity(), Optional.empty(), false,
+                Credentials.forEmulator(), Duration.ofSeconds(5), 10, Optional.empty(), EmulatorSettings.defaults());
+    }
+
+    private static Map<String, Quantity> defaultCapacity() {
+        Map<String, Quantity> capacity = new LinkedHashMap<>();
+        capacity.put("cpu", new Quantity("20"));
+        capacity.put("memory", new Quantity("40Gi"));
+        capacity.put("pods", new Quantity("20"));
+        capacity.put("ephemeral-storage", new Quantity("40Gi"));
+        return capacity;
+    }
+
+    /** Reads and checks {@code path}. */
+    public static AwsConfig load(Path path) {
+        Object root;
+        try (Reader reader = Files.newBufferedReader(path)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read aws provider config " + path + ": " + e.getMessage(), e);
+        } catch (YAMLException e) {
+            throw new InvalidInputException("aws provider config " + path + " is not valid JSON or YAML: "
+                    + (e.getMessage() == null ? "parse error" : e.getMessage().strip().replaceAll("\\s+", " ")), e);
+        }
+        if (root == null) {
+            root = Map.of();
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new InvalidInputException("aws provider config " + path + " must be an object");
+        }
+        return parse(new Fields("aws provider config " + path, "", map));
+    }
+
+    static AwsConfig parse(Fields f) {
+        f.onlyKnown(KEYS);
+        String region = f.string("region", "us-east-1");
+        if (!region.matches(REGION)) {
+            throw f.error("region", "is not an AWS region name like us-east-1: '" + region + "'");
+        }
+        String cluster = f.string("cluster", DEFAULT_CLUSTER);
+        if (!cluster.matches("[A-Za-z0-9_-]{1,255}")) {
+            throw f.error("cluster", "must be 1 to 255 letters, digits, hyphens or underscores: '" + cluster + "'");
+        }
+        List<String> subnets = f.strings("subnets");
+        if (subnets.isEmpty()) {
+            throw f.error("subnets", "is required: the awsvpc subnets tasks run in, e.g. [subnet-0123abcd]");
+        }
+        String endpointText = f.string("endpoint", "embedded");
+        Optional<URI> endpoint = Optional.empty();
+        boolean realAws = false;
+        if ("aws".equals(endpointText)) {
+            realAws = true;
+        } else if (!"embedded".equals(endpointText)) {
+            try {
+                URI uri = URI.create(endpointText);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("not an http(s) URL");
+                }
+                endpoint = Optional.of(uri);
+            } catch (IllegalArgumentException e) {
+                throw f.error("endpoint", "must be 'embedded', 'aws' or an http(s) URL, not '" + endpointText + "'");
+            }
+        }
+        boolean embedded = endpoint.isEmpty() && !realAws;
+        Optional<String> logGroup = Optional.ofNullable(f.string("logGroup", embedded ? EMULATOR_LOG_GROUP : null))
+                .filter(s -> !s.isBlank());
+        Map<String, Quantity> capacity = capacity(f.object("capacity"));
+        Credentials credentials = credentials(f.object("credentials"), embedded);
+        Duration poll = f.duration("pollInterval", Duration.ofSeconds(5));
+        if (poll.compareTo(Duration.ofMillis(50)) < 0) {
+            throw f.error("pollInterval", "must be at least 50ms");
+        }
+        int maxAttempts = (int) f.number("maxAttempts", 10, 1, 50);
+        Optional<Granularity> granularity = Optional.empty();
+        if (f.has("traceGranularity")) {
+            try {
+                granularity = Optional.of(Granularity.parse(f.string("traceGranularity", null)));
+            } catch (IllegalArgumentException e) {
+                throw f.error("traceGranularity", e.getMessage());
+            }
+        }
+        return new AwsConfig(region, cluster, subnets, f.strings("securityGroups"), f.bool("assignPublicIp", false),
+                f.string("platformVersion", "LATEST"), Optional.ofNullable(f.string("executionRoleArn", null)), logGroup,
+                capacity, endpoint, realAws, credentials, poll, maxAttempts, granularity,
+                emulator(f.object("emulator"), region));
+    }
+
+    private static Map<String, Quantity> capacity(Fields f) {
+        f.onlyKnown(Set.of("cpu", "memory", "pods", "storage"));
+        Map<String, Quantity> capacity = new LinkedHashMap<>(defaultCapacity());
+        for (String field : List.of("cpu", "memory", "pods", "storage")) {
+            if (f.has(field)) {
+                String text = f.string(field, null);
+                try {
+                    capacity.put("storage".equals(field) ? "ephemeral-storage" : field, new Quantity(text));
+                } catch (RuntimeException e) {
+                    throw f.error(field, "is not a Kubernetes quantity: '" + text + "'");
+                }
+            }
+        }
+        return capacity;
+    }
+
+    private static Credentials credentials(Fields f, boolean embedded) {
+        f.onlyKnown(Set.of("type", "accessKeyId", "secretAccessKey"));
+        String type = f.string("type", embedded ? "static" : "default");
+        return switch (type) {
+            case "default" -> new Credentials(true, null, null);
+            case "static" -> {
+                if (embedded && !f.has("accessKeyId")) {
+                    yield Credentials.forEmulator();
+                }
+                String key = f.string("accessKeyId", null);
+                String secret = f.string("secretAccessKey", null);
+                if (key == null || key.isBlank()) {
+                    throw f.error("accessKeyId", "is required with static credentials");
+                }
+                if (secret == null || secret.isBlank()) {
+                    throw f.error("secretAccessKey", "is required with static credentials");
+                }
+                yield new Credentials(false, key, secret);
+            }
+            default -> throw f.error("type", "must be 'default' or 'static', not '" + type + "'");
+        };
+    }
+
+    private static EmulatorSettings emulator(Fields f, String region) {
+        f.onlyKnown(Set.of("port", "timeScale", "latencies", "rateLimits", "faults"));
+        EmulatorSettings d = EmulatorSettings.defaults();
+        int port = (int) f.number("port", 0, 0, 65535);
+        double scale = f.number("timeScale", 1.0, 0, 1000);
+        Fields l = f.object("latencies");
+        l.onlyKnown(Set.of("provisioning", "pending", "activating", "deactivating", "stopping", "deprovisioning"));
+        Map<String, EmulatorSettings.RateLimit> limits = new LinkedHashMap<>(d.rateLimits());
+        Fields r = f.object("rateLimits");
+        r.onlyKnown(Set.copyOf(EmulatorSettings.GROUPS));
+        for (String group : r.keys()) {
+            Fields g = r.object(group);
+            g.onlyKnown(Set.of("rate", "burst"));
+            limits.put(group, new EmulatorSettings.RateLimit(g.number("rate", limits.get(group).rate(), 0.001, 1e6),
+                    g.number("burst", limits.get(group).burst(), 1, 1e6)));
+        }
+        Fields faults = f.object("faults");
+        faults.onlyKnown(Set.of("throttle", "serverError", "runTaskFailure"));
+        return new EmulatorSettings(port, region, scale,
+                latency(l, "provisioning", d.provisioning()), latency(l, "pending", d.pending()),
+                latency(l, "activating", d.activating()), latency(l, "deactivating", d.deactivating()),
+                latency(l, "stopping", d.stopping()), latency(l, "deprovisioning", d.deprovisioning()),
+                limits, faults.number("throttle", 0, 0, 1), faults.number("serverError", 0, 0, 1),
+                faults.number("runTaskFailure", 0, 0, 1));
+    }
+
+    /** {@code 2s} (fixed) or {@code 1s-5s} (uniform between). */
+    private static Latency latency(Fields f, String field, Latency fallback) {
+        String text = f.string(field, null);
+        if (text == null) {
+            return fallback;
+        }
+        String[] parts = text.split("-", 2);
+        try {
+            Duration min = dev.vkubelet.provider.Durations.parse(parts[0]);
+            Duration max = parts.length == 2 ? dev.vkubelet.provider.Durations.parse(parts[1]) : min;
+            return new Latency(min, max);
+        } catch (IllegalArgumentException e) {
+            throw f.error(field, "must be a duration (2s) or a range (1s-5s): " + e.getMessage());
+        }
+    }
+}

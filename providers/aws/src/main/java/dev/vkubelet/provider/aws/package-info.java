@@ -1,0 +1,6 @@
+/**
+ * The {@code aws} provider plugin: each pod is an ECS Fargate task, driven through the AWS SDK
+ * for Java v2; by default against the emulator of {@link dev.vkubelet.provider.aws.emulator}
+ * started inside the plugin.
+ */
+package dev.vkubelet.provider.aws;
