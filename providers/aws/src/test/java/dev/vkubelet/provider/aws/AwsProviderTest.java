@@ -1,0 +1,243 @@
+package dev.vkubelet.provider.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vkubelet.provider.ClusterResources;
+import dev.vkubelet.provider.InvalidInputException;
+import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.provider.PodLifecycleHandler;
+import dev.vkubelet.provider.ProviderContext;
+import dev.vkubelet.provider.ProviderMetrics;
+import dev.vkubelet.provider.aws.config.AwsConfig;
+import dev.vkubelet.provider.aws.emulator.EcsEmulator;
+import dev.vkubelet.provider.testkit.Await;
+import dev.vkubelet.provider.testkit.TestPods;
+import dev.vkubelet.tracing.Tracer;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The aws provider against its embedded emulator, through the SDK. */
+class AwsProviderTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String NODE = "aws-node";
+
+    /** Counters by name, summed over labels. */
+    private static final class Counters implements ProviderMetrics {
+        final Map<String, DoubleAdder> counts = new ConcurrentHashMap<>();
+
+        @Override
+        public void count(String name, Map<String, String> labels, double amount) {
+            counts.computeIfAbsent(name, n -> new DoubleAdder()).add(amount);
+        }
+
+        @Override
+        public void time(String name, Map<String, String> labels, Duration duration) {
+            count(name + ".count", labels, 1);
+        }
+
+        @Override
+        public void gauge(String name, Map<String, String> labels, Supplier<Number> value) {}
+
+        double get(String name) {
+            DoubleAdder a = counts.get(name);
+            return a == null ? 0 : a.sum();
+        }
+    }
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Map<String, V1Pod> notified = new ConcurrentHashMap<>();
+    private final Counters metrics = new Counters();
+
+    private AwsProvider provider(Path config) {
+        ProviderContext context = new ProviderContext(NODE, "linux", "10.1.2.3", 10250, "cluster.local",
+                Optional.of(config), ClusterResources.empty(), Tracer.noop(), metrics);
+        AwsProvider provider = (AwsProvider) new AwsProviderFactory().create(context);
+        closing.add(provider);
+        provider.notifyPods(p -> notified.put(p.getMetadata().getName(), p));
+        return provider;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    private static V1Pod job(String name, String script) {
+        V1Pod pod = TestPods.pod("default", name, NODE);
+        pod.getSpec().restartPolicy("Never").getContainers().get(0).command(List.of("sh", "-c", script));
+        return pod;
+    }
+
+    private V1Pod awaitNotified(String name, String phase) {
+        return Await.until(WAIT, name + " notified " + phase, () -> Optional.ofNullable(notified.get(name))
+                .filter(p -> phase.equals(p.getStatus().getPhase())));
+    }
+
+    private static String read(InputStream in) throws IOException {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aPodRunsWithTheTaskIpAndReadyConditions() {
+        AwsProvider provider = provider(TestConfigs.fast());
+        provider.createPod(TestPods.pod("default", "web", NODE));
+        assertEquals("Pending", provider.getPodStatus("default", "web").orElseThrow().getPhase());
+        V1Pod running = awaitNotified("web", "Running");
+        V1PodStatus status = running.getStatus();
+        assertTrue(status.getPodIP().startsWith("10.0."), status.getPodIP());
+        assertEquals("10.1.2.3", status.getHostIP());
+        assertTrue(status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+                && "True".equals(c.getStatus())));
+        assertNotNull(status.getContainerStatuses().get(0).getState().getRunning().getStartedAt());
+        assertTrue(metrics.get("requests") >= 3, "requests counted: " + metrics.counts);
+        Await.until(WAIT, "a status poll counted", () -> metrics.get("polls") > 0);
+    }
+
+    @Test
+    void aJobThatExitsZeroSucceeds() {
+        AwsProvider provider = provider(TestConfigs.fast());
+        provider.createPod(job("ok", "echo done; exit 0"));
+        V1Pod done = awaitNotified("ok", "Succeeded");
+        V1ContainerStateTerminated t = done.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+        assertEquals(0, t.getExitCode());
+        assertEquals("Completed", t.getReason());
+        assertFalse(t.getFinishedAt().isBefore(t.getStartedAt()));
+    }
+
+    @Test
+    void aJobThatExitsNonZeroFailsWithTheExitCode() {
+        AwsProvider provider = provider(TestConfigs.fast());
+        provider.createPod(job("bad", "echo failing; exit 7"));
+        V1Pod failed = awaitNotified("bad", "Failed");
+        assertEquals(7, failed.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode());
+        assertEquals("EssentialContainerExited", failed.getStatus().getReason());
+        assertTrue(failed.getStatus().getMessage().contains("app=7"), failed.getStatus().getMessage());
+    }
+
+    @Test
+    void logsHonourTailTimestampsLimitAndFollow() throws IOException {
+        AwsProvider provider = provider(TestConfigs.fast());
+        provider.createPod(job("talk", "echo one; echo two; echo three; sleep 1; echo four; exit 0"));
+        Await.until(WAIT, "three lines logged", () -> {
+            try {
+                return read(provider.getContainerLogs("default", "talk", "app", LogOptions.defaults()))
+                        .startsWith("one\ntwo\nthree\n");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        LogOptions tail = new LogOptions(OptionalInt.of(2), OptionalLong.empty(), false, false, false,
+                OptionalLong.empty(), Optional.empty());
+        String lastTwo = read(provider.getContainerLogs("default", "talk", "app", tail));
+        assertTrue(lastTwo.equals("two\nthree\n") || lastTwo.equals("three\nfour\n"), lastTwo);
+        LogOptions stamped = new LogOptions(OptionalInt.empty(), OptionalLong.of(15), true, false, false,
+                OptionalLong.empty(), Optional.empty());
+        String limited = read(provider.getContainerLogs("default", "talk", "app", stamped));
+        assertEquals(15, limited.length());
+        assertTrue(limited.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:.*"), limited);
+        LogOptions follow = new LogOptions(OptionalInt.empty(), OptionalLong.empty(), false, true, false,
+                OptionalLong.empty(), Optional.empty());
+        assertEquals("one\ntwo\nthree\nfour\n", read(provider.getContainerLogs("default", "talk", "app", follow)),
+                "follow ends when the task has stopped");
+        assertThrows(dev.vkubelet.provider.NotFoundException.class,
+                () -> provider.getContainerLogs("default", "talk", "sidecar", LogOptions.defaults()));
+    }
+
+    @Test
+    void changingImagesIsRefusedButMetadataUpdates() {
+        AwsProvider provider = provider(TestConfigs.fast());
+        V1Pod pod = TestPods.pod("default", "upd", NODE);
+        provider.createPod(pod);
+        V1Pod relabelled = TestPods.pod("default", "upd", NODE);
+        relabelled.getMetadata().uid(pod.getMetadata().getUid()).putLabelsItem("tier", "gold");
+        provider.updatePod(relabelled);
+        assertEquals("gold", provider.getPod("default", "upd").orElseThrow().getMetadata().getLabels().get("tier"));
+        relabelled.getSpec().getContainers().get(0).image("busybox:1.37");
+        assertThrows(InvalidInputException.class, () -> provider.updatePod(relabelled));
+    }
+
+    @Test
+    void heavyThrottlingStillRunsEveryPod() {
+        AwsProvider provider = provider(TestConfigs.fast("  faults: {throttle: 0.4, serverError: 0.1}"));
+        for (int i = 0; i < 8; i++) {
+            provider.createPod(TestPods.pod("default", "busy-" + i, NODE));
+        }
+        for (int i = 0; i < 8; i++) {
+            awaitNotified("busy-" + i, "Running");
+        }
+        assertTrue(metrics.get("throttles") > 0, "no throttling seen: " + metrics.counts);
+    }
+
+    @Test
+    void runTaskFailuresAreRetriable() {
+        AwsProvider provider = provider(TestConfigs.fast("  faults: {runTaskFailure: 1.0}"));
+        var e = assertThrows(dev.vkubelet.provider.RetriableException.class,
+                () -> provider.createPod(TestPods.pod("default", "no-eni", NODE)));
+        assertTrue(e.getMessage().contains("RESOURCE:ENI"), e.getMessage());
+        assertTrue(provider.getPod("default", "no-eni").isEmpty());
+    }
+
+    @Test
+    void aRestartedProviderAdoptsItsTasksInsteadOfRecreatingThem() throws Exception {
+        EcsEmulator shared = EcsEmulator.start(AwsConfig.load(TestConfigs.fast()).emulator());
+        closing.add(shared);
+        Path config = TestConfigs.write("""
+                cluster: shared
+                subnets: [subnet-test]
+                pollInterval: 100ms
+                endpoint: %s
+                credentials: {type: static, accessKeyId: AK, secretAccessKey: SK}
+                logGroup: /ecs/test
+                """.formatted(shared.endpoint()));
+        AwsProvider first = provider(config);
+        V1Pod web = TestPods.pod("default", "kept", NODE);
+        first.createPod(web);
+        first.createPod(job("finished", "exit 0"));
+        awaitNotified("kept", "Running");
+        awaitNotified("finished", "Succeeded");
+        String taskIp = first.getPodStatus("default", "kept").orElseThrow().getPodIP();
+        double runs = metrics.get("tasks.started");
+        first.close();
+
+        notified.clear();
+        AwsProvider second = provider(config);
+        PodLifecycleHandler handler = second;
+        assertEquals(List.of("finished", "kept"), handler.getPods().stream().map(p -> p.getMetadata().getName())
+                .sorted().toList());
+        V1Pod adopted = second.getPod("default", "kept").orElseThrow();
+        assertEquals(web.getMetadata().getUid(), adopted.getMetadata().getUid());
+        assertEquals("Running", adopted.getStatus().getPhase());
+        assertEquals(taskIp, adopted.getStatus().getPodIP());
+        assertEquals("Succeeded", second.getPodStatus("default", "finished").orElseThrow().getPhase());
+        second.createPod(web);
+        assertEquals(runs, metrics.get("tasks.started"), "the adopted pod was started again");
+        second.deletePod(web);
+        Await.until(WAIT, "deleted pod gone", () -> second.getPod("default", "kept").isEmpty());
+    }
+}
