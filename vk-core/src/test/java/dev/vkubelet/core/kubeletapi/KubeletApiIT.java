@@ -55,14 +55,7 @@ class KubeletApiIT {
     }
 
     private List<String> kubectl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig",
-                cluster.plane().adminKubeconfig().toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
-        return out.lines().toList();
+        return cluster.kubectl(args);
     }
 
     @Test

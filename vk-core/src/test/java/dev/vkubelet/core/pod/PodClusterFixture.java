@@ -74,10 +74,37 @@ public final class PodClusterFixture implements AutoCloseable {
 
     /** Starts an agent with the mock plugin and these environment variables. */
     public VirtualKubelet startMock(Map<String, String> env, String... flags) throws Exception {
-        VirtualKubelet agent = new VirtualKubelet(config(env, "mock", flags), FAST_NODE, FAST_PODS);
+        return start(env, "mock", flags);
+    }
+
+    /** Starts an agent with the plugin provider {@code provider} from the plugins directory. */
+    public VirtualKubelet start(Map<String, String> env, String provider, String... flags) throws Exception {
+        VirtualKubelet agent = new VirtualKubelet(config(env, provider, flags), FAST_NODE, FAST_PODS);
         agents.add(agent);
         agent.start();
         return agent;
+    }
+
+    /** Stops one agent (as a process exit would), leaving the node and its pods in place. */
+    public void stop(VirtualKubelet agent) {
+        agents.remove(agent);
+        agent.close();
+    }
+
+    /** Runs kubectl with the admin kubeconfig and returns its output lines; fails on a non-zero exit. */
+    public List<String> kubectl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", plane.adminKubeconfig().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + out);
+        }
+        return out.lines().toList();
     }
 
     /** Starts an agent with an in-process provider. */
@@ -93,19 +120,19 @@ public final class PodClusterFixture implements AutoCloseable {
      * A one-container pod. client-java 27 models start with empty collections; an empty
      * {@code overhead} makes a 1.20 API server reject the pod, so it is cleared.
      */
-    static V1Pod pod(String name) {
+    public static V1Pod pod(String name) {
         return new V1Pod().metadata(new V1ObjectMeta().name(name))
                 .spec(new V1PodSpec().overhead(null).containers(new ArrayList<>(List.of(new V1Container().name("app")
                         .image("busybox:1.36").command(List.of("sleep", "3600"))))));
     }
 
-    V1Pod create(V1Pod pod) throws ApiException {
+    public V1Pod create(V1Pod pod) throws ApiException {
         pod.getSpec().nodeName(node);
         pod.getMetadata().namespace(namespace);
         return admin.createNamespacedPod(namespace, pod).execute();
     }
 
-    Optional<V1Pod> read(String name) {
+    public Optional<V1Pod> read(String name) {
         try {
             return Optional.of(admin.readNamespacedPod(name, namespace).execute());
         } catch (ApiException e) {

@@ -1,0 +1,197 @@
+package dev.vkubelet.core.providers;
+
+import static dev.vkubelet.core.pod.PodClusterFixture.WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.vkubelet.core.app.VirtualKubelet;
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import dev.vkubelet.core.pod.PodClusterFixture;
+import dev.vkubelet.core.testing.LocalControlPlaneExtension;
+import dev.vkubelet.provider.testkit.Await;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The aws plugin, loaded from plugins/, against a real kube-apiserver and its ECS emulator. */
+@ExtendWith(LocalControlPlaneExtension.class)
+class AwsProviderIT {
+
+    private static final String EMULATOR_MAIN = "dev.vkubelet.provider.aws.emulator.EmulatorMain";
+    /** The emulator at a two-hundredth of Fargate's latencies: tasks run in about a quarter second. */
+    private static final String FAST = """
+            cluster: it
+            subnets: [subnet-it]
+            pollInterval: 200ms
+            emulator:
+              timeScale: 0.005
+            """;
+
+    /** An endpoint URL defaults to the SDK's credential chain; the emulator takes any static key. */
+    private static final String STATIC_KEYS = "credentials: {type: static, accessKeyId: AK, secretAccessKey: SK}\n";
+
+    private final PodClusterFixture cluster;
+
+    @TempDir
+    Path dir;
+
+    AwsProviderIT(LocalControlPlane plane) throws Exception {
+        this.cluster = new PodClusterFixture(plane);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        cluster.close();
+    }
+
+    private String config(String yaml) throws IOException {
+        Path file = Files.createTempFile(dir, "aws", ".yaml");
+        Files.writeString(file, yaml);
+        return file.toString();
+    }
+
+    private VirtualKubelet startAws(String yaml) throws Exception {
+        return cluster.start(Map.of(), "aws", "--provider-config", config(yaml));
+    }
+
+    private static V1Pod job(String name, String script) {
+        V1Pod pod = PodClusterFixture.pod(name);
+        pod.getSpec().restartPolicy("Never").getContainers().get(0).command(List.of("sh", "-c", script));
+        return pod;
+    }
+
+    private V1Pod awaitPhase(String name, String phase) {
+        return Await.until(WAIT, name + " " + phase, () -> cluster.read(name)
+                .filter(p -> p.getStatus() != null && phase.equals(p.getStatus().getPhase())));
+    }
+
+    private static JsonObject task(EmulatorProcess emulator, String startedBy) throws Exception {
+        for (JsonElement t : JsonParser.parseString(emulator.get("/emulator/state")).getAsJsonObject()
+                .getAsJsonArray("tasks")) {
+            if (startedBy.equals(t.getAsJsonObject().get("startedBy").getAsString())) {
+                return t.getAsJsonObject();
+            }
+        }
+        throw new AssertionError("the emulator has no task started by " + startedBy);
+    }
+
+    private static long runTaskCalls(EmulatorProcess emulator) throws Exception {
+        return JsonParser.parseString(emulator.get("/emulator/state")).getAsJsonObject().get("runTaskCalls")
+                .getAsLong();
+    }
+
+    @Test
+    void podsRunAndJobsSucceedOrFailWithTheirExitCodeAndLogs() throws Exception {
+        startAws(FAST);
+        cluster.create(PodClusterFixture.pod("web"));
+        cluster.create(job("ok", "echo starting; echo finished; exit 0"));
+        cluster.create(job("bad", "echo oops; exit 1"));
+        V1Pod web = cluster.awaitRunning("web");
+        assertTrue(web.getStatus().getPodIP().startsWith("10.0."), web.getStatus().getPodIP());
+        awaitPhase("ok", "Succeeded");
+        V1Pod bad = awaitPhase("bad", "Failed");
+        V1ContainerStateTerminated exited = bad.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+        assertEquals(1, exited.getExitCode());
+        assertEquals("EssentialContainerExited", bad.getStatus().getReason());
+        assertEquals(List.of("starting", "finished"), cluster.kubectl("logs", "-n", cluster.namespace(), "ok"));
+        assertEquals(List.of("finished"), cluster.kubectl("logs", "-n", cluster.namespace(), "ok", "--tail", "1"));
+        assertEquals(List.of("oops"), cluster.kubectl("logs", "-n", cluster.namespace(), "bad"));
+        String stamped = cluster.kubectl("logs", "-n", cluster.namespace(), "ok", "--timestamps").get(0);
+        assertTrue(stamped.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z starting"), stamped);
+    }
+
+    @Test
+    void deletingAPodStopsItsTask() throws Exception {
+        try (EmulatorProcess emulator = EmulatorProcess.start("aws-plugin.jar", EMULATOR_MAIN, config(FAST))) {
+            VirtualKubelet agent = startAws(FAST + "endpoint: " + emulator.endpoint() + "\n" + STATIC_KEYS);
+            V1Pod created = cluster.create(PodClusterFixture.pod("doomed"));
+            cluster.awaitRunning("doomed");
+            assertEquals("RUNNING", task(emulator, created.getMetadata().getUid()).get("lastStatus").getAsString());
+            cluster.admin().deleteNamespacedPod("doomed", cluster.namespace()).gracePeriodSeconds(30).execute();
+            Await.until(WAIT, "the pod object removed", () -> cluster.read("doomed").isEmpty());
+            JsonObject task = task(emulator, created.getMetadata().getUid());
+            assertEquals("STOPPED", task.get("desiredStatus").getAsString());
+            assertEquals("STOPPED", task.get("lastStatus").getAsString(),
+                    "the object goes only once the task has stopped");
+            assertTrue(agent.provider().pods().getPod(cluster.namespace(), "doomed").isEmpty());
+        }
+    }
+
+    @Test
+    void heavyThrottlingStillEndsWithEveryPodRunning() throws Exception {
+        startAws(FAST + "  faults: {throttle: 0.5}\n");
+        for (int i = 0; i < 6; i++) {
+            cluster.create(PodClusterFixture.pod("busy-" + i));
+        }
+        for (int i = 0; i < 6; i++) {
+            cluster.awaitRunning("busy-" + i);
+        }
+    }
+
+    @Test
+    void aRestartedAgentAdoptsRunningTasksAndStopsThoseOfDeletedPods() throws Exception {
+        try (EmulatorProcess emulator = EmulatorProcess.start("aws-plugin.jar", EMULATOR_MAIN, config(FAST))) {
+            String shared = FAST + "endpoint: " + emulator.endpoint() + "\n" + STATIC_KEYS;
+            VirtualKubelet first = startAws(shared);
+            V1Pod kept = cluster.create(PodClusterFixture.pod("kept"));
+            V1Pod dropped = cluster.create(PodClusterFixture.pod("dropped"));
+            String ip = cluster.awaitRunning("kept").getStatus().getPodIP();
+            cluster.awaitRunning("dropped");
+            long runs = runTaskCalls(emulator);
+            String keptTask = task(emulator, kept.getMetadata().getUid()).get("taskArn").getAsString();
+
+            cluster.stop(first);
+            cluster.admin().deleteNamespacedPod("dropped", cluster.namespace()).gracePeriodSeconds(0).execute();
+            Await.until(WAIT, "dropped removed from Kubernetes", () -> cluster.read("dropped").isEmpty());
+
+            startAws(shared);
+            Await.until(WAIT, "the task of the deleted pod stopped", () -> {
+                try {
+                    return "STOPPED".equals(task(emulator, dropped.getMetadata().getUid()).get("desiredStatus")
+                            .getAsString());
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            V1Pod again = cluster.awaitRunning("kept");
+            assertEquals(ip, again.getStatus().getPodIP());
+            assertEquals(runs, runTaskCalls(emulator), "the restarted agent ran a task again");
+            JsonObject keptNow = task(emulator, kept.getMetadata().getUid());
+            assertEquals(keptTask, keptNow.get("taskArn").getAsString());
+            assertEquals("RUNNING", keptNow.get("lastStatus").getAsString());
+            assertEquals(Optional.of("Running"), cluster.read("kept").map(p -> p.getStatus().getPhase()));
+        }
+    }
+
+    @Test
+    void configErrorsFailStartUpNamingTheField() throws Exception {
+        for (String[] bad : List.of(
+                new String[] {"cluster: x\n", "'subnets'"},
+                new String[] {"subnets: [s]\nregion: moon-1\n", "'region'"},
+                new String[] {"subnets: [s]\nsubnet: [t]\n", "'subnet' is not a known field"})) {
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> startAws(bad[0]));
+            String message = rootMessages(e);
+            assertTrue(message.contains(bad[1]), "expected " + bad[1] + " in: " + message);
+        }
+    }
+
+    private static String rootMessages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append(" | ");
+        }
+        return all.toString();
+    }
+}
