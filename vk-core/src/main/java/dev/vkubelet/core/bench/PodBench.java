@@ -30,13 +30,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates N pods bound to a mock node as fast as the API server accepts them, then deletes them,
- * and reports throughput and latency percentiles from create to Running and from delete to gone,
- * with the JVM's peak RSS (node agent and benchmark driver share the JVM).
+ * Creates N pods bound to a node (mock provider unless {@code --provider} names another) as fast
+ * as the API server accepts them, then deletes them, and reports throughput and latency
+ * percentiles from create to Running and from delete to gone, with the JVM's peak RSS (node agent
+ * and benchmark driver share the JVM).
  *
- * <p>Usage: {@code PodBench [--plugin-dir DIR] N [N ...] [-- AGENT-FLAGS]}; agent flags (e.g.
- * {@code --trace-exporter zpages --trace-sample-rate always}) go to the node agent, whose exporter
- * settings come from the environment.
+ * <p>Usage: {@code PodBench [--plugin-dir DIR] [--provider NAME] N [N ...] [-- AGENT-FLAGS]};
+ * agent flags (e.g. {@code --provider-config aws.yaml} or {@code --trace-exporter zpages
+ * --trace-sample-rate always}) go to the node agent, whose exporter settings come from the
+ * environment.
  */
 public final class PodBench {
 
@@ -47,6 +49,7 @@ public final class PodBench {
 
     public static void main(String[] args) throws Exception {
         String pluginDir = "plugins";
+        String provider = "mock";
         List<Integer> sizes = new ArrayList<>();
         List<String> agentFlags = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -55,6 +58,8 @@ public final class PodBench {
                 break;
             } else if (args[i].equals("--plugin-dir")) {
                 pluginDir = args[++i];
+            } else if (args[i].equals("--provider")) {
+                provider = args[++i];
             } else {
                 sizes.add(Integer.parseInt(args[i]));
             }
@@ -65,20 +70,20 @@ public final class PodBench {
         try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(System.getenv()),
                 LocalControlPlane.Options.apiServerOnly())) {
             for (int n : sizes) {
-                run(plane, n, pluginDir, agentFlags);
+                run(plane, n, pluginDir, provider, agentFlags);
             }
         }
         System.exit(0);
     }
 
-    private static void run(LocalControlPlane plane, int n, String pluginDir, List<String> agentFlags)
-            throws Exception {
+    private static void run(LocalControlPlane plane, int n, String pluginDir, String provider,
+            List<String> agentFlags) throws Exception {
         String node = "vk-bench-" + n;
         String namespace = "bench-" + n;
         CoreV1Api admin = new CoreV1Api(plane.adminClient());
         admin.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
         NodeOptions options = new NodeOptions(System.getenv(), Path.of("/nonexistent"), Optional.empty());
-        List<String> flags = new ArrayList<>(List.of("--provider", "mock", "--nodename", node,
+        List<String> flags = new ArrayList<>(List.of("--provider", provider, "--nodename", node,
                 "--plugin-dir", pluginDir, "--log-level", "warn", "--metrics-addr", "127.0.0.1:0", "--listen-port", "0",
                 "--kubeconfig", plane.nodeKubeconfig(node).toString()));
         flags.addAll(agentFlags);

@@ -84,6 +84,14 @@ class AwsConfigTest {
     }
 
     @Test
+    void theExampleShippedInTheDistributionIsValid() {
+        AwsConfig example = AwsConfig.load(Path.of("../../dist/src/main/conf/aws-provider.yaml"));
+        assertTrue(example.embedded());
+        assertEquals(AwsConfig.defaults().capacity(), example.capacity());
+        assertEquals(AwsConfig.defaults().emulator(), example.emulator());
+    }
+
+    @Test
     void realAwsUsesTheDefaultCredentialChainAndNoLogGroup() throws IOException {
         AwsConfig config = load("subnets: [subnet-a]\nendpoint: aws\n");
         assertTrue(config.useRealAws());
