@@ -15,6 +15,11 @@ import dev.vkubelet.provider.testkit.Await;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -94,7 +99,7 @@ class AwsProviderIT {
 
     @Test
     void podsRunAndJobsSucceedOrFailWithTheirExitCodeAndLogs() throws Exception {
-        startAws(FAST);
+        VirtualKubelet agent = startAws(FAST);
         cluster.create(PodClusterFixture.pod("web"));
         cluster.create(job("ok", "echo starting; echo finished; exit 0"));
         cluster.create(job("bad", "echo oops; exit 1"));
@@ -110,6 +115,16 @@ class AwsProviderIT {
         assertEquals(List.of("oops"), cluster.kubectl("logs", "-n", cluster.namespace(), "bad"));
         String stamped = cluster.kubectl("logs", "-n", cluster.namespace(), "ok", "--timestamps").get(0);
         assertTrue(stamped.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z starting"), stamped);
+
+        InetSocketAddress metrics = agent.metricsAddress().orElseThrow();
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + metrics.getPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String metric : List.of("vk_provider_aws_requests_total{", "vk_provider_aws_polls_total{",
+                "vk_provider_aws_tasks{", "vk_provider_aws_request_duration_seconds_count{")) {
+            assertTrue(text.contains(metric), metric + " missing from /metrics");
+        }
+        assertTrue(text.contains("operation=\"RunTask\""), "no RunTask requests counted");
     }
 
     @Test
@@ -132,10 +147,10 @@ class AwsProviderIT {
     @Test
     void heavyThrottlingStillEndsWithEveryPodRunning() throws Exception {
         startAws(FAST + "  faults: {throttle: 0.5}\n");
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 4; i++) {
             cluster.create(PodClusterFixture.pod("busy-" + i));
         }
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 4; i++) {
             cluster.awaitRunning("busy-" + i);
         }
     }

@@ -249,6 +249,10 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
                 throw new RetriableException("ECS RunTask for pod " + key + " started no task: " + reasons);
             }
             Task task = run.tasks().get(0);
+            if (!definitionArn.equals(task.taskDefinitionArn())) {
+                // a retried create: the client token returned the task an earlier call started
+                deregisterQuietly(definitionArn);
+            }
             span.attribute("taskArn", task.taskArn());
             TaskRecord record = new TaskRecord(copy(pod), task);
             record.status = TaskStatuses.podStatus(task, pod, context.internalIp());

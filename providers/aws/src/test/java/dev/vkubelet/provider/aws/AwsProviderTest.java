@@ -185,10 +185,10 @@ class AwsProviderTest {
     @Test
     void heavyThrottlingStillRunsEveryPod() {
         AwsProvider provider = provider(TestConfigs.fast("  faults: {throttle: 0.4, serverError: 0.1}"));
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 4; i++) {
             provider.createPod(TestPods.pod("default", "busy-" + i, NODE));
         }
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 4; i++) {
             awaitNotified("busy-" + i, "Running");
         }
         assertTrue(metrics.get("throttles") > 0, "no throttling seen: " + metrics.counts);
@@ -203,11 +203,10 @@ class AwsProviderTest {
         assertTrue(provider.getPod("default", "no-eni").isEmpty());
     }
 
-    @Test
-    void aRestartedProviderAdoptsItsTasksInsteadOfRecreatingThem() throws Exception {
+    private Path sharedEmulatorConfig() throws IOException {
         EcsEmulator shared = EcsEmulator.start(AwsConfig.load(TestConfigs.fast()).emulator());
         closing.add(shared);
-        Path config = TestConfigs.write("""
+        return TestConfigs.write("""
                 cluster: shared
                 subnets: [subnet-test]
                 pollInterval: 100ms
@@ -215,6 +214,33 @@ class AwsProviderTest {
                 credentials: {type: static, accessKeyId: AK, secretAccessKey: SK}
                 logGroup: /ecs/test
                 """.formatted(shared.endpoint()));
+    }
+
+    private static String emulatorState(Path config) throws Exception {
+        java.net.URI endpoint = AwsConfig.load(config).endpoint().orElseThrow();
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                endpoint.resolve("/emulator/state")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void aRetriedCreateKeepsOneTaskAndOneTaskDefinition() throws Exception {
+        Path config = sharedEmulatorConfig();
+        V1Pod pod = TestPods.pod("default", "retried", NODE);
+        AwsProvider first = provider(config);
+        AwsProvider second = provider(config);
+        first.createPod(pod);
+        second.createPod(pod);
+        assertEquals(first.getPod("default", "retried").orElseThrow().getStatus().getPodIP(),
+                second.getPod("default", "retried").orElseThrow().getStatus().getPodIP());
+        String state = emulatorState(config);
+        assertTrue(state.contains("\"runTaskCalls\":2"), state);
+        assertTrue(state.contains("\"activeTaskDefinitions\":1"), state);
+        assertEquals(1, state.split("\"taskArn\"").length - 1, state);
+    }
+
+    @Test
+    void aRestartedProviderAdoptsItsTasksInsteadOfRecreatingThem() throws Exception {
+        Path config = sharedEmulatorConfig();
         AwsProvider first = provider(config);
         V1Pod web = TestPods.pod("default", "kept", NODE);
         first.createPod(web);
