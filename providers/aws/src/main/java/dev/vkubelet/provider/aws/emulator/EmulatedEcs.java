@@ -371,6 +371,9 @@ final class EmulatedEcs {
         c.lastStatus = "STOPPED";
         c.exitCode = code;
         changed(task);
+        if (c.essential || task.containers.stream().allMatch(x -> "STOPPED".equals(x.lastStatus))) {
+            task.executionStoppedAt = Instant.now();
+        }
         if (c.essential) {
             stop(task, "EssentialContainerExited", "Essential container in task exited");
         } else if (task.containers.stream().allMatch(x -> "STOPPED".equals(x.lastStatus))) {
@@ -414,7 +417,9 @@ final class EmulatedEcs {
                 }
             }
             t.lastStatus = "DEPROVISIONING";
-            t.executionStoppedAt = Instant.now();
+            if (t.executionStoppedAt == null) {
+                t.executionStoppedAt = Instant.now();
+            }
             t.attachmentStatus = "DELETED";
             changed(t);
             after(settings.deprovisioning(), t, this::stopped);
