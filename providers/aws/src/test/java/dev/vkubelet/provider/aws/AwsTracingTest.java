@@ -9,78 +9,16 @@ import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.provider.ProviderMetrics;
 import dev.vkubelet.provider.testkit.Await;
+import dev.vkubelet.provider.testkit.RecordingTracer;
 import dev.vkubelet.provider.testkit.TestPods;
-import dev.vkubelet.tracing.Span;
-import dev.vkubelet.tracing.SpanStatus;
-import dev.vkubelet.tracing.Tracer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The plugin's spans, at the granularity its config asks for. */
 class AwsTracingTest {
-
-    /** A finished span: its name and attributes. */
-    private record Recorded(String name, Map<String, Object> attributes) {}
-
-    /** Records every span it starts. */
-    private static final class RecordingTracer implements Tracer {
-        final List<Recorded> finished = new CopyOnWriteArrayList<>();
-
-        @Override
-        public Span startSpan(String name) {
-            Map<String, Object> attributes = new ConcurrentHashMap<>();
-            return new Span() {
-                @Override
-                public Span attribute(String key, String value) {
-                    attributes.put(key, value);
-                    return this;
-                }
-
-                @Override
-                public Span attribute(String key, long value) {
-                    attributes.put(key, value);
-                    return this;
-                }
-
-                @Override
-                public Span attribute(String key, boolean value) {
-                    attributes.put(key, value);
-                    return this;
-                }
-
-                @Override
-                public void annotate(String message) {}
-
-                @Override
-                public void setStatus(SpanStatus status, String message) {}
-
-                @Override
-                public String traceId() {
-                    return "0".repeat(31) + "1";
-                }
-
-                @Override
-                public String spanId() {
-                    return "0".repeat(15) + "1";
-                }
-
-                @Override
-                public void close() {
-                    finished.add(new Recorded(name, Map.copyOf(attributes)));
-                }
-            };
-        }
-
-        List<String> names() {
-            return finished.stream().map(Recorded::name).toList();
-        }
-    }
 
     private static RecordingTracer runOnePod(String granularity) {
         RecordingTracer tracer = new RecordingTracer();
@@ -103,7 +41,7 @@ class AwsTracingTest {
         List<String> names = tracer.names();
         assertTrue(names.contains("aws.createPod"), names.toString());
         assertTrue(names.contains("aws.Ecs.RegisterTaskDefinition"), names.toString());
-        Recorded run = tracer.finished.stream().filter(r -> r.name().equals("aws.Ecs.RunTask")).findFirst()
+        RecordingTracer.Recorded run = tracer.finished().stream().filter(r -> r.name().equals("aws.Ecs.RunTask")).findFirst()
                 .orElseThrow(() -> new AssertionError("no RunTask span in " + names));
         assertEquals(1L, run.attributes().get("attempts"));
         assertEquals(200L, run.attributes().get("http.status"));

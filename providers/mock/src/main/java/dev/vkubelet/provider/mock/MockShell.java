@@ -1,6 +1,7 @@
 package dev.vkubelet.provider.mock;
 
 import dev.vkubelet.provider.AttachIO;
+import dev.vkubelet.provider.ShellWords;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -70,7 +71,7 @@ final class MockShell {
         int code = 0;
         for (String part : text.split(";")) {
             for (String step : part.split("&&")) {
-                List<String> words = words(step.trim());
+                List<String> words = ShellWords.split(step.trim());
                 if (words.isEmpty()) {
                     continue;
                 }
@@ -81,39 +82,6 @@ final class MockShell {
             }
         }
         return code;
-    }
-
-    /** Splits on spaces, keeping single- or double-quoted words together. */
-    static List<String> words(String text) {
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        char quote = 0;
-        boolean inWord = false;
-        for (char c : text.toCharArray()) {
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else {
-                    word.append(c);
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                word.append(c);
-                inWord = true;
-            }
-        }
-        if (inWord) {
-            words.add(word.toString());
-        }
-        return words;
     }
 
     private int cat() {

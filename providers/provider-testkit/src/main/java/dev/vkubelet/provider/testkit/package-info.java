@@ -6,7 +6,8 @@
  * running, create twice, update, delete to a terminal status, delete twice, unknown pods are
  * {@code NotFound}, listed pods match, logs of an unknown pod are {@code NotFound}.
  * {@link dev.vkubelet.provider.testkit.TestPods} builds pods; {@link dev.vkubelet.provider.testkit.Await}
- * waits for a condition with a timeout instead of sleeping.
+ * waits for a condition with a timeout instead of sleeping;
+ * {@link dev.vkubelet.provider.testkit.RecordingTracer} records the spans a provider starts.
  *
  * <p>Depends on the provider API and JUnit only: no Kubernetes API server is needed.
  */

@@ -1,5 +1,6 @@
 package dev.vkubelet.provider.aws.emulator;
 
+import dev.vkubelet.provider.ShellWords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ record ContainerScript(List<Step> steps, boolean server) {
                 if (line.isBlank()) {
                     continue;
                 }
-                Step step = step(words(line.strip()));
+                Step step = step(ShellWords.split(line.strip()));
                 if (step == null) {
                     return server(argv);
                 }
@@ -81,38 +82,5 @@ record ContainerScript(List<Step> steps, boolean server) {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /** Splits on blanks, keeping quoted parts together and dropping the quotes. */
-    private static List<String> words(String line) {
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        char quote = 0;
-        boolean inWord = false;
-        for (char c : line.toCharArray()) {
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else {
-                    word.append(c);
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                word.append(c);
-                inWord = true;
-            }
-        }
-        if (inWord) {
-            words.add(word.toString());
-        }
-        return words;
     }
 }

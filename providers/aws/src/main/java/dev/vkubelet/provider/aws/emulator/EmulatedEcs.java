@@ -46,12 +46,7 @@ final class EmulatedEcs {
 
     static JsonArray tagsJson(Map<String, String> tags) {
         JsonArray out = new JsonArray();
-        tags.forEach((k, v) -> {
-            JsonObject tag = new JsonObject();
-            tag.addProperty("key", k);
-            tag.addProperty("value", v);
-            out.add(tag);
-        });
+        tags.forEach((k, v) -> out.add(Json.pair("key", k, "value", v)));
         return out;
     }
 
@@ -121,10 +116,7 @@ final class EmulatedEcs {
     }
 
     private static JsonObject failure(String arn, String reason) {
-        JsonObject f = new JsonObject();
-        f.addProperty("arn", arn);
-        f.addProperty("reason", reason);
-        return f;
+        return Json.pair("arn", arn, "reason", reason);
     }
 
     // ---- task definitions

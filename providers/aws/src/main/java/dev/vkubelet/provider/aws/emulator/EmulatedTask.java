@@ -159,10 +159,7 @@ final class EmulatedTask {
     }
 
     private static JsonObject detail(String name, String value) {
-        JsonObject d = new JsonObject();
-        d.addProperty("name", name);
-        d.addProperty("value", value);
-        return d;
+        return Json.pair("name", name, "value", value);
     }
 
     private static void time(JsonObject o, String field, Instant t) {

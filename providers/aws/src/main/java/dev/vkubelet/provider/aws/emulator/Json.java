@@ -64,6 +64,14 @@ final class Json {
         return a;
     }
 
+    /** An object of two string fields, e.g. a failure's {@code arn} and {@code reason}. */
+    static JsonObject pair(String key1, String value1, String key2, String value2) {
+        JsonObject o = new JsonObject();
+        o.addProperty(key1, value1);
+        o.addProperty(key2, value2);
+        return o;
+    }
+
     /** AWS JSON protocols send timestamps as epoch seconds with a fraction. */
     static double epochSeconds(Instant t) {
         return t.getEpochSecond() + t.getNano() / 1e9;
