@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +109,8 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
     private final Optional<EcsEmulator> emulator;
     private final Map<String, TaskRecord> records = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller;
+    /** Deregisters the task definitions of deleted pods, so a delete does not wait on that API's rate limit. */
+    private final ExecutorService cleaner;
     private volatile Consumer<V1Pod> listener = pod -> {};
 
     AwsProvider(ProviderContext context, AwsConfig config, Tracer tracer, AwsClients clients,
@@ -119,14 +122,19 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
         this.ecs = clients.ecs();
         this.definitions = new TaskDefinitions(config);
         this.emulator = emulator;
+        this.poller = Executors.newSingleThreadScheduledExecutor(daemon("aws-provider-poll-" + context.nodeName()));
+        this.cleaner = Executors.newSingleThreadExecutor(daemon("aws-provider-cleanup-" + context.nodeName()));
+        context.metrics().gauge("tasks", Map.of(), records::size);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
         ClassLoader loader = AwsProvider.class.getClassLoader();
-        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "aws-provider-poll-" + context.nodeName());
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             t.setContextClassLoader(loader);
             return t;
-        });
-        context.metrics().gauge("tasks", Map.of(), records::size);
+        };
     }
 
     /** Makes sure the cluster exists, adopts this node's tasks, and starts the status loop. */
@@ -279,7 +287,9 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
         try {
             ecs.deregisterTaskDefinition(b -> b.taskDefinition(definitionArn));
         } catch (RuntimeException e) {
-            LOG.warn("cannot deregister task definition {}: {}", definitionArn, e.getMessage());
+            context.metrics().increment("deregister.failures", Map.of());
+            LOG.warn("cannot deregister task definition {} (it stays ACTIVE; deregister it by hand): {}",
+                    definitionArn, e.getMessage());
         }
     }
 
@@ -327,7 +337,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
                 }
                 throw e;
             }
-            deregisterQuietly(record.taskDefinitionArn);
+            cleaner.execute(() -> deregisterQuietly(record.taskDefinitionArn));
             if (record.stopped() && records.remove(key, record)) {
                 notifyHost(record);
             }
@@ -538,6 +548,16 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
     @Override
     public void close() {
         poller.shutdownNow();
+        cleaner.shutdown();
+        try {
+            if (!cleaner.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("closing with task definitions still to deregister");
+                cleaner.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            cleaner.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         clients.close();
         emulator.ifPresent(EcsEmulator::close);
     }

@@ -184,7 +184,7 @@ class AwsProviderTest {
 
     @Test
     void heavyThrottlingStillRunsEveryPod() {
-        AwsProvider provider = provider(TestConfigs.fast("  faults: {throttle: 0.4, serverError: 0.1}"));
+        AwsProvider provider = provider(TestConfigs.fast("  faults: {throttle: 0.25, serverError: 0.1}"));
         for (int i = 0; i < 4; i++) {
             provider.createPod(TestPods.pod("default", "busy-" + i, NODE));
         }
