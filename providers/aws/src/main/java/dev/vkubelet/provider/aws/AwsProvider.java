@@ -237,6 +237,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
                         existing.pod.getMetadata().getUid());
                 stopTask(existing, "pod recreated");
                 records.remove(key, existing);
+                cleaner.execute(() -> deregisterQuietly(existing.taskDefinitionArn));
             }
             String definitionArn = refusedAsInvalid("RegisterTaskDefinition", () ->
                     ecs.registerTaskDefinition(definitions.register(pod)).taskDefinition().taskDefinitionArn());
@@ -419,6 +420,9 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
     /** ECS forgot the task: a deleted pod is done; any other pod failed. */
     private void missing(TaskRecord record) {
         synchronized (record) {
+            if (!record.deleting && record.status != null && "TaskMissing".equals(record.status.getReason())) {
+                return; // reported already
+            }
             V1PodStatus status = record.status == null ? new V1PodStatus() : record.status;
             OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
             if (status.getContainerStatuses() != null) {

@@ -14,6 +14,7 @@ import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.provider.ProviderMetrics;
 import dev.vkubelet.provider.aws.config.AwsConfig;
 import dev.vkubelet.provider.aws.emulator.EcsEmulator;
+import dev.vkubelet.provider.aws.emulator.EmulatorSettings;
 import dev.vkubelet.provider.testkit.Await;
 import dev.vkubelet.provider.testkit.TestPods;
 import dev.vkubelet.tracing.Tracer;
@@ -220,6 +221,32 @@ class AwsProviderTest {
         java.net.URI endpoint = AwsConfig.load(config).endpoint().orElseThrow();
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 endpoint.resolve("/emulator/state")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void aTaskTheBackendForgetsFailsItsPodOnce() throws Exception {
+        EmulatorSettings settings = AwsConfig.load(TestConfigs.fast()).emulator();
+        EcsEmulator before = EcsEmulator.start(settings);
+        int port = before.endpoint().getPort();
+        Path config = TestConfigs.write("""
+                cluster: amnesia
+                subnets: [subnet-test]
+                pollInterval: 100ms
+                endpoint: %s
+                credentials: {type: static, accessKeyId: AK, secretAccessKey: SK}
+                """.formatted(before.endpoint()));
+        AwsProvider provider = provider(config);
+        provider.createPod(TestPods.pod("default", "forgotten", NODE));
+        awaitNotified("forgotten", "Running");
+        before.close();
+        EcsEmulator after = EcsEmulator.start(settings.withPort(port));
+        closing.add(after);
+        AwsProvider other = provider(config); // creates the cluster in the new, empty emulator
+        V1Pod failed = awaitNotified("forgotten", "Failed");
+        assertEquals("TaskMissing", failed.getStatus().getReason());
+        assertEquals(128, failed.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode());
+        assertTrue(other.getPods().isEmpty());
+        assertEquals("Failed", provider.getPodStatus("default", "forgotten").orElseThrow().getPhase());
     }
 
     @Test
