@@ -2,13 +2,10 @@ package dev.vkubelet.provider.aws.config;
 
 import dev.vkubelet.provider.InvalidInputException;
 import dev.vkubelet.provider.aws.emulator.EmulatorSettings;
-import dev.vkubelet.provider.aws.emulator.Latency;
+import dev.vkubelet.provider.emulatorkit.ConfigFields;
 import dev.vkubelet.tracing.Granularity;
 import io.kubernetes.client.custom.Quantity;
-import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,10 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The aws provider's settings. See the plugin's README for the file format.
@@ -117,25 +110,10 @@ public record AwsConfig(
 
     /** Reads and checks {@code path}. */
     public static AwsConfig load(Path path) {
-        Object root;
-        try (Reader reader = Files.newBufferedReader(path)) {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-        } catch (IOException e) {
-            throw new InvalidInputException("cannot read aws provider config " + path + ": " + e.getMessage(), e);
-        } catch (YAMLException e) {
-            throw new InvalidInputException("aws provider config " + path + " is not valid JSON or YAML: "
-                    + (e.getMessage() == null ? "parse error" : e.getMessage().strip().replaceAll("\\s+", " ")), e);
-        }
-        if (root == null) {
-            root = Map.of();
-        }
-        if (!(root instanceof Map<?, ?> map)) {
-            throw new InvalidInputException("aws provider config " + path + " must be an object");
-        }
-        return parse(new Fields("aws provider config " + path, "", map));
+        return parse(ConfigFields.load(path, "aws provider config"));
     }
 
-    static AwsConfig parse(Fields f) {
+    static AwsConfig parse(ConfigFields f) {
         f.onlyKnown(KEYS);
         String region = f.string("region", "us-east-1");
         if (!region.matches(REGION)) {
@@ -189,7 +167,7 @@ public record AwsConfig(
                 emulator(f.object("emulator"), region));
     }
 
-    private static Map<String, Quantity> capacity(Fields f) {
+    private static Map<String, Quantity> capacity(ConfigFields f) {
         f.onlyKnown(Set.of("cpu", "memory", "pods", "storage"));
         Map<String, Quantity> capacity = new LinkedHashMap<>(defaultCapacity());
         for (String field : List.of("cpu", "memory", "pods", "storage")) {
@@ -205,7 +183,7 @@ public record AwsConfig(
         return capacity;
     }
 
-    private static Credentials credentials(Fields f, boolean embedded) {
+    private static Credentials credentials(ConfigFields f, boolean embedded) {
         f.onlyKnown(Set.of("type", "accessKeyId", "secretAccessKey"));
         String type = f.string("type", embedded ? "static" : "default");
         return switch (type) {
@@ -228,45 +206,29 @@ public record AwsConfig(
         };
     }
 
-    private static EmulatorSettings emulator(Fields f, String region) {
+    private static EmulatorSettings emulator(ConfigFields f, String region) {
         f.onlyKnown(Set.of("port", "timeScale", "latencies", "rateLimits", "faults"));
         EmulatorSettings d = EmulatorSettings.defaults();
         int port = (int) f.number("port", 0, 0, 65535);
         double scale = f.number("timeScale", 1.0, 0, 1000);
-        Fields l = f.object("latencies");
+        ConfigFields l = f.object("latencies");
         l.onlyKnown(Set.of("provisioning", "pending", "activating", "deactivating", "stopping", "deprovisioning"));
         Map<String, EmulatorSettings.RateLimit> limits = new LinkedHashMap<>(d.rateLimits());
-        Fields r = f.object("rateLimits");
+        ConfigFields r = f.object("rateLimits");
         r.onlyKnown(Set.copyOf(EmulatorSettings.GROUPS));
         for (String group : r.keys()) {
-            Fields g = r.object(group);
+            ConfigFields g = r.object(group);
             g.onlyKnown(Set.of("rate", "burst"));
             limits.put(group, new EmulatorSettings.RateLimit(g.number("rate", limits.get(group).rate(), 0.001, 1e6),
                     g.number("burst", limits.get(group).burst(), 1, 1e6)));
         }
-        Fields faults = f.object("faults");
+        ConfigFields faults = f.object("faults");
         faults.onlyKnown(Set.of("throttle", "serverError", "runTaskFailure"));
         return new EmulatorSettings(port, region, scale,
-                latency(l, "provisioning", d.provisioning()), latency(l, "pending", d.pending()),
-                latency(l, "activating", d.activating()), latency(l, "deactivating", d.deactivating()),
-                latency(l, "stopping", d.stopping()), latency(l, "deprovisioning", d.deprovisioning()),
+                l.latency("provisioning", d.provisioning()), l.latency("pending", d.pending()),
+                l.latency("activating", d.activating()), l.latency("deactivating", d.deactivating()),
+                l.latency("stopping", d.stopping()), l.latency("deprovisioning", d.deprovisioning()),
                 limits, faults.number("throttle", 0, 0, 1), faults.number("serverError", 0, 0, 1),
                 faults.number("runTaskFailure", 0, 0, 1));
-    }
-
-    /** {@code 2s} (fixed) or {@code 1s-5s} (uniform between). */
-    private static Latency latency(Fields f, String field, Latency fallback) {
-        String text = f.string(field, null);
-        if (text == null) {
-            return fallback;
-        }
-        String[] parts = text.split("-", 2);
-        try {
-            Duration min = dev.vkubelet.provider.Durations.parse(parts[0]);
-            Duration max = parts.length == 2 ? dev.vkubelet.provider.Durations.parse(parts[1]) : min;
-            return new Latency(min, max);
-        } catch (IllegalArgumentException e) {
-            throw f.error(field, "must be a duration (2s) or a range (1s-5s): " + e.getMessage());
-        }
     }
 }

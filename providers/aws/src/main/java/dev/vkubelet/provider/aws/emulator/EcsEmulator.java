@@ -1,5 +1,6 @@
 package dev.vkubelet.provider.aws.emulator;
 
+import dev.vkubelet.provider.emulatorkit.TokenBucket;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;

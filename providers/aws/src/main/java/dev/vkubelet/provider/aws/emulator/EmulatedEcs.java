@@ -1,5 +1,7 @@
 package dev.vkubelet.provider.aws.emulator;
 
+import dev.vkubelet.provider.emulatorkit.Latency;
+import dev.vkubelet.provider.emulatorkit.ContainerScript;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

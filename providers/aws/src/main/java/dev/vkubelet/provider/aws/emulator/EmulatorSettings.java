@@ -1,5 +1,6 @@
 package dev.vkubelet.provider.aws.emulator;
 
+import dev.vkubelet.provider.emulatorkit.Latency;
 import java.util.Map;
 import java.util.Objects;
 

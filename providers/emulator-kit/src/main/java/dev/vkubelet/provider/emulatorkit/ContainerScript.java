@@ -1,4 +1,4 @@
-package dev.vkubelet.provider.aws.emulator;
+package dev.vkubelet.provider.emulatorkit;
 
 import dev.vkubelet.provider.ShellWords;
 import java.time.Duration;
@@ -16,21 +16,21 @@ import java.util.List;
  * @param steps what the container does, in order; a script that ends without {@code exit} exits 0
  * @param server whether the container runs until stopped
  */
-record ContainerScript(List<Step> steps, boolean server) {
+public record ContainerScript(List<Step> steps, boolean server) {
 
     /** One command of the script. */
-    sealed interface Step permits Echo, Sleep, Exit {}
+    public sealed interface Step permits Echo, Sleep, Exit {}
 
     /** Writes a log line. */
-    record Echo(String text) implements Step {}
+    public record Echo(String text) implements Step {}
 
     /** Waits. */
-    record Sleep(Duration duration) implements Step {}
+    public record Sleep(Duration duration) implements Step {}
 
     /** Ends the container with this code. */
-    record Exit(int code) implements Step {}
+    public record Exit(int code) implements Step {}
 
-    static ContainerScript of(List<String> entryPoint, List<String> command) {
+    public static ContainerScript of(List<String> entryPoint, List<String> command) {
         List<String> argv = new ArrayList<>();
         if (entryPoint != null) {
             argv.addAll(entryPoint);

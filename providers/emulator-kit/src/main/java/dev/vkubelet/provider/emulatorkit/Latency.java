@@ -1,4 +1,4 @@
-package dev.vkubelet.provider.aws.emulator;
+package dev.vkubelet.provider.emulatorkit;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -26,7 +26,7 @@ public record Latency(Duration min, Duration max) {
     }
 
     /** One draw, in milliseconds, multiplied by {@code scale}. */
-    long sampleMillis(RandomGenerator random, double scale) {
+    public long sampleMillis(RandomGenerator random, double scale) {
         long lo = min.toMillis();
         long hi = max.toMillis();
         long drawn = hi == lo ? lo : lo + random.nextLong(hi - lo + 1);

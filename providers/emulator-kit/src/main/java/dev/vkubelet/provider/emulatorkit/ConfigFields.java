@@ -1,36 +1,67 @@
-package dev.vkubelet.provider.aws.config;
+package dev.vkubelet.provider.emulatorkit;
 
 import dev.vkubelet.provider.Durations;
 import dev.vkubelet.provider.InvalidInputException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * One object of a configuration file, read field by field; every error names the file and the
  * field's path ({@code emulator.faults.throttle}).
  */
-final class Fields {
+public final class ConfigFields {
 
     private final String file;
     private final String path;
     private final Map<?, ?> values;
 
-    Fields(String file, String path, Map<?, ?> values) {
+    /**
+     * Reads a YAML or JSON file whose top level is an object; {@code what} names the file in
+     * errors, e.g. {@code aws provider config}. An empty file is an empty object.
+     */
+    public static ConfigFields load(Path path, String what) {
+        Object root;
+        try (Reader reader = Files.newBufferedReader(path)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + what + " " + path + ": " + e.getMessage(), e);
+        } catch (YAMLException e) {
+            throw new InvalidInputException(what + " " + path + " is not valid JSON or YAML: "
+                    + (e.getMessage() == null ? "parse error" : e.getMessage().strip().replaceAll("\\s+", " ")), e);
+        }
+        if (root == null) {
+            root = Map.of();
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new InvalidInputException(what + " " + path + " must be an object");
+        }
+        return new ConfigFields(what + " " + path, "", map);
+    }
+
+    public ConfigFields(String file, String path, Map<?, ?> values) {
         this.file = file;
         this.path = path;
         this.values = values;
     }
 
-    InvalidInputException error(String field, String problem) {
+    public InvalidInputException error(String field, String problem) {
         return new InvalidInputException(file + ": field '" + path + field + "' " + problem);
     }
 
     /** Fails on a field not in {@code known}. */
-    void onlyKnown(Set<String> known) {
+    public void onlyKnown(Set<String> known) {
         for (Object key : values.keySet()) {
             if (!known.contains(String.valueOf(key))) {
                 throw error(String.valueOf(key), "is not a known field (known: " + String.join(", ",
@@ -39,11 +70,11 @@ final class Fields {
         }
     }
 
-    boolean has(String field) {
+    public boolean has(String field) {
         return values.get(field) != null;
     }
 
-    String string(String field, String fallback) {
+    public String string(String field, String fallback) {
         Object v = values.get(field);
         if (v == null) {
             return fallback;
@@ -54,7 +85,7 @@ final class Fields {
         return String.valueOf(v);
     }
 
-    List<String> strings(String field) {
+    public List<String> strings(String field) {
         Object v = values.get(field);
         List<String> out = new ArrayList<>();
         if (v == null) {
@@ -72,7 +103,7 @@ final class Fields {
         return out;
     }
 
-    boolean bool(String field, boolean fallback) {
+    public boolean bool(String field, boolean fallback) {
         Object v = values.get(field);
         if (v == null) {
             return fallback;
@@ -83,7 +114,7 @@ final class Fields {
         throw error(field, "must be true or false, not '" + v + "'");
     }
 
-    double number(String field, double fallback, double min, double max) {
+    public double number(String field, double fallback, double min, double max) {
         Object v = values.get(field);
         if (v == null) {
             return fallback;
@@ -100,7 +131,7 @@ final class Fields {
         return d;
     }
 
-    Duration duration(String field, Duration fallback) {
+    public Duration duration(String field, Duration fallback) {
         Object v = values.get(field);
         if (v == null) {
             return fallback;
@@ -112,20 +143,36 @@ final class Fields {
         }
     }
 
-    Fields object(String field) {
+    public ConfigFields object(String field) {
         Object v = values.get(field);
         if (v == null) {
-            return new Fields(file, path + field + ".", Map.of());
+            return new ConfigFields(file, path + field + ".", Map.of());
         }
         if (!(v instanceof Map<?, ?> map)) {
             throw error(field, "must be an object");
         }
-        return new Fields(file, path + field + ".", map);
+        return new ConfigFields(file, path + field + ".", map);
     }
 
-    Set<String> keys() {
+    public Set<String> keys() {
         Set<String> keys = new TreeSet<>();
         values.keySet().forEach(k -> keys.add(String.valueOf(k)));
         return keys;
+    }
+
+    /** A latency field: {@code 2s} (fixed) or {@code 1s-5s} (uniform between); {@code fallback} when absent. */
+    public Latency latency(String field, Latency fallback) {
+        String text = string(field, null);
+        if (text == null) {
+            return fallback;
+        }
+        String[] parts = text.split("-", 2);
+        try {
+            Duration min = Durations.parse(parts[0]);
+            Duration max = parts.length == 2 ? Durations.parse(parts[1]) : min;
+            return new Latency(min, max);
+        } catch (IllegalArgumentException e) {
+            throw error(field, "must be a duration (2s) or a range (1s-5s): " + e.getMessage());
+        }
     }
 }

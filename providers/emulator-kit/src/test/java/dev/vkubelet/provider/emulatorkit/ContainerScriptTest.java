@@ -1,4 +1,4 @@
-package dev.vkubelet.provider.aws.emulator;
+package dev.vkubelet.provider.emulatorkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

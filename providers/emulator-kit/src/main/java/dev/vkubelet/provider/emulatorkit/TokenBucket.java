@@ -1,17 +1,17 @@
-package dev.vkubelet.provider.aws.emulator;
+package dev.vkubelet.provider.emulatorkit;
 
 /**
  * The request rate limit of one API group, as AWS applies it: a bucket of {@code burst} tokens
  * refilled at {@code rate} per second; a request without a token is throttled.
  */
-final class TokenBucket {
+public final class TokenBucket {
 
     private final double rate;
     private final double burst;
     private double tokens;
     private long last;
 
-    TokenBucket(double rate, double burst) {
+    public TokenBucket(double rate, double burst) {
         if (rate <= 0 || burst < 1) {
             throw new IllegalArgumentException("token bucket needs rate > 0 and burst >= 1");
         }
@@ -22,7 +22,7 @@ final class TokenBucket {
     }
 
     /** Takes a token if there is one. */
-    synchronized boolean tryTake() {
+    public synchronized boolean tryTake() {
         long now = System.nanoTime();
         tokens = Math.min(burst, tokens + (now - last) / 1e9 * rate);
         last = now;
