@@ -20,6 +20,11 @@ public interface PodLifecycleHandler extends AutoCloseable {
      * Starts the pod on the backend. The host calls it when the provider does not have the pod. Must
      * be idempotent: a second call for a pod that already exists succeeds without creating a
      * duplicate. The provider may keep the argument (it is a copy).
+     *
+     * <p>The containers' environment arrives resolved, as the kubelet would run it: every variable
+     * has its {@code value} ({@code envFrom} expanded, references and {@code $(VAR)} resolved). A
+     * variable whose value came from a Secret also keeps {@code valueFrom.secretKeyRef} naming the
+     * Secret and key, so a backend with secret values can store it as one.
      */
     void createPod(V1Pod pod);
 

@@ -7,11 +7,13 @@ import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvFromSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1EphemeralContainer;
 import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1ResourceFieldSelector;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1SecretKeySelector;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -112,6 +114,7 @@ public final class EnvResolver {
             Map<String, String> serviceEnv, PodAddresses addresses, List<EnvEvent> events, boolean[] usesPodIp) {
         String ns = pod.getMetadata().getNamespace();
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, V1SecretKeySelector> fromSecrets = new LinkedHashMap<>();
         if (envFrom != null) {
             for (V1EnvFromSource source : envFrom) {
                 String prefix = source.getPrefix() == null ? "" : source.getPrefix();
@@ -124,7 +127,11 @@ public final class EnvResolver {
                         continue;
                     }
                     if (cm.get().getData() != null) {
-                        cm.get().getData().forEach((k, v) -> putValid(values, prefix + k, v));
+                        cm.get().getData().forEach((k, v) -> {
+                            if (putValid(values, prefix + k, v)) {
+                                fromSecrets.remove(prefix + k);
+                            }
+                        });
                     }
                 } else if (source.getSecretRef() != null) {
                     String name = source.getSecretRef().getName();
@@ -135,8 +142,11 @@ public final class EnvResolver {
                         continue;
                     }
                     if (secret.get().getData() != null) {
-                        secret.get().getData().forEach((k, v) ->
-                                putValid(values, prefix + k, new String(v, StandardCharsets.UTF_8)));
+                        secret.get().getData().forEach((k, v) -> {
+                            if (putValid(values, prefix + k, new String(v, StandardCharsets.UTF_8))) {
+                                fromSecrets.put(prefix + k, new V1SecretKeySelector().name(name).key(k));
+                            }
+                        });
                     }
                 }
             }
@@ -188,22 +198,35 @@ public final class EnvResolver {
                         continue;
                     }
                     value = new String(found, StandardCharsets.UTF_8);
+                    fromSecrets.put(var.getName(), new V1SecretKeySelector().name(ref.getName()).key(ref.getKey()));
+                    values.put(var.getName(), value);
+                    continue;
                 } else {
                     value = "";
                 }
                 values.put(var.getName(), value);
+                fromSecrets.remove(var.getName());
             }
         }
         serviceEnv.forEach(values::putIfAbsent);
         List<V1EnvVar> resolved = new ArrayList<>(values.size());
-        values.forEach((k, v) -> resolved.add(new V1EnvVar().name(k).value(v)));
+        values.forEach((k, v) -> {
+            V1EnvVar var = new V1EnvVar().name(k).value(v);
+            if (fromSecrets.containsKey(k)) {
+                var.valueFrom(new V1EnvVarSource().secretKeyRef(fromSecrets.get(k)));
+            }
+            resolved.add(var);
+        });
         return resolved.isEmpty() ? null : resolved;
     }
 
-    private static void putValid(Map<String, String> values, String name, String value) {
+    /** Puts a variable from an {@code envFrom} source if its name is valid; tells whether it did. */
+    private static boolean putValid(Map<String, String> values, String name, String value) {
         if (ENV_NAME.matcher(name).matches()) {
             values.put(name, value);
+            return true;
         }
+        return false;
     }
 
     private static EnvEvent missing(boolean optional, String what, String message) {

@@ -77,7 +77,8 @@ class EnvResolverTest {
         List<V1EnvVar> env = result.pod().getSpec().getContainers().get(0).getEnv();
         if (env != null) {
             env.forEach(e -> {
-                assertNull(e.getValueFrom());
+                assertTrue(e.getValueFrom() == null || e.getValueFrom().getSecretKeyRef() != null,
+                        "only a Secret's values keep their origin: " + e);
                 out.put(e.getName(), e.getValue());
             });
         }
@@ -162,6 +163,13 @@ class EnvResolverTest {
         assertEquals("db://s3cret@host", env.get("URL"));
         assertTrue(result.events().isEmpty());
         assertNull(result.pod().getSpec().getContainers().get(0).getEnvFrom());
+        Map<String, V1EnvVar> vars = new java.util.HashMap<>();
+        result.pod().getSpec().getContainers().get(0).getEnv().forEach(v -> vars.put(v.getName(), v));
+        assertEquals("PASSWORD", vars.get("PW").getValueFrom().getSecretKeyRef().getKey(),
+                "a value from a Secret keeps its origin for providers that store it as a secret");
+        assertEquals("creds", vars.get("DB_PASSWORD").getValueFrom().getSecretKeyRef().getName());
+        assertNull(vars.get("URL").getValueFrom(), "a plain value has no origin");
+        assertNull(vars.get("KEY_MODE").getValueFrom(), "ConfigMap values are not secret");
     }
 
     @Test
