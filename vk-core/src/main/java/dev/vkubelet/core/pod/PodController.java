@@ -7,6 +7,7 @@ import dev.vkubelet.core.ports.EventRecorder;
 import dev.vkubelet.core.ports.PodClient;
 import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.core.queue.WorkQueue;
+import dev.vkubelet.provider.PodEventSource;
 import dev.vkubelet.provider.PodStatusNotifier;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
@@ -49,6 +50,7 @@ public final class PodController implements AutoCloseable {
     private final WorkQueue<PodKey> statusQueue;
     private final PodSync sync;
     private final PodStatusSync status;
+    private final EventRecorder events;
     private final List<Thread> workers = new ArrayList<>();
     private StatusPoller poller;
     private volatile boolean closed;
@@ -64,6 +66,7 @@ public final class PodController implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.index = Objects.requireNonNull(index, "index");
         this.provider = Objects.requireNonNull(provider, "provider");
+        this.events = Objects.requireNonNull(events, "events");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "pod-controller-timer");
@@ -139,6 +142,7 @@ public final class PodController implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("looking for dangling pods failed: {}", e.getMessage());
         }
+        provider.capability(PodEventSource.class).ifPresent(source -> source.eventsTo(this::onProviderEvent));
         Optional<PodStatusNotifier> notifier = provider.capability(PodStatusNotifier.class);
         if (notifier.isPresent()) {
             notifier.get().notifyPods(this::onProviderPod);
@@ -152,6 +156,15 @@ public final class PodController implements AutoCloseable {
         index.list().forEach(this::onAdd);
         LOG.info("pod controller started: {} workers per queue, status by {}", settings.workers(),
                 notifier.isPresent() ? "provider notifications" : "polling every " + settings.pollInterval());
+    }
+
+    /** An event the provider's backend reported: recorded on the pod if the host has it. */
+    private void onProviderEvent(String namespace, String name, String type, String reason, String message) {
+        if (closed || namespace == null || name == null) {
+            return;
+        }
+        index.get(namespace, name).ifPresent(pod -> events.record(pod,
+                "Warning".equals(type) ? EventRecorder.WARNING : EventRecorder.NORMAL, reason, message));
     }
 
     private void onProviderPod(V1Pod pod) {

@@ -1,0 +1,102 @@
+package dev.vkubelet.provider.azure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The client end of ACI exec: connects to the WebSocket ACI handed out, sends the password as
+ * the first message, pumps stdin as messages and writes what comes back to stdout, until the
+ * service closes the socket. ACI reports no exit status: a session that ends normally is 0.
+ */
+final class ExecSession {
+
+    private ExecSession() {}
+
+    static int run(URI uri, String password, Optional<InputStream> stdin, OutputStream stdout) {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                write(data.toString().getBytes(StandardCharsets.UTF_8));
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                write(bytes);
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                closed.complete(statusCode == WebSocket.NORMAL_CLOSURE ? 0 : 1);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket ws, Throwable error) {
+                closed.completeExceptionally(error);
+            }
+
+            private void write(byte[] bytes) {
+                try {
+                    stdout.write(bytes);
+                    stdout.flush();
+                } catch (IOException e) {
+                    closed.complete(0); // the client went away
+                }
+            }
+        };
+        HttpClient http = HttpClient.newHttpClient();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(uri, listener).join();
+        ws.sendText(password, true).join();
+        Thread pump = null;
+        if (stdin.isPresent()) {
+            pump = new Thread(() -> {
+                byte[] buffer = new byte[8192];
+                try {
+                    for (int n = stdin.get().read(buffer); n >= 0 && !closed.isDone(); n = stdin.get().read(buffer)) {
+                        ws.sendText(new String(buffer, 0, n, StandardCharsets.UTF_8), true).join();
+                    }
+                    if (!closed.isDone()) {
+                        ws.sendClose(WebSocket.NORMAL_CLOSURE, "stdin closed").join();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (RuntimeException e) {
+                    // the socket closed under us: the session is over
+                }
+            }, "aci-exec-stdin");
+            pump.setDaemon(true);
+            pump.start();
+        }
+        try {
+            return closed.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ws.abort();
+            return 1;
+        } catch (ExecutionException e) {
+            return 1;
+        } finally {
+            if (pump != null) {
+                pump.interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.vkubelet.provider.azure.aci;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelineNextSyncPolicy;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.profile.AzureProfile;
+import com.azure.core.util.Context;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.ManagedIdentityCredentialBuilder;
+import com.azure.resourcemanager.containerinstance.ContainerInstanceManager;
+import com.azure.resourcemanager.containerinstance.fluent.ContainerGroupsClient;
+import com.azure.resourcemanager.containerinstance.fluent.ContainersClient;
+import dev.vkubelet.provider.ProviderMetrics;
+import dev.vkubelet.provider.azure.config.AzureConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Azure SDK's Container Instances clients over one HTTP pipeline: the JDK HTTP client,
+ * retries of 429, 5xx and I/O errors that honour {@code Retry-After} ({@code maxRetries} of them,
+ * exponential backoff otherwise), authorisation (a fixed bearer token, or a token credential for
+ * Azure), and a policy that counts requests and 429s per attempt.
+ */
+public final class ArmClient {
+
+    private static final String SCOPE = "https://management.azure.com/.default";
+
+    private final ContainerGroupsClient groups;
+    private final ContainersClient containers;
+
+    public ArmClient(AzureConfig config, URI endpoint, ProviderMetrics metrics) {
+        HttpPipelinePolicy auth = switch (config.credentials().type()) {
+            case "token" -> new StaticToken(config.credentials().secret());
+            case "clientSecret" -> new BearerTokenAuthenticationPolicy(new ClientSecretCredentialBuilder()
+                    .tenantId(config.credentials().tenantId()).clientId(config.credentials().clientId())
+                    .clientSecret(config.credentials().secret()).build(), SCOPE);
+            default -> {
+                ManagedIdentityCredentialBuilder identity = new ManagedIdentityCredentialBuilder();
+                if (config.credentials().clientId() != null) {
+                    identity.clientId(config.credentials().clientId());
+                }
+                TokenCredential credential = identity.build();
+                yield new BearerTokenAuthenticationPolicy(credential, SCOPE);
+            }
+        };
+        HttpPipeline pipeline = new HttpPipelineBuilder()
+                .httpClient(new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(5)).build())
+                .policies(new UserAgentPolicy("virtual-kubelet-jvm"),
+                        new RetryPolicy(new RetryOptions(new ExponentialBackoffOptions()
+                                .setMaxRetries(config.maxRetries())
+                                .setBaseDelay(Duration.ofMillis(200))
+                                .setMaxDelay(Duration.ofSeconds(20)))),
+                        new Counting(metrics), auth)
+                .build();
+        AzureEnvironment environment;
+        if (endpoint.equals(AzureConfig.AZURE_CLOUD)) {
+            environment = AzureEnvironment.AZURE;
+        } else {
+            Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
+            endpoints.put("resourceManagerEndpointUrl", endpoint.toString().endsWith("/") ? endpoint.toString()
+                    : endpoint + "/");
+            environment = new AzureEnvironment(endpoints);
+        }
+        ContainerInstanceManager manager = ContainerInstanceManager.authenticate(pipeline,
+                new AzureProfile(null, config.subscriptionId(), environment));
+        this.groups = manager.serviceClient().getContainerGroups();
+        this.containers = manager.serviceClient().getContainers();
+    }
+
+    public ContainerGroupsClient groups() {
+        return groups;
+    }
+
+    public ContainersClient containers() {
+        return containers;
+    }
+
+    /** A context carrying {@code stats} for the pipeline to fill. */
+    public static Context context(CallStats stats) {
+        return new Context(CallStats.KEY, stats);
+    }
+
+    /** Adds a fixed bearer token: the emulator's, or one the operator manages. */
+    private static final class StaticToken implements HttpPipelinePolicy {
+        private final String header;
+
+        StaticToken(String token) {
+            this.header = "Bearer " + token;
+        }
+
+        @Override
+        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+            context.getHttpRequest().setHeader(HttpHeaderName.AUTHORIZATION, header);
+            return next.process();
+        }
+
+        @Override
+        public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
+            context.getHttpRequest().setHeader(HttpHeaderName.AUTHORIZATION, header);
+            return next.processSync();
+        }
+    }
+
+    /** Counts every attempt ({@code requests} by method and status, {@code throttles}) after the retry policy. */
+    private static final class Counting implements HttpPipelinePolicy {
+        private final ProviderMetrics metrics;
+
+        Counting(ProviderMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        private void count(HttpPipelineCallContext context, int status) {
+            String method = context.getHttpRequest().getHttpMethod().toString();
+            metrics.increment("requests", Map.of("method", method, "status", Integer.toString(status)));
+            if (status == 429) {
+                metrics.increment("throttles", Map.of("method", method));
+            }
+            context.getData(CallStats.KEY).ifPresent(o -> {
+                CallStats stats = (CallStats) o;
+                stats.attempts.incrementAndGet();
+                stats.lastStatus = status;
+                if (status == 429) {
+                    stats.throttles.incrementAndGet();
+                }
+            });
+        }
+
+        @Override
+        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+            return next.process().doOnNext(r -> count(context, r.getStatusCode()))
+                    .doOnError(e -> count(context, 0));
+        }
+
+        @Override
+        public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
+            try {
+                HttpResponse response = next.processSync();
+                count(context, response.getStatusCode());
+                return response;
+            } catch (RuntimeException e) {
+                count(context, 0);
+                throw e;
+            }
+        }
+    }
+}

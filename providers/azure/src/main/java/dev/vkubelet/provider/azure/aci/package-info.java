@@ -1,0 +1,6 @@
+/**
+ * The translation between Kubernetes pods and Azure Container Instances: pods to container
+ * groups, groups back to pod status, and the ARM client (Azure SDK pipeline with retries that
+ * honour {@code Retry-After}, authorisation, request metrics).
+ */
+package dev.vkubelet.provider.azure.aci;
