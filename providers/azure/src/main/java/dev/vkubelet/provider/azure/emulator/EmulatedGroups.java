@@ -344,7 +344,13 @@ final class EmulatedGroups {
         JsonArray value = new JsonArray();
         int end = Math.min(matching.size(), skip + settings.pageSize());
         for (int i = skip; i < end; i++) {
-            value.add(json(matching.get(i)));
+            JsonObject g = json(matching.get(i));
+            // as in ACI, a list leaves out the instance views: a GET of the group has them
+            JsonObject p = g.getAsJsonObject("properties");
+            p.remove("instanceView");
+            p.getAsJsonArray("containers").forEach(c -> c.getAsJsonObject().getAsJsonObject("properties")
+                    .remove("instanceView"));
+            value.add(g);
         }
         JsonObject page = new JsonObject();
         page.add("value", value);

@@ -1,0 +1,340 @@
+package dev.vkubelet.provider.azure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vkubelet.provider.AttachIO;
+import dev.vkubelet.provider.ClusterResources;
+import dev.vkubelet.provider.InvalidInputException;
+import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.provider.NotFoundException;
+import dev.vkubelet.provider.ProviderContext;
+import dev.vkubelet.provider.ProviderMetrics;
+import dev.vkubelet.provider.TerminalSize;
+import dev.vkubelet.provider.azure.config.AzureConfig;
+import dev.vkubelet.provider.azure.emulator.ArmEmulator;
+import dev.vkubelet.provider.testkit.Await;
+import dev.vkubelet.provider.testkit.TestPods;
+import dev.vkubelet.tracing.Tracer;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1EnvVarSource;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1SecretKeySelector;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The azure provider against its ARM emulator, through the Azure SDK. */
+class AzureProviderTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String NODE = "azure-node";
+
+    /** Counters by name, summed over labels. */
+    private static final class Counters implements ProviderMetrics {
+        final Map<String, DoubleAdder> counts = new ConcurrentHashMap<>();
+
+        @Override
+        public void count(String name, Map<String, String> labels, double amount) {
+            counts.computeIfAbsent(name, n -> new DoubleAdder()).add(amount);
+        }
+
+        @Override
+        public void time(String name, Map<String, String> labels, Duration duration) {}
+
+        @Override
+        public void gauge(String name, Map<String, String> labels, Supplier<Number> value) {}
+
+        double get(String name) {
+            DoubleAdder a = counts.get(name);
+            return a == null ? 0 : a.sum();
+        }
+    }
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Map<String, V1Pod> notified = new ConcurrentHashMap<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final Counters metrics = new Counters();
+
+    private AzureProvider provider(Path config) {
+        ProviderContext context = new ProviderContext(NODE, "linux", "10.1.2.3", 10250, "cluster.local",
+                Optional.of(config), ClusterResources.empty(), Tracer.noop(), metrics);
+        AzureProvider provider = (AzureProvider) new AzureProviderFactory().create(context);
+        closing.add(provider);
+        provider.notifyPods(p -> notified.put(p.getMetadata().getName(), p));
+        provider.eventsTo((ns, name, type, reason, message) -> events.add(name + " " + type + " " + reason));
+        return provider;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    private static V1Pod job(String name, String restartPolicy, String script) {
+        V1Pod pod = TestPods.pod("default", name, NODE);
+        pod.getSpec().restartPolicy(restartPolicy).getContainers().get(0).command(List.of("sh", "-c", script));
+        return pod;
+    }
+
+    private V1Pod awaitNotified(String name, String phase) {
+        return Await.until(WAIT, name + " notified " + phase, () -> Optional.ofNullable(notified.get(name))
+                .filter(p -> phase.equals(p.getStatus().getPhase())));
+    }
+
+    private static String read(InputStream in) throws IOException {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aPodWithPortsRunsWithThePublicIpAndItsEventsReachTheHost() {
+        AzureProvider provider = provider(TestConfigs.fast());
+        V1Pod pod = TestPods.pod("default", "web", NODE);
+        pod.getSpec().getContainers().get(0).ports(List.of(new V1ContainerPort().containerPort(80)));
+        provider.createPod(pod);
+        V1Pod running = awaitNotified("web", "Running");
+        assertTrue(running.getStatus().getPodIP().startsWith("20.62."), running.getStatus().getPodIP());
+        assertTrue(running.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+                && "True".equals(c.getStatus())));
+        Await.until(WAIT, "Pulling, Pulled and Started events", () -> events.containsAll(List.of(
+                "web Normal Pulling", "web Normal Pulled", "web Normal Started")));
+        assertEquals(1, events.stream().filter("web Normal Pulled"::equals).count(), "an event is sent once");
+        assertTrue(metrics.get("requests") >= 2 && metrics.get("polls") > 0, metrics.counts.toString());
+    }
+
+    @Test
+    void jobsEndSucceededOrFailedWithTheirExitCodes() {
+        AzureProvider provider = provider(TestConfigs.fast());
+        provider.createPod(job("ok", "Never", "echo done; exit 0"));
+        provider.createPod(job("bad", "Never", "echo oops; exit 3"));
+        V1Pod ok = awaitNotified("ok", "Succeeded");
+        assertEquals(0, ok.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode());
+        V1Pod bad = awaitNotified("bad", "Failed");
+        assertEquals(3, bad.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode());
+        assertEquals("ContainerGroupFailed", bad.getStatus().getReason());
+    }
+
+    @Test
+    void restartPoliciesRestartFailingContainers() {
+        AzureProvider provider = provider(TestConfigs.fast());
+        provider.createPod(job("flaky", "OnFailure", "echo try; sleep 0.2; exit 1"));
+        V1ContainerStatus restarted = Await.until(WAIT, "two restarts", () -> Optional.ofNullable(
+                notified.get("flaky")).map(p -> p.getStatus().getContainerStatuses().get(0))
+                .filter(c -> c.getRestartCount() >= 2));
+        assertEquals(1, restarted.getLastState().getTerminated().getExitCode());
+        assertEquals("Running", notified.get("flaky").getStatus().getPhase());
+    }
+
+    @Test
+    void logsHonourTailTimestampsLimitAndFollow() throws IOException {
+        AzureProvider provider = provider(TestConfigs.fast());
+        provider.createPod(job("talk", "Never", "echo one; echo two; echo three; sleep 1; echo four; exit 0"));
+        awaitNotified("talk", "Running");
+        Await.until(WAIT, "three lines", () -> {
+            try {
+                return read(provider.getContainerLogs("default", "talk", "app", LogOptions.defaults()))
+                        .startsWith("one\ntwo\nthree\n");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        LogOptions tail = new LogOptions(OptionalInt.of(1), OptionalLong.empty(), false, false, false,
+                OptionalLong.empty(), Optional.empty());
+        String last = read(provider.getContainerLogs("default", "talk", "app", tail));
+        assertTrue(last.equals("three\n") || last.equals("four\n"), last);
+        LogOptions stamped = new LogOptions(OptionalInt.empty(), OptionalLong.of(10), true, false, false,
+                OptionalLong.empty(), Optional.empty());
+        String limited = read(provider.getContainerLogs("default", "talk", "app", stamped));
+        assertEquals(10, limited.length());
+        assertTrue(limited.startsWith("20"), limited);
+        LogOptions follow = new LogOptions(OptionalInt.empty(), OptionalLong.empty(), false, true, false,
+                OptionalLong.empty(), Optional.empty());
+        assertEquals("one\ntwo\nthree\nfour\n", read(provider.getContainerLogs("default", "talk", "app", follow)));
+        assertThrows(NotFoundException.class,
+                () -> provider.getContainerLogs("default", "talk", "sidecar", LogOptions.defaults()));
+    }
+
+    /** Exec I/O for a test: fixed stdin, collected stdout. */
+    private record TestIO(Optional<InputStream> stdin, ByteArrayOutputStream out) implements AttachIO {
+        @Override
+        public Optional<OutputStream> stdout() {
+            return Optional.of(out);
+        }
+
+        @Override
+        public Optional<OutputStream> stderr() {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean tty() {
+            return false;
+        }
+
+        @Override
+        public void onResize(Consumer<TerminalSize> listener) {}
+    }
+
+    @Test
+    void execRunsCommandsOverTheAciWebSocket() {
+        AzureProvider provider = provider(TestConfigs.fast());
+        V1Pod pod = TestPods.pod("default", "shell", NODE);
+        pod.getSpec().getContainers().get(0).env(List.of(new V1EnvVar().name("GREETING").value("hello")));
+        provider.createPod(pod);
+        awaitNotified("shell", "Running");
+        TestIO echo = new TestIO(Optional.empty(), new ByteArrayOutputStream());
+        assertEquals(0, provider.runInContainer("default", "shell", "app", List.of("echo", "hi there"), echo));
+        assertEquals("hi there\n", echo.out().toString(StandardCharsets.UTF_8));
+        TestIO sh = new TestIO(Optional.of(new ByteArrayInputStream("hostname\nenv\nexit\n"
+                .getBytes(StandardCharsets.UTF_8))), new ByteArrayOutputStream());
+        assertEquals(0, provider.runInContainer("default", "shell", "app", List.of("sh"), sh));
+        assertEquals("default-shell\nGREETING=hello\n", sh.out().toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void secretValuesAreSentAsSecureValuesAndNeverComeBack() throws Exception {
+        ArmEmulator shared = ArmEmulator.start(AzureConfig.load(TestConfigs.fast()).emulator());
+        closing.add(shared);
+        AzureProvider provider = provider(sharedConfig(shared));
+        V1Pod pod = TestPods.pod("default", "secretive", NODE);
+        pod.getSpec().getContainers().get(0).env(List.of(new V1EnvVar().name("PASSWORD").value("hunter2")
+                .valueFrom(new V1EnvVarSource().secretKeyRef(new V1SecretKeySelector().name("db").key("pw")))));
+        provider.createPod(pod);
+        awaitNotified("secretive", "Running");
+        String group = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(shared.endpoint()
+                + "/subscriptions/" + AzureConfig.EMULATOR_SUBSCRIPTION + "/resourceGroups/shared/providers/"
+                + "Microsoft.ContainerInstance/containerGroups/default-secretive?api-version="
+                + ArmEmulator.API_VERSION)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(group.contains("\"PASSWORD\"") && !group.contains("hunter2"), group);
+        TestIO env = new TestIO(Optional.empty(), new ByteArrayOutputStream());
+        provider.runInContainer("default", "secretive", "app", List.of("env"), env);
+        assertEquals("PASSWORD=hunter2\n", env.out().toString(StandardCharsets.UTF_8), "the container still gets it");
+    }
+
+    private static Path sharedConfig(ArmEmulator shared) {
+        return TestConfigs.write("""
+                resourceGroup: shared
+                pollInterval: 100ms
+                armEndpoint: %s
+                subscriptionId: %s
+                credentials: {type: token, token: anything}
+                """.formatted(shared.endpoint(), AzureConfig.EMULATOR_SUBSCRIPTION));
+    }
+
+    @Test
+    void heavyThrottlingStillRunsEveryPod() {
+        AzureProvider provider = provider(TestConfigs.fast("  faults: {throttle: 0.5, serverError: 0.05}"));
+        for (int i = 0; i < 4; i++) {
+            provider.createPod(TestPods.pod("default", "busy-" + i, NODE));
+        }
+        for (int i = 0; i < 4; i++) {
+            awaitNotified("busy-" + i, "Running");
+        }
+        assertTrue(metrics.get("throttles") > 0, metrics.counts.toString());
+    }
+
+    @Test
+    void aFailedProvisioningFailsThePod() {
+        AzureProvider provider = provider(TestConfigs.fast("  faults: {provisioningFailure: 1.0}"));
+        provider.createPod(TestPods.pod("default", "doomed", NODE));
+        V1Pod failed = awaitNotified("doomed", "Failed");
+        assertEquals("ProvisioningFailed", failed.getStatus().getReason());
+        Await.until(WAIT, "the ProvisioningFailed event", () -> events.contains("doomed Warning ProvisioningFailed"));
+    }
+
+    @Test
+    void aRefusedGroupIsInvalidInput() {
+        AzureProvider provider = provider(TestConfigs.fast());
+        V1Pod pod = TestPods.pod("default", "sctp", NODE);
+        pod.getSpec().getContainers().get(0).ports(List.of(new V1ContainerPort().containerPort(9).protocol("SCTP")));
+        assertThrows(InvalidInputException.class, () -> provider.createPod(pod));
+        assertTrue(provider.getPod("default", "sctp").isEmpty());
+    }
+
+    @Test
+    void groupsOfThisNodeThatNoPodOwnsAreDeleted() throws Exception {
+        ArmEmulator shared = ArmEmulator.start(AzureConfig.load(TestConfigs.fast()).emulator());
+        closing.add(shared);
+        AzureProvider provider = provider(sharedConfig(shared));
+        provider.createPod(TestPods.pod("default", "owned", NODE));
+        String base = shared.endpoint() + "/subscriptions/" + AzureConfig.EMULATOR_SUBSCRIPTION
+                + "/resourceGroups/shared/providers/Microsoft.ContainerInstance/containerGroups/";
+        String body = """
+                {"location": "westus2", "tags": {"NodeName": "%s", "PodName": "orphan", "Namespace": "default"},
+                 "properties": {"containers": [{"name": "app", "properties": {"image": "busybox",
+                   "resources": {"requests": {"cpu": 1, "memoryInGB": 1.5}}}}]}}""".formatted(NODE);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "orphan?api-version="
+                + ArmEmulator.API_VERSION)).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, put.statusCode(), put.body());
+        Await.until(WAIT, "the orphan deleted by the cleanup pass", () -> {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(base + "orphan?api-version="
+                        + ArmEmulator.API_VERSION)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 404;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
+        assertTrue(provider.getPod("default", "owned").isPresent(), "the owned group stays");
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "default-owned?api-version="
+                + ArmEmulator.API_VERSION)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void aRestartedProviderAdoptsItsGroups() throws Exception {
+        ArmEmulator shared = ArmEmulator.start(AzureConfig.load(TestConfigs.fast()).emulator().withPageSize(1));
+        closing.add(shared);
+        Path config = sharedConfig(shared);
+        AzureProvider first = provider(config);
+        V1Pod kept = TestPods.pod("default", "kept", NODE);
+        first.createPod(kept);
+        first.createPod(TestPods.pod("default", "other", NODE));
+        awaitNotified("kept", "Running");
+        awaitNotified("other", "Running");
+        first.close();
+
+        AzureProvider second = provider(config);
+        assertEquals(List.of("kept", "other"), second.getPods().stream().map(p -> p.getMetadata().getName())
+                .sorted().toList(), "both groups adopted across list pages");
+        assertEquals(kept.getMetadata().getUid(), second.getPod("default", "kept").orElseThrow().getMetadata().getUid());
+        double creates = metrics.get("groups.created");
+        second.createPod(kept);
+        assertEquals(creates, metrics.get("groups.created"), "an adopted pod is not created again");
+        second.deletePod(TestPods.pod("default", "other", NODE));
+        Await.until(WAIT, "the deleted pod reported terminated and forgotten", () ->
+                second.getPod("default", "other").isEmpty() && notified.get("other").getStatus()
+                        .getContainerStatuses().get(0).getState().getTerminated() != null);
+        assertFalse(second.getPod("default", "kept").isEmpty());
+    }
+}
