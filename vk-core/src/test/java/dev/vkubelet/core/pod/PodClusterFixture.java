@@ -177,7 +177,7 @@ public final class PodClusterFixture implements AutoCloseable {
         return admin.listNamespacedEvent(namespace).fieldSelector("involvedObject.name=" + pod).execute().getItems();
     }
 
-    CoreV1Event awaitEvent(String pod, String reason) {
+    public CoreV1Event awaitEvent(String pod, String reason) {
         return Await.until(WAIT, "event " + reason + " on " + pod, () -> {
             try {
                 return events(pod).stream().filter(e -> reason.equals(e.getReason())).findFirst();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.vkubelet.core.app.VirtualKubelet;
 import dev.vkubelet.core.controlplane.LocalControlPlane;
 import dev.vkubelet.core.pod.PodClusterFixture;
@@ -15,12 +14,6 @@ import dev.vkubelet.provider.testkit.Await;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -62,9 +55,7 @@ class AwsProviderIT {
     }
 
     private String config(String yaml) throws IOException {
-        Path file = Files.createTempFile(dir, "aws", ".yaml");
-        Files.writeString(file, yaml);
-        return file.toString();
+        return CloudPods.config(dir, yaml);
     }
 
     private VirtualKubelet startAws(String yaml) throws Exception {
@@ -72,19 +63,15 @@ class AwsProviderIT {
     }
 
     private static V1Pod job(String name, String script) {
-        V1Pod pod = PodClusterFixture.pod(name);
-        pod.getSpec().restartPolicy("Never").getContainers().get(0).command(List.of("sh", "-c", script));
-        return pod;
+        return CloudPods.job(name, script);
     }
 
     private V1Pod awaitPhase(String name, String phase) {
-        return Await.until(WAIT, name + " " + phase, () -> cluster.read(name)
-                .filter(p -> p.getStatus() != null && phase.equals(p.getStatus().getPhase())));
+        return CloudPods.awaitPhase(cluster, name, phase);
     }
 
     private static JsonObject task(EmulatorProcess emulator, String startedBy) throws Exception {
-        for (JsonElement t : JsonParser.parseString(emulator.get("/emulator/state")).getAsJsonObject()
-                .getAsJsonArray("tasks")) {
+        for (JsonElement t : CloudPods.state(emulator).getAsJsonArray("tasks")) {
             if (startedBy.equals(t.getAsJsonObject().get("startedBy").getAsString())) {
                 return t.getAsJsonObject();
             }
@@ -93,8 +80,7 @@ class AwsProviderIT {
     }
 
     private static long runTaskCalls(EmulatorProcess emulator) throws Exception {
-        return JsonParser.parseString(emulator.get("/emulator/state")).getAsJsonObject().get("runTaskCalls")
-                .getAsLong();
+        return CloudPods.state(emulator).get("runTaskCalls").getAsLong();
     }
 
     @Test
@@ -116,10 +102,7 @@ class AwsProviderIT {
         String stamped = cluster.kubectl("logs", "-n", cluster.namespace(), "ok", "--timestamps").get(0);
         assertTrue(stamped.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z starting"), stamped);
 
-        InetSocketAddress metrics = agent.metricsAddress().orElseThrow();
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metrics.getPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String text = CloudPods.metrics(agent);
         for (String metric : List.of("vk_provider_aws_requests_total{", "vk_provider_aws_polls_total{",
                 "vk_provider_aws_tasks{", "vk_provider_aws_request_duration_seconds_count{")) {
             assertTrue(text.contains(metric), metric + " missing from /metrics");
@@ -197,16 +180,8 @@ class AwsProviderIT {
                 new String[] {"subnets: [s]\nregion: moon-1\n", "'region'"},
                 new String[] {"subnets: [s]\nsubnet: [t]\n", "'subnet' is not a known field"})) {
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> startAws(bad[0]));
-            String message = rootMessages(e);
+            String message = CloudPods.messages(e);
             assertTrue(message.contains(bad[1]), "expected " + bad[1] + " in: " + message);
         }
-    }
-
-    private static String rootMessages(Throwable e) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            all.append(t.getMessage()).append(" | ");
-        }
-        return all.toString();
     }
 }
