@@ -66,7 +66,7 @@ public final class ArmClient {
                                 .setMaxRetries(config.maxRetries())
                                 .setBaseDelay(Duration.ofMillis(200))
                                 .setMaxDelay(Duration.ofSeconds(20)))),
-                        new Counting(metrics), auth)
+                        new Counting(metrics), auth, new NoEmptyContentLength())
                 .build();
         AzureEnvironment environment;
         if (endpoint.equals(AzureConfig.AZURE_CLOUD)) {
@@ -113,6 +113,30 @@ public final class ArmClient {
         @Override
         public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
             context.getHttpRequest().setHeader(HttpHeaderName.AUTHORIZATION, header);
+            return next.processSync();
+        }
+    }
+
+    /**
+     * Drops {@code Content-Length} from requests without a body: the JDK client sets it itself and
+     * refuses it as a restricted header, and azure-core would log a warning for every such request.
+     */
+    private static final class NoEmptyContentLength implements HttpPipelinePolicy {
+        private static void strip(HttpPipelineCallContext context) {
+            if (context.getHttpRequest().getBodyAsBinaryData() == null) {
+                context.getHttpRequest().getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
+            }
+        }
+
+        @Override
+        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+            strip(context);
+            return next.process();
+        }
+
+        @Override
+        public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
+            strip(context);
             return next.processSync();
         }
     }
