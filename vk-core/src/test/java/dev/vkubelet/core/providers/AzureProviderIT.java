@@ -14,7 +14,6 @@ import dev.vkubelet.core.testing.LocalControlPlaneExtension;
 import dev.vkubelet.provider.testkit.Await;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
 import io.kubernetes.client.openapi.models.V1Pod;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

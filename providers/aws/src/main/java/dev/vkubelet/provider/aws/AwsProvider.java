@@ -17,19 +17,19 @@ import dev.vkubelet.provider.aws.ecs.PodTags;
 import dev.vkubelet.provider.aws.ecs.TaskDefinitions;
 import dev.vkubelet.provider.aws.ecs.TaskStatuses;
 import dev.vkubelet.provider.aws.emulator.EcsEmulator;
+import dev.vkubelet.provider.cloudkit.CloudNode;
+import dev.vkubelet.provider.cloudkit.DaemonThreads;
+import dev.vkubelet.provider.cloudkit.TrackedPod;
+import dev.vkubelet.provider.cloudkit.TrackedPods;
 import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
-import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1NodeAddress;
-import io.kubernetes.client.openapi.models.V1NodeCondition;
-import io.kubernetes.client.openapi.models.V1NodeStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
@@ -46,7 +46,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,16 +79,14 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
     private static final Duration LOG_FOLLOW_INTERVAL = Duration.ofMillis(500);
 
     /** One pod and its task. Mutable fields are guarded by the record. */
-    private static final class TaskRecord {
+    private static final class TaskRecord extends TrackedPod {
         final String taskArn;
         final String taskDefinitionArn;
-        V1Pod pod;
-        V1PodStatus status;
         Task task;
         boolean deleting;
 
         TaskRecord(V1Pod pod, Task task) {
-            this.pod = pod;
+            super(pod);
             this.task = task;
             this.taskArn = task.taskArn();
             this.taskDefinitionArn = task.taskDefinitionArn();
@@ -107,11 +104,10 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
     private final EcsClient ecs;
     private final TaskDefinitions definitions;
     private final Optional<EcsEmulator> emulator;
-    private final Map<String, TaskRecord> records = new ConcurrentHashMap<>();
+    private final TrackedPods<TaskRecord> records = new TrackedPods<>();
     private final ScheduledExecutorService poller;
     /** Deregisters the task definitions of deleted pods, so a delete does not wait on that API's rate limit. */
     private final ExecutorService cleaner;
-    private volatile Consumer<V1Pod> listener = pod -> {};
 
     AwsProvider(ProviderContext context, AwsConfig config, Tracer tracer, AwsClients clients,
             Optional<EcsEmulator> emulator) {
@@ -122,19 +118,11 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
         this.ecs = clients.ecs();
         this.definitions = new TaskDefinitions(config);
         this.emulator = emulator;
-        this.poller = Executors.newSingleThreadScheduledExecutor(daemon("aws-provider-poll-" + context.nodeName()));
-        this.cleaner = Executors.newSingleThreadExecutor(daemon("aws-provider-cleanup-" + context.nodeName()));
+        this.poller = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.factory("aws-provider-poll-" + context.nodeName(), AwsProvider.class));
+        this.cleaner = Executors.newSingleThreadExecutor(
+                DaemonThreads.factory("aws-provider-cleanup-" + context.nodeName(), AwsProvider.class));
         context.metrics().gauge("tasks", Map.of(), records::size);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        ClassLoader loader = AwsProvider.class.getClassLoader();
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            t.setContextClassLoader(loader);
-            return t;
-        };
     }
 
     /** Makes sure the cluster exists, adopts this node's tasks, and starts the status loop. */
@@ -155,18 +143,6 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
             LOG.info("creating ECS cluster {}", config.cluster());
             ecs.createCluster(b -> b.clusterName(config.cluster()));
         }
-    }
-
-    private static String key(String namespace, String name) {
-        return namespace + "/" + name;
-    }
-
-    private static String key(V1Pod pod) {
-        return key(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
-    }
-
-    private static V1Pod copy(V1Pod pod) {
-        return JSON.deserialize(JSON.serialize(pod), V1Pod.class);
     }
 
     // ---- adoption
@@ -199,7 +175,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
                 if (!context.nodeName().equals(tags.get(PodTags.NODE)) || tags.get(PodTags.POD) == null) {
                     continue;
                 }
-                String key = key(tags.get(PodTags.NAMESPACE), tags.get(PodTags.POD));
+                String key = TrackedPod.key(tags.get(PodTags.NAMESPACE), tags.get(PodTags.POD));
                 Task known = newest.get(key);
                 if (known == null || task.createdAt().isAfter(known.createdAt())) {
                     newest.put(key, task);
@@ -216,7 +192,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
                     .spec(new V1PodSpec().overhead(null).containers(new ArrayList<>(containers)));
             TaskRecord record = new TaskRecord(pod, task);
             record.status = TaskStatuses.podStatus(task, pod, context.internalIp());
-            records.put(key, record);
+            records.put(record);
         });
         return newest.size();
     }
@@ -225,10 +201,10 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
 
     @Override
     public void createPod(V1Pod pod) {
-        String key = key(pod);
+        String key = TrackedPod.key(pod);
         try (Span span = tracer.startSpan("aws.createPod", Granularity.NORMAL)) {
             span.attribute("pod", key);
-            TaskRecord existing = records.get(key);
+            TaskRecord existing = records.get(pod).orElse(null);
             if (existing != null) {
                 if (Objects.equals(existing.pod.getMetadata().getUid(), pod.getMetadata().getUid())) {
                     return;
@@ -236,7 +212,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
                 LOG.info("pod {} was recreated (uid {}); stopping the task of the old one", key,
                         existing.pod.getMetadata().getUid());
                 stopTask(existing, "pod recreated");
-                records.remove(key, existing);
+                records.remove(existing);
                 cleaner.execute(() -> deregisterQuietly(existing.taskDefinitionArn));
             }
             String definitionArn = refusedAsInvalid("RegisterTaskDefinition", () ->
@@ -263,9 +239,9 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
                 deregisterQuietly(definitionArn);
             }
             span.attribute("taskArn", task.taskArn());
-            TaskRecord record = new TaskRecord(copy(pod), task);
+            TaskRecord record = new TaskRecord(TrackedPod.copy(pod), task);
             record.status = TaskStatuses.podStatus(task, pod, context.internalIp());
-            records.put(key, record);
+            records.put(record);
             context.metrics().increment("tasks.started", Map.of());
             notifyHost(record);
         }
@@ -296,16 +272,14 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
 
     @Override
     public void updatePod(V1Pod pod) {
-        TaskRecord record = records.get(key(pod));
-        if (record == null) {
-            throw new NotFoundException("aws provider has no pod " + key(pod));
-        }
+        TaskRecord record = records.get(pod).orElseThrow(() ->
+                new NotFoundException("aws provider has no pod " + TrackedPod.key(pod)));
         synchronized (record) {
             if (!containerImages(record.pod).equals(containerImages(pod))) {
                 throw new InvalidInputException("ECS cannot change the containers of a running task: delete pod "
-                        + key(pod) + " to run " + containerImages(pod));
+                        + TrackedPod.key(pod) + " to run " + containerImages(pod));
             }
-            V1Pod updated = copy(pod);
+            V1Pod updated = TrackedPod.copy(pod);
             updated.setStatus(null);
             record.pod = updated;
         }
@@ -317,11 +291,9 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
 
     @Override
     public void deletePod(V1Pod pod) {
-        String key = key(pod);
-        TaskRecord record = records.get(key);
-        if (record == null) {
-            throw new NotFoundException("aws provider has no pod " + key);
-        }
+        String key = TrackedPod.key(pod);
+        TaskRecord record = records.get(pod).orElseThrow(() ->
+                new NotFoundException("aws provider has no pod " + key));
         try (Span span = tracer.startSpan("aws.deletePod", Granularity.NORMAL)) {
             span.attribute("pod", key).attribute("taskArn", record.taskArn);
             synchronized (record) {
@@ -339,7 +311,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
                 throw e;
             }
             cleaner.execute(() -> deregisterQuietly(record.taskDefinitionArn));
-            if (record.stopped() && records.remove(key, record)) {
+            if (record.stopped() && records.remove(record)) {
                 notifyHost(record);
             }
         }
@@ -368,7 +340,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
 
     /** Describes every task, 100 per call, and reports the pods whose status changed. */
     void poll() {
-        List<TaskRecord> active = List.copyOf(records.values());
+        List<TaskRecord> active = records.all();
         if (active.isEmpty()) {
             return;
         }
@@ -408,8 +380,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
             record.status = status;
             gone = record.deleting && record.stopped();
         }
-        String key = key(record.pod);
-        if (gone && !records.remove(key, record)) {
+        if (gone && !records.remove(record)) {
             return;
         }
         if (changed || gone) {
@@ -440,51 +411,33 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
             record.status = status;
         }
         if (record.deleting) {
-            records.remove(key(record.pod), record);
+            records.remove(record);
         }
         notifyHost(record);
     }
 
     private void notifyHost(TaskRecord record) {
-        V1Pod pod;
-        synchronized (record) {
-            pod = copy(record.pod);
-            pod.setStatus(record.status);
-            pod = copy(pod);
-        }
-        listener.accept(pod);
+        records.report(record);
     }
 
     @Override
     public void notifyPods(Consumer<V1Pod> onPodChanged) {
-        this.listener = Objects.requireNonNull(onPodChanged, "onPodChanged");
+        records.listen(onPodChanged);
     }
 
     @Override
     public Optional<V1Pod> getPod(String namespace, String name) {
-        TaskRecord record = records.get(key(namespace, name));
-        if (record == null) {
-            return Optional.empty();
-        }
-        synchronized (record) {
-            V1Pod pod = copy(record.pod);
-            pod.setStatus(record.status);
-            return Optional.of(copy(pod));
-        }
+        return records.pod(namespace, name);
     }
 
     @Override
     public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-        return getPod(namespace, name).map(V1Pod::getStatus);
+        return records.status(namespace, name);
     }
 
     @Override
     public List<V1Pod> getPods() {
-        List<V1Pod> pods = new ArrayList<>();
-        for (TaskRecord record : records.values()) {
-            getPod(record.pod.getMetadata().getNamespace(), record.pod.getMetadata().getName()).ifPresent(pods::add);
-        }
-        return pods;
+        return records.pods();
     }
 
     // ---- node
@@ -505,40 +458,18 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
 
     @Override
     public void configureNode(V1Node node) {
-        V1NodeStatus status = node.getStatus() == null ? new V1NodeStatus() : node.getStatus();
-        node.setStatus(status);
-        status.capacity(new LinkedHashMap<>(config.capacity())).allocatable(new LinkedHashMap<>(config.capacity()));
-        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
-        String where = "ECS cluster " + config.cluster() + " in " + config.region()
-                + (config.embedded() ? " (embedded emulator)" : "");
-        status.conditions(List.of(
-                nodeCondition("Ready", "True", "KubeletReady", where + " is reachable", now),
-                nodeCondition("MemoryPressure", "False", "KubeletHasSufficientMemory", "Fargate sizes each task", now),
-                nodeCondition("DiskPressure", "False", "KubeletHasNoDiskPressure", "Fargate sizes each task", now),
-                nodeCondition("PIDPressure", "False", "KubeletHasSufficientPID", "Fargate sizes each task", now),
-                nodeCondition("NetworkUnavailable", "False", "RouteCreated", "tasks use awsvpc networking", now)));
-        status.addresses(List.of(new V1NodeAddress().type("InternalIP").address(context.internalIp())));
-        if (status.getNodeInfo() != null) {
-            status.getNodeInfo().operatingSystem(context.operatingSystem());
-        }
-        node.getMetadata().putLabelsItem("topology.kubernetes.io/region", config.region());
-    }
-
-    private static V1NodeCondition nodeCondition(String type, String value, String reason, String message,
-            OffsetDateTime now) {
-        return new V1NodeCondition().type(type).status(value).reason(reason).message(message)
-                .lastHeartbeatTime(now).lastTransitionTime(now);
+        CloudNode.configure(node, config.capacity(), context.internalIp(), context.operatingSystem(), config.region(),
+                "ECS cluster " + config.cluster() + " in " + config.region()
+                        + (config.embedded() ? " (embedded emulator)" : ""), "Fargate sizes each task");
     }
 
     // ---- logs
 
     @Override
     public InputStream getContainerLogs(String namespace, String podName, String containerName, LogOptions options) {
-        String key = key(namespace, podName);
-        TaskRecord record = records.get(key);
-        if (record == null) {
-            throw new NotFoundException("aws provider has no pod " + key);
-        }
+        String key = TrackedPod.key(namespace, podName);
+        TaskRecord record = records.get(namespace, podName).orElseThrow(() ->
+                new NotFoundException("aws provider has no pod " + key));
         if (record.pod.getSpec().getContainers().stream().noneMatch(c -> containerName.equals(c.getName()))) {
             throw new NotFoundException("pod " + key + " has no container " + containerName);
         }
@@ -546,7 +477,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
                 "the aws provider has no logGroup configured, so tasks have no CloudWatch logs"));
         String stream = TaskDefinitions.logStream(containerName, TaskStatuses.taskId(record.taskArn));
         return new TaskLogs(clients.logs(), group, stream, options, Instant.now(), LOG_FOLLOW_INTERVAL,
-                () -> record.stopped() || records.get(key) != record);
+                () -> record.stopped() || !records.current(record));
     }
 
     @Override

@@ -1,10 +1,9 @@
 package dev.vkubelet.provider.aws;
 
 import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.provider.cloudkit.LogStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +23,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
  * keeps polling with the forward token until the reader closes or the task has stopped and
  * nothing more comes.
  */
-final class TaskLogs extends InputStream {
+final class TaskLogs extends LogStream {
 
     private static final DateTimeFormatter RFC3339_NANO =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -36,32 +35,29 @@ final class TaskLogs extends InputStream {
     private final Duration followInterval;
     private final BooleanSupplier stopped;
     private final Long startMillis;
-    private byte[] buffer = new byte[0];
-    private int position;
-    private long remaining;
     private String forwardToken;
     private boolean first = true;
     private boolean ended;
-    private volatile boolean closed;
 
     TaskLogs(CloudWatchLogsClient client, String group, String stream, LogOptions options, Instant now,
             Duration followInterval, BooleanSupplier stopped) {
+        super(options.limitBytes());
         this.client = client;
         this.group = group;
         this.stream = stream;
         this.options = options;
         this.followInterval = followInterval;
         this.stopped = stopped;
-        this.remaining = options.limitBytes().isPresent() ? options.limitBytes().getAsLong() : Long.MAX_VALUE;
         this.startMillis = options.sinceTime().map(Instant::toEpochMilli)
                 .orElse(options.sinceSeconds().isPresent()
                         ? now.minusSeconds(options.sinceSeconds().getAsLong()).toEpochMilli() : null);
     }
 
 
-    /** Fetches the next page; false when the stream has ended. */
-    private boolean fill() throws IOException {
-        while (!closed && !ended) {
+    /** The next page's lines; null when the stream has ended. */
+    @Override
+    protected byte[] fetch() throws IOException {
+        while (!closed() && !ended) {
             GetLogEventsRequest.Builder request = GetLogEventsRequest.builder().logGroupName(group)
                     .logStreamName(stream);
             if (forwardToken != null) {
@@ -99,9 +95,7 @@ final class TaskLogs extends InputStream {
                 boolean more = !page.nextForwardToken().equals(forwardToken);
                 forwardToken = page.nextForwardToken();
                 if (out.size() > 0) {
-                    buffer = out.toByteArray();
-                    position = 0;
-                    return true;
+                    return out.toByteArray();
                 }
                 if (more && !options.follow()) {
                     continue;
@@ -109,44 +103,10 @@ final class TaskLogs extends InputStream {
             }
             if (!options.follow() || wasStopped) {
                 ended = true;
-                return false;
+                return null;
             }
-            try {
-                Thread.sleep(followInterval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("log follow interrupted");
-            }
+            pause(followInterval);
         }
-        return false;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
-        if (remaining <= 0 || closed) {
-            return -1;
-        }
-        if (position >= buffer.length && !fill()) {
-            return -1;
-        }
-        int n = (int) Math.min(Math.min(len, buffer.length - position), remaining);
-        System.arraycopy(buffer, position, b, off, n);
-        position += n;
-        remaining -= n;
-        return n;
-    }
-
-    @Override
-    public void close() {
-        closed = true;
+        return null;
     }
 }

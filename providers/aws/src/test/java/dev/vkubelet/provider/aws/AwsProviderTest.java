@@ -11,30 +11,25 @@ import dev.vkubelet.provider.InvalidInputException;
 import dev.vkubelet.provider.LogOptions;
 import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.ProviderContext;
-import dev.vkubelet.provider.ProviderMetrics;
 import dev.vkubelet.provider.aws.config.AwsConfig;
 import dev.vkubelet.provider.aws.emulator.EcsEmulator;
 import dev.vkubelet.provider.aws.emulator.EmulatorSettings;
 import dev.vkubelet.provider.testkit.Await;
+import dev.vkubelet.provider.testkit.RecordingMetrics;
+import dev.vkubelet.provider.testkit.TestLogs;
 import dev.vkubelet.provider.testkit.TestPods;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,32 +39,9 @@ class AwsProviderTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String NODE = "aws-node";
 
-    /** Counters by name, summed over labels. */
-    private static final class Counters implements ProviderMetrics {
-        final Map<String, DoubleAdder> counts = new ConcurrentHashMap<>();
-
-        @Override
-        public void count(String name, Map<String, String> labels, double amount) {
-            counts.computeIfAbsent(name, n -> new DoubleAdder()).add(amount);
-        }
-
-        @Override
-        public void time(String name, Map<String, String> labels, Duration duration) {
-            count(name + ".count", labels, 1);
-        }
-
-        @Override
-        public void gauge(String name, Map<String, String> labels, Supplier<Number> value) {}
-
-        double get(String name) {
-            DoubleAdder a = counts.get(name);
-            return a == null ? 0 : a.sum();
-        }
-    }
-
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final Map<String, V1Pod> notified = new ConcurrentHashMap<>();
-    private final Counters metrics = new Counters();
+    private final RecordingMetrics metrics = new RecordingMetrics();
 
     private AwsProvider provider(Path config) {
         ProviderContext context = new ProviderContext(NODE, "linux", "10.1.2.3", 10250, "cluster.local",
@@ -98,12 +70,6 @@ class AwsProviderTest {
                 .filter(p -> phase.equals(p.getStatus().getPhase())));
     }
 
-    private static String read(InputStream in) throws IOException {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     @Test
     void aPodRunsWithTheTaskIpAndReadyConditions() {
         AwsProvider provider = provider(TestConfigs.fast());
@@ -116,7 +82,7 @@ class AwsProviderTest {
         assertTrue(status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
                 && "True".equals(c.getStatus())));
         assertNotNull(status.getContainerStatuses().get(0).getState().getRunning().getStartedAt());
-        assertTrue(metrics.get("requests") >= 3, "requests counted: " + metrics.counts);
+        assertTrue(metrics.get("requests") >= 3, "requests counted: " + metrics);
         Await.until(WAIT, "a status poll counted", () -> metrics.get("polls") > 0);
     }
 
@@ -142,29 +108,20 @@ class AwsProviderTest {
     }
 
     @Test
-    void logsHonourTailTimestampsLimitAndFollow() throws IOException {
+    void logsHonourTailTimestampsLimitAndFollow() {
         AwsProvider provider = provider(TestConfigs.fast());
         provider.createPod(job("talk", "echo one; echo two; echo three; sleep 1; echo four; exit 0"));
-        Await.until(WAIT, "three lines logged", () -> {
-            try {
-                return read(provider.getContainerLogs("default", "talk", "app", LogOptions.defaults()))
-                        .startsWith("one\ntwo\nthree\n");
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        LogOptions tail = new LogOptions(OptionalInt.of(2), OptionalLong.empty(), false, false, false,
-                OptionalLong.empty(), Optional.empty());
-        String lastTwo = read(provider.getContainerLogs("default", "talk", "app", tail));
+        Await.until(WAIT, "three lines logged", () -> TestLogs.read(provider.getContainerLogs(
+                "default", "talk", "app", LogOptions.defaults())).startsWith("one\ntwo\nthree\n"));
+        LogOptions tail = TestLogs.tail(2);
+        String lastTwo = TestLogs.read(provider.getContainerLogs("default", "talk", "app", tail));
         assertTrue(lastTwo.equals("two\nthree\n") || lastTwo.equals("three\nfour\n"), lastTwo);
-        LogOptions stamped = new LogOptions(OptionalInt.empty(), OptionalLong.of(15), true, false, false,
-                OptionalLong.empty(), Optional.empty());
-        String limited = read(provider.getContainerLogs("default", "talk", "app", stamped));
+        LogOptions stamped = TestLogs.stampedAndLimited(15);
+        String limited = TestLogs.read(provider.getContainerLogs("default", "talk", "app", stamped));
         assertEquals(15, limited.length());
         assertTrue(limited.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:.*"), limited);
-        LogOptions follow = new LogOptions(OptionalInt.empty(), OptionalLong.empty(), false, true, false,
-                OptionalLong.empty(), Optional.empty());
-        assertEquals("one\ntwo\nthree\nfour\n", read(provider.getContainerLogs("default", "talk", "app", follow)),
+        LogOptions follow = TestLogs.follow();
+        assertEquals("one\ntwo\nthree\nfour\n", TestLogs.read(provider.getContainerLogs("default", "talk", "app", follow)),
                 "follow ends when the task has stopped");
         assertThrows(dev.vkubelet.provider.NotFoundException.class,
                 () -> provider.getContainerLogs("default", "talk", "sidecar", LogOptions.defaults()));
@@ -192,7 +149,7 @@ class AwsProviderTest {
         for (int i = 0; i < 4; i++) {
             awaitNotified("busy-" + i, "Running");
         }
-        assertTrue(metrics.get("throttles") > 0, "no throttling seen: " + metrics.counts);
+        assertTrue(metrics.get("throttles") > 0, "no throttling seen: " + metrics);
     }
 
     @Test

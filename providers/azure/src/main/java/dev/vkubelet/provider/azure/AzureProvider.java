@@ -1,5 +1,8 @@
 package dev.vkubelet.provider.azure;
 
+import static dev.vkubelet.provider.cloudkit.TrackedPod.copy;
+import static dev.vkubelet.provider.cloudkit.TrackedPod.key;
+
 import com.azure.core.http.rest.Response;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.polling.PollResult;
@@ -31,20 +34,20 @@ import dev.vkubelet.provider.azure.aci.GroupMapping;
 import dev.vkubelet.provider.azure.aci.GroupStatuses;
 import dev.vkubelet.provider.azure.config.AzureConfig;
 import dev.vkubelet.provider.azure.emulator.ArmEmulator;
+import dev.vkubelet.provider.cloudkit.CloudNode;
+import dev.vkubelet.provider.cloudkit.DaemonThreads;
+import dev.vkubelet.provider.cloudkit.TrackedPod;
+import dev.vkubelet.provider.cloudkit.TrackedPods;
 import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
-import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStateWaiting;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1NodeAddress;
-import io.kubernetes.client.openapi.models.V1NodeCondition;
-import io.kubernetes.client.openapi.models.V1NodeStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
@@ -57,12 +60,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,18 +85,16 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
     private static final int CLEANUP_EVERY_POLLS = 12;
 
     /** One pod and its group. Mutable fields are guarded by the record. */
-    private static final class GroupRecord {
+    private static final class GroupRecord extends TrackedPod {
         final String groupName;
-        V1Pod pod;
-        V1PodStatus status;
         ContainerGroupInner group;
         boolean deleting;
         boolean gone;
         final Map<String, Integer> eventCounts = new HashMap<>();
 
         GroupRecord(String groupName, V1Pod pod) {
+            super(pod);
             this.groupName = groupName;
-            this.pod = pod;
         }
     }
 
@@ -105,9 +104,8 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
     private final ArmClient arm;
     private final GroupMapping mapping;
     private final Optional<ArmEmulator> emulator;
-    private final Map<String, GroupRecord> records = new ConcurrentHashMap<>();
+    private final TrackedPods<GroupRecord> records = new TrackedPods<>();
     private final ScheduledExecutorService scheduler;
-    private volatile Consumer<V1Pod> listener = pod -> {};
     private volatile PodEvents events = (ns, name, type, reason, message) -> {};
     private long passes;
 
@@ -119,13 +117,8 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
         this.arm = Objects.requireNonNull(arm, "arm");
         this.mapping = new GroupMapping(config);
         this.emulator = emulator;
-        ClassLoader loader = AzureProvider.class.getClassLoader();
-        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "azure-provider-" + context.nodeName());
-            t.setDaemon(true);
-            t.setContextClassLoader(loader);
-            return t;
-        });
+        this.scheduler = Executors.newScheduledThreadPool(2,
+                DaemonThreads.factory("azure-provider-" + context.nodeName(), AzureProvider.class));
         context.metrics().gauge("groups", Map.of(), records::size);
     }
 
@@ -137,18 +130,6 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
         }
         long every = config.pollInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::trackSafely, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private static String key(String namespace, String name) {
-        return namespace + "/" + name;
-    }
-
-    private static String key(V1Pod pod) {
-        return key(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
-    }
-
-    private static V1Pod copy(V1Pod pod) {
-        return JSON.deserialize(JSON.serialize(pod), V1Pod.class);
     }
 
     /** Runs one SDK call inside a span {@code client.<name>} with its attempts, status and 429s. */
@@ -220,7 +201,7 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
             record.group = group;
             record.status = GroupStatuses.podStatus(group, pod, context.internalIp());
             rememberEvents(record, group, false);
-            records.put(key(pod), record);
+            records.put(record);
             adopted++;
         }
         return adopted;
@@ -250,33 +231,33 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
         String key = key(pod);
         try (Span span = tracer.startSpan("aci.CreatePod", Granularity.NORMAL)) {
             span.attribute("pod", key);
-            GroupRecord existing = records.get(key);
+            GroupRecord existing = records.get(pod).orElse(null);
             if (existing != null) {
                 if (Objects.equals(existing.pod.getMetadata().getUid(), pod.getMetadata().getUid())) {
                     return;
                 }
                 LOG.info("pod {} was recreated; deleting the group of the old one", key);
                 deleteGroup(existing);
-                records.remove(key, existing);
+                records.remove(existing);
             }
             String name = GroupMapping.groupName(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
             ContainerGroupInner group = mapping.group(pod, context.nodeName());
             GroupRecord record = new GroupRecord(name, copy(pod));
             record.status = pendingStatus(pod);
-            records.put(key, record);
+            records.put(record);
             SyncPoller<PollResult<ContainerGroupInner>, ContainerGroupInner> operation;
             try {
                 operation = call("CreateContainerGroup", Granularity.NORMAL,
                         ctx -> arm.groups().beginCreateOrUpdate(config.resourceGroup(), name, group, ctx));
             } catch (ManagementException e) {
-                records.remove(key, record);
+                records.remove(record);
                 int code = status(e);
                 if (code >= 400 && code < 500 && code != 429 && code != 409) {
                     throw new InvalidInputException("ACI refused container group " + name + ": " + describe(e), e);
                 }
                 throw new ProviderException("creating container group " + name + " failed: " + describe(e), e);
             } catch (RuntimeException e) {
-                records.remove(key, record);
+                records.remove(record);
                 throw e;
             }
             span.attribute("containerGroup", name);
@@ -332,10 +313,8 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
 
     @Override
     public void updatePod(V1Pod pod) {
-        GroupRecord record = records.get(key(pod));
-        if (record == null) {
-            throw new NotFoundException("azure provider has no pod " + key(pod));
-        }
+        GroupRecord record = records.get(pod).orElseThrow(() ->
+                new NotFoundException("azure provider has no pod " + key(pod)));
         synchronized (record) {
             if (!images(record.pod).equals(images(pod))) {
                 throw new InvalidInputException("a running container group's containers are not changed in place: "
@@ -354,10 +333,8 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
     @Override
     public void deletePod(V1Pod pod) {
         String key = key(pod);
-        GroupRecord record = records.get(key);
-        if (record == null) {
-            throw new NotFoundException("azure provider has no pod " + key);
-        }
+        GroupRecord record = records.get(pod).orElseThrow(() ->
+                new NotFoundException("azure provider has no pod " + key));
         try (Span span = tracer.startSpan("aci.DeletePod", Granularity.NORMAL)) {
             span.attribute("pod", key).attribute("containerGroup", record.groupName);
             synchronized (record) {
@@ -421,7 +398,7 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
             }
             record.status = status;
         }
-        records.remove(key(record.pod), record);
+        records.remove(record);
         notifyHost(record);
     }
 
@@ -439,7 +416,7 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
 
     /** One tracker pass: GET every group, report changes and new events; now and then, clean up. */
     void track() {
-        List<GroupRecord> active = List.copyOf(records.values());
+        List<GroupRecord> active = records.all();
         try (Span span = tracer.startSpan("PodsTracker.updatePods", Granularity.FINE)) {
             span.attribute("groups", active.size());
             context.metrics().increment("polls", Map.of());
@@ -527,18 +504,12 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
     }
 
     private void notifyHost(GroupRecord record) {
-        V1Pod pod;
-        synchronized (record) {
-            pod = copy(record.pod);
-            pod.setStatus(record.status);
-            pod = copy(pod);
-        }
-        listener.accept(pod);
+        records.report(record);
     }
 
     @Override
     public void notifyPods(Consumer<V1Pod> onPodChanged) {
-        this.listener = Objects.requireNonNull(onPodChanged, "onPodChanged");
+        records.listen(onPodChanged);
     }
 
     @Override
@@ -548,29 +519,17 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
 
     @Override
     public Optional<V1Pod> getPod(String namespace, String name) {
-        GroupRecord record = records.get(key(namespace, name));
-        if (record == null) {
-            return Optional.empty();
-        }
-        synchronized (record) {
-            V1Pod pod = copy(record.pod);
-            pod.setStatus(record.status);
-            return Optional.of(copy(pod));
-        }
+        return records.pod(namespace, name);
     }
 
     @Override
     public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-        return getPod(namespace, name).map(V1Pod::getStatus);
+        return records.status(namespace, name);
     }
 
     @Override
     public List<V1Pod> getPods() {
-        List<V1Pod> pods = new ArrayList<>();
-        for (GroupRecord r : records.values()) {
-            getPod(r.pod.getMetadata().getNamespace(), r.pod.getMetadata().getName()).ifPresent(pods::add);
-        }
-        return pods;
+        return records.pods();
     }
 
     // ---- node
@@ -590,38 +549,16 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
 
     @Override
     public void configureNode(V1Node node) {
-        V1NodeStatus status = node.getStatus() == null ? new V1NodeStatus() : node.getStatus();
-        node.setStatus(status);
-        status.capacity(new LinkedHashMap<>(config.capacity())).allocatable(new LinkedHashMap<>(config.capacity()));
-        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
-        String where = "resource group " + config.resourceGroup() + " in " + config.region()
-                + (config.embedded() ? " (embedded emulator)" : "");
-        status.conditions(List.of(
-                nodeCondition("Ready", "True", "KubeletReady", where + " is reachable", now),
-                nodeCondition("MemoryPressure", "False", "KubeletHasSufficientMemory", "ACI sizes each group", now),
-                nodeCondition("DiskPressure", "False", "KubeletHasNoDiskPressure", "ACI sizes each group", now),
-                nodeCondition("PIDPressure", "False", "KubeletHasSufficientPID", "ACI sizes each group", now),
-                nodeCondition("NetworkUnavailable", "False", "RouteCreated", "groups have their own network", now)));
-        status.addresses(List.of(new V1NodeAddress().type("InternalIP").address(context.internalIp())));
-        if (status.getNodeInfo() != null) {
-            status.getNodeInfo().operatingSystem(config.osType().toLowerCase());
-        }
-        node.getMetadata().putLabelsItem("topology.kubernetes.io/region", config.region());
-    }
-
-    private static V1NodeCondition nodeCondition(String type, String value, String reason, String message,
-            OffsetDateTime now) {
-        return new V1NodeCondition().type(type).status(value).reason(reason).message(message)
-                .lastHeartbeatTime(now).lastTransitionTime(now);
+        CloudNode.configure(node, config.capacity(), context.internalIp(), config.osType().toLowerCase(),
+                config.region(), "resource group " + config.resourceGroup() + " in " + config.region()
+                        + (config.embedded() ? " (embedded emulator)" : ""), "ACI sizes each container group");
     }
 
     // ---- logs and exec
 
     private GroupRecord target(String namespace, String podName, String containerName) {
-        GroupRecord record = records.get(key(namespace, podName));
-        if (record == null) {
-            throw new NotFoundException("azure provider has no pod " + key(namespace, podName));
-        }
+        GroupRecord record = records.get(namespace, podName).orElseThrow(() ->
+                new NotFoundException("azure provider has no pod " + key(namespace, podName)));
         if (record.pod.getSpec().getContainers().stream().noneMatch(c -> containerName.equals(c.getName()))) {
             throw new NotFoundException("pod " + key(namespace, podName) + " has no container " + containerName);
         }
@@ -637,7 +574,7 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
                     .listLogsWithResponse(config.resourceGroup(), record.groupName, containerName, null, true, ctx)
                     .getValue().content());
             return new GroupLogs(fetch, options, Instant.now(), Duration.ofSeconds(1),
-                    () -> records.get(key(namespace, podName)) != record || finished(record, containerName));
+                    () -> !records.current(record) || finished(record, containerName));
         } catch (ManagementException e) {
             if (status(e) == 404) {
                 throw new NotFoundException("container group " + record.groupName + " has no logs for "

@@ -1,9 +1,8 @@
 package dev.vkubelet.provider.azure;
 
 import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.provider.cloudkit.LogStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,30 +19,27 @@ import java.util.function.Supplier;
  * they are shown, {@code limitBytes} cuts, and {@code follow} fetches again every interval and sends
  * the lines not sent yet, until the reader closes or the container has finished.
  */
-final class GroupLogs extends InputStream {
+final class GroupLogs extends LogStream {
 
-    private final Supplier<String> fetch;
+    private final Supplier<String> source;
     private final LogOptions options;
     private final Duration interval;
     private final BooleanSupplier finished;
     private final Instant since;
-    private byte[] buffer = new byte[0];
-    private int position;
-    private long remaining;
     private int sent = -1;
     private boolean ended;
-    private volatile boolean closed;
+    private byte[] pending;
 
     GroupLogs(Supplier<String> fetch, LogOptions options, Instant now, Duration interval, BooleanSupplier finished) {
-        this.fetch = fetch;
+        super(options.limitBytes());
+        this.source = fetch;
         this.options = options;
         this.interval = interval;
         this.finished = finished;
-        this.remaining = options.limitBytes().isPresent() ? options.limitBytes().getAsLong() : Long.MAX_VALUE;
         this.since = options.sinceTime().orElse(options.sinceSeconds().isPresent()
                 ? now.minusSeconds(options.sinceSeconds().getAsLong()) : null);
-        // the first fetch happens on the first read; a missing container fails the request at once
-        fill(fetch.get());
+        // fetched now, so that a missing container fails the request at once
+        this.pending = lines(source.get());
     }
 
     private static Instant stamp(String line) {
@@ -55,8 +51,8 @@ final class GroupLogs extends InputStream {
         }
     }
 
-    /** Turns a fetched log into the bytes not sent yet; false when there are none. */
-    private boolean fill(String content) {
+    /** The lines of a fetched log not sent yet, as bytes (empty when there are none). */
+    private byte[] lines(String content) {
         List<String> lines = new ArrayList<>(content.lines().toList());
         List<String> out = new ArrayList<>();
         if (sent < 0) {
@@ -81,60 +77,33 @@ final class GroupLogs extends InputStream {
             text.append(options.timestamps() || space < 0 || stamp(line) == null ? line : line.substring(space + 1))
                     .append('\n');
         }
-        buffer = text.toString().getBytes(StandardCharsets.UTF_8);
-        position = 0;
-        return buffer.length > 0;
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private boolean next() throws IOException {
-        if (!options.follow()) {
-            return false;
+    @Override
+    protected byte[] fetch() throws IOException {
+        if (pending != null) {
+            byte[] first = pending;
+            pending = null;
+            if (first.length > 0 || !options.follow()) {
+                return first.length > 0 ? first : null;
+            }
         }
-        while (!closed && !ended) {
+        if (!options.follow()) {
+            return null;
+        }
+        while (!closed() && !ended) {
             boolean wasFinished = finished.getAsBoolean();
-            if (fill(fetch.get())) {
-                return true;
+            byte[] more = lines(source.get());
+            if (more.length > 0) {
+                return more;
             }
             if (wasFinished) {
                 ended = true;
-                return false;
+                return null;
             }
-            try {
-                Thread.sleep(interval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("log follow interrupted");
-            }
+            pause(interval);
         }
-        return false;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
-        if (remaining <= 0 || closed) {
-            return -1;
-        }
-        if (position >= buffer.length && !next()) {
-            return -1;
-        }
-        int n = (int) Math.min(Math.min(len, buffer.length - position), remaining);
-        System.arraycopy(buffer, position, b, off, n);
-        position += n;
-        remaining -= n;
-        return n;
-    }
-
-    @Override
-    public void close() {
-        closed = true;
+        return null;
     }
 }

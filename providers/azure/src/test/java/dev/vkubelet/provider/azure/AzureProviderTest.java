@@ -11,11 +11,12 @@ import dev.vkubelet.provider.InvalidInputException;
 import dev.vkubelet.provider.LogOptions;
 import dev.vkubelet.provider.NotFoundException;
 import dev.vkubelet.provider.ProviderContext;
-import dev.vkubelet.provider.ProviderMetrics;
 import dev.vkubelet.provider.TerminalSize;
 import dev.vkubelet.provider.azure.config.AzureConfig;
 import dev.vkubelet.provider.azure.emulator.ArmEmulator;
 import dev.vkubelet.provider.testkit.Await;
+import dev.vkubelet.provider.testkit.RecordingMetrics;
+import dev.vkubelet.provider.testkit.TestLogs;
 import dev.vkubelet.provider.testkit.TestPods;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
@@ -40,13 +41,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,31 +53,10 @@ class AzureProviderTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String NODE = "azure-node";
 
-    /** Counters by name, summed over labels. */
-    private static final class Counters implements ProviderMetrics {
-        final Map<String, DoubleAdder> counts = new ConcurrentHashMap<>();
-
-        @Override
-        public void count(String name, Map<String, String> labels, double amount) {
-            counts.computeIfAbsent(name, n -> new DoubleAdder()).add(amount);
-        }
-
-        @Override
-        public void time(String name, Map<String, String> labels, Duration duration) {}
-
-        @Override
-        public void gauge(String name, Map<String, String> labels, Supplier<Number> value) {}
-
-        double get(String name) {
-            DoubleAdder a = counts.get(name);
-            return a == null ? 0 : a.sum();
-        }
-    }
-
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final Map<String, V1Pod> notified = new ConcurrentHashMap<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
-    private final Counters metrics = new Counters();
+    private final RecordingMetrics metrics = new RecordingMetrics();
 
     private AzureProvider provider(Path config) {
         ProviderContext context = new ProviderContext(NODE, "linux", "10.1.2.3", 10250, "cluster.local",
@@ -110,12 +86,6 @@ class AzureProviderTest {
                 .filter(p -> phase.equals(p.getStatus().getPhase())));
     }
 
-    private static String read(InputStream in) throws IOException {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     @Test
     void aPodWithPortsRunsWithThePublicIpAndItsEventsReachTheHost() {
         AzureProvider provider = provider(TestConfigs.fast());
@@ -129,7 +99,7 @@ class AzureProviderTest {
         Await.until(WAIT, "Pulling, Pulled and Started events", () -> events.containsAll(List.of(
                 "web Normal Pulling", "web Normal Pulled", "web Normal Started")));
         assertEquals(1, events.stream().filter("web Normal Pulled"::equals).count(), "an event is sent once");
-        assertTrue(metrics.get("requests") >= 2 && metrics.get("polls") > 0, metrics.counts.toString());
+        assertTrue(metrics.get("requests") >= 2 && metrics.get("polls") > 0, metrics.toString());
     }
 
     @Test
@@ -156,30 +126,21 @@ class AzureProviderTest {
     }
 
     @Test
-    void logsHonourTailTimestampsLimitAndFollow() throws IOException {
+    void logsHonourTailTimestampsLimitAndFollow() {
         AzureProvider provider = provider(TestConfigs.fast());
         provider.createPod(job("talk", "Never", "echo one; echo two; echo three; sleep 1; echo four; exit 0"));
         awaitNotified("talk", "Running");
-        Await.until(WAIT, "three lines", () -> {
-            try {
-                return read(provider.getContainerLogs("default", "talk", "app", LogOptions.defaults()))
-                        .startsWith("one\ntwo\nthree\n");
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        LogOptions tail = new LogOptions(OptionalInt.of(1), OptionalLong.empty(), false, false, false,
-                OptionalLong.empty(), Optional.empty());
-        String last = read(provider.getContainerLogs("default", "talk", "app", tail));
+        Await.until(WAIT, "three lines", () -> TestLogs.read(provider.getContainerLogs(
+                "default", "talk", "app", LogOptions.defaults())).startsWith("one\ntwo\nthree\n"));
+        LogOptions tail = TestLogs.tail(1);
+        String last = TestLogs.read(provider.getContainerLogs("default", "talk", "app", tail));
         assertTrue(last.equals("three\n") || last.equals("four\n"), last);
-        LogOptions stamped = new LogOptions(OptionalInt.empty(), OptionalLong.of(10), true, false, false,
-                OptionalLong.empty(), Optional.empty());
-        String limited = read(provider.getContainerLogs("default", "talk", "app", stamped));
+        LogOptions stamped = TestLogs.stampedAndLimited(10);
+        String limited = TestLogs.read(provider.getContainerLogs("default", "talk", "app", stamped));
         assertEquals(10, limited.length());
         assertTrue(limited.startsWith("20"), limited);
-        LogOptions follow = new LogOptions(OptionalInt.empty(), OptionalLong.empty(), false, true, false,
-                OptionalLong.empty(), Optional.empty());
-        assertEquals("one\ntwo\nthree\nfour\n", read(provider.getContainerLogs("default", "talk", "app", follow)));
+        LogOptions follow = TestLogs.follow();
+        assertEquals("one\ntwo\nthree\nfour\n", TestLogs.read(provider.getContainerLogs("default", "talk", "app", follow)));
         assertThrows(NotFoundException.class,
                 () -> provider.getContainerLogs("default", "talk", "sidecar", LogOptions.defaults()));
     }
@@ -260,7 +221,7 @@ class AzureProviderTest {
         for (int i = 0; i < 4; i++) {
             awaitNotified("busy-" + i, "Running");
         }
-        assertTrue(metrics.get("throttles") > 0, metrics.counts.toString());
+        assertTrue(metrics.get("throttles") > 0, metrics.toString());
     }
 
     @Test

@@ -1,8 +1,7 @@
 package dev.vkubelet.provider.aws.config;
 
-import dev.vkubelet.provider.InvalidInputException;
 import dev.vkubelet.provider.aws.emulator.EmulatorSettings;
-import dev.vkubelet.provider.emulatorkit.ConfigFields;
+import dev.vkubelet.provider.cloudkit.ConfigFields;
 import dev.vkubelet.tracing.Granularity;
 import io.kubernetes.client.custom.Quantity;
 import java.net.URI;
@@ -61,6 +60,11 @@ public record AwsConfig(
     private static final Set<String> KEYS = Set.of("region", "cluster", "subnets", "securityGroups", "assignPublicIp",
             "platformVersion", "executionRoleArn", "logGroup", "capacity", "endpoint", "credentials", "pollInterval",
             "maxAttempts", "traceGranularity", "emulator");
+    /** Upstream's defaults: 20 cpu, 40Gi memory, 20 pods, 40Gi storage. */
+    private static final Map<String, String> DEFAULT_CAPACITY = ConfigFields.orderedMap("cpu", "20", "memory", "40Gi", "pods",
+            "20", "ephemeral-storage", "40Gi");
+    private static final Map<String, String> CAPACITY_FIELDS = ConfigFields.orderedMap("cpu", "cpu", "memory", "memory", "pods",
+            "pods", "storage", "ephemeral-storage");
     private static final String REGION = "[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}";
 
     /**
@@ -101,10 +105,7 @@ public record AwsConfig(
 
     private static Map<String, Quantity> defaultCapacity() {
         Map<String, Quantity> capacity = new LinkedHashMap<>();
-        capacity.put("cpu", new Quantity("20"));
-        capacity.put("memory", new Quantity("40Gi"));
-        capacity.put("pods", new Quantity("20"));
-        capacity.put("ephemeral-storage", new Quantity("40Gi"));
+        DEFAULT_CAPACITY.forEach((k, v) -> capacity.put(k, new Quantity(v)));
         return capacity;
     }
 
@@ -127,60 +128,26 @@ public record AwsConfig(
         if (subnets.isEmpty()) {
             throw f.error("subnets", "is required: the awsvpc subnets tasks run in, e.g. [subnet-0123abcd]");
         }
-        String endpointText = f.string("endpoint", "embedded");
-        Optional<URI> endpoint = Optional.empty();
-        boolean realAws = false;
-        if ("aws".equals(endpointText)) {
-            realAws = true;
-        } else if (!"embedded".equals(endpointText)) {
-            try {
-                URI uri = URI.create(endpointText);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("not an http(s) URL");
-                }
-                endpoint = Optional.of(uri);
-            } catch (IllegalArgumentException e) {
-                throw f.error("endpoint", "must be 'embedded', 'aws' or an http(s) URL, not '" + endpointText + "'");
-            }
-        }
+        String endpointText = f.wordOrUrl("endpoint", "embedded", Set.of("embedded", "aws"),
+                "'embedded', 'aws' or an http(s) URL");
+        boolean realAws = "aws".equals(endpointText);
+        Optional<URI> endpoint = "embedded".equals(endpointText) || realAws ? Optional.empty()
+                : Optional.of(URI.create(endpointText));
         boolean embedded = endpoint.isEmpty() && !realAws;
         Optional<String> logGroup = Optional.ofNullable(f.string("logGroup", embedded ? EMULATOR_LOG_GROUP : null))
                 .filter(s -> !s.isBlank());
-        Map<String, Quantity> capacity = capacity(f.object("capacity"));
+        Map<String, Quantity> capacity = f.quantities("capacity", DEFAULT_CAPACITY, CAPACITY_FIELDS);
         Credentials credentials = credentials(f.object("credentials"), embedded);
         Duration poll = f.duration("pollInterval", Duration.ofSeconds(5));
         if (poll.compareTo(Duration.ofMillis(50)) < 0) {
             throw f.error("pollInterval", "must be at least 50ms");
         }
         int maxAttempts = (int) f.number("maxAttempts", 10, 1, 50);
-        Optional<Granularity> granularity = Optional.empty();
-        if (f.has("traceGranularity")) {
-            try {
-                granularity = Optional.of(Granularity.parse(f.string("traceGranularity", null)));
-            } catch (IllegalArgumentException e) {
-                throw f.error("traceGranularity", e.getMessage());
-            }
-        }
+        Optional<Granularity> granularity = f.granularity("traceGranularity");
         return new AwsConfig(region, cluster, subnets, f.strings("securityGroups"), f.bool("assignPublicIp", false),
                 f.string("platformVersion", "LATEST"), Optional.ofNullable(f.string("executionRoleArn", null)), logGroup,
                 capacity, endpoint, realAws, credentials, poll, maxAttempts, granularity,
                 emulator(f.object("emulator"), region));
-    }
-
-    private static Map<String, Quantity> capacity(ConfigFields f) {
-        f.onlyKnown(Set.of("cpu", "memory", "pods", "storage"));
-        Map<String, Quantity> capacity = new LinkedHashMap<>(defaultCapacity());
-        for (String field : List.of("cpu", "memory", "pods", "storage")) {
-            if (f.has(field)) {
-                String text = f.string(field, null);
-                try {
-                    capacity.put("storage".equals(field) ? "ephemeral-storage" : field, new Quantity(text));
-                } catch (RuntimeException e) {
-                    throw f.error(field, "is not a Kubernetes quantity: '" + text + "'");
-                }
-            }
-        }
-        return capacity;
     }
 
     private static Credentials credentials(ConfigFields f, boolean embedded) {

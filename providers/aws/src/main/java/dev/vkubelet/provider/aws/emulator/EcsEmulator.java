@@ -1,6 +1,7 @@
 package dev.vkubelet.provider.aws.emulator;
 
-import dev.vkubelet.provider.emulatorkit.TokenBucket;
+import dev.vkubelet.provider.cloudkit.DaemonThreads;
+import dev.vkubelet.provider.cloudkit.TokenBucket;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -50,24 +51,14 @@ public final class EcsEmulator implements AutoCloseable {
     private EcsEmulator(EmulatorSettings settings) throws IOException {
         this.settings = settings;
         settings.rateLimits().forEach((group, limit) -> buckets.put(group, new TokenBucket(limit.rate(), limit.burst())));
-        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("ecs-emulator-timer"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.factory("ecs-emulator-timer", EcsEmulator.class));
         this.logs = new EmulatedLogs(settings.region());
         this.ecs = new EmulatedEcs(settings, timers, logs);
-        this.workers = Executors.newFixedThreadPool(8, daemon("ecs-emulator-http"));
+        this.workers = Executors.newFixedThreadPool(8, DaemonThreads.factory("ecs-emulator-http", EcsEmulator.class));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 128);
         server.setExecutor(workers);
         server.createContext("/", this::handle);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicLong n = new AtomicLong();
-        ClassLoader loader = EcsEmulator.class.getClassLoader();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(loader);
-            return t;
-        };
     }
 
     /** Starts an emulator on loopback. */

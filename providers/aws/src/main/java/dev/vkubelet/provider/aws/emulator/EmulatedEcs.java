@@ -1,7 +1,7 @@
 package dev.vkubelet.provider.aws.emulator;
 
-import dev.vkubelet.provider.emulatorkit.Latency;
-import dev.vkubelet.provider.emulatorkit.ContainerScript;
+import dev.vkubelet.provider.cloudkit.Latency;
+import dev.vkubelet.provider.cloudkit.ContainerScript;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,6 +1,6 @@
 package dev.vkubelet.provider.aws.emulator;
 
-import dev.vkubelet.provider.emulatorkit.ContainerScript;
+import dev.vkubelet.provider.cloudkit.ContainerScript;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.time.Instant;

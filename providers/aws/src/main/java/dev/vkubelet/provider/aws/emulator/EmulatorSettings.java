@@ -1,6 +1,6 @@
 package dev.vkubelet.provider.aws.emulator;
 
-import dev.vkubelet.provider.emulatorkit.Latency;
+import dev.vkubelet.provider.cloudkit.Latency;
 import java.util.Map;
 import java.util.Objects;
 

@@ -5,7 +5,7 @@
  * that restarts, share one emulated cloud.
  *
  * <p>Tasks move through Fargate's states on timers ({@link dev.vkubelet.provider.aws.emulator.EmulatorSettings}
- * sets their latencies), containers run a small shell subset ({@link dev.vkubelet.provider.emulatorkit.ContainerScript})
+ * sets their latencies), containers run a small shell subset ({@link dev.vkubelet.provider.cloudkit.ContainerScript})
  * whose {@code echo} lines become CloudWatch log events, and every API group has a token bucket
  * and fault injection, so clients meet throttling and errors as they would in AWS.
  */

@@ -1,7 +1,7 @@
 package dev.vkubelet.provider.azure.config;
 
 import dev.vkubelet.provider.azure.emulator.ArmSettings;
-import dev.vkubelet.provider.emulatorkit.ConfigFields;
+import dev.vkubelet.provider.cloudkit.ConfigFields;
 import dev.vkubelet.tracing.Granularity;
 import io.kubernetes.client.custom.Quantity;
 import java.net.URI;
@@ -47,6 +47,11 @@ public record AzureConfig(
     /** The subscription the emulator uses when none is configured. */
     public static final String EMULATOR_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 
+    /** Upstream's defaults: 20 cpu, 100Gi memory, 20 pods. */
+    private static final Map<String, String> DEFAULT_CAPACITY = ConfigFields.orderedMap("cpu", "20", "memory",
+            "100Gi", "pods", "20");
+    private static final Map<String, String> CAPACITY_FIELDS = ConfigFields.orderedMap("cpu", "cpu", "memory",
+            "memory", "pods", "pods");
     private static final Set<String> KEYS = Set.of("subscriptionId", "resourceGroup", "region", "osType", "capacity",
             "armEndpoint", "credentials", "pollInterval", "maxRetries", "traceGranularity", "emulator");
 
@@ -90,9 +95,7 @@ public record AzureConfig(
 
     private static Map<String, Quantity> defaultCapacity() {
         Map<String, Quantity> capacity = new LinkedHashMap<>();
-        capacity.put("cpu", new Quantity("20"));
-        capacity.put("memory", new Quantity("100Gi"));
-        capacity.put("pods", new Quantity("20"));
+        DEFAULT_CAPACITY.forEach((k, v) -> capacity.put(k, new Quantity(v)));
         return capacity;
     }
 
@@ -103,20 +106,10 @@ public record AzureConfig(
 
     static AzureConfig parse(ConfigFields f) {
         f.onlyKnown(KEYS);
-        String endpointText = f.string("armEndpoint", "embedded");
-        Optional<URI> endpoint = Optional.empty();
-        if (!"embedded".equals(endpointText)) {
-            try {
-                URI uri = URI.create(endpointText);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("not an http(s) URL");
-                }
-                endpoint = Optional.of(uri);
-            } catch (IllegalArgumentException e) {
-                throw f.error("armEndpoint", "must be 'embedded' or an http(s) URL such as " + AZURE_CLOUD
-                        + ", not '" + endpointText + "'");
-            }
-        }
+        String endpointText = f.wordOrUrl("armEndpoint", "embedded", Set.of("embedded"),
+                "'embedded' or an http(s) URL such as " + AZURE_CLOUD);
+        Optional<URI> endpoint = "embedded".equals(endpointText) ? Optional.empty()
+                : Optional.of(URI.create(endpointText));
         boolean embedded = endpoint.isEmpty();
         String subscription = f.string("subscriptionId", embedded ? EMULATOR_SUBSCRIPTION : null);
         if (subscription == null || !subscription.matches("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")) {
@@ -140,33 +133,10 @@ public record AzureConfig(
         if (poll.compareTo(Duration.ofMillis(50)) < 0) {
             throw f.error("pollInterval", "must be at least 50ms");
         }
-        Optional<Granularity> granularity = Optional.empty();
-        if (f.has("traceGranularity")) {
-            try {
-                granularity = Optional.of(Granularity.parse(f.string("traceGranularity", null)));
-            } catch (IllegalArgumentException e) {
-                throw f.error("traceGranularity", e.getMessage());
-            }
-        }
-        return new AzureConfig(subscription, resourceGroup, region, osType, capacity(f.object("capacity")), endpoint,
+        Optional<Granularity> granularity = f.granularity("traceGranularity");
+        return new AzureConfig(subscription, resourceGroup, region, osType, f.quantities("capacity", DEFAULT_CAPACITY, CAPACITY_FIELDS), endpoint,
                 credentials(f.object("credentials"), embedded), poll, (int) f.number("maxRetries", 10, 0, 50),
                 granularity, emulator(f.object("emulator")));
-    }
-
-    private static Map<String, Quantity> capacity(ConfigFields f) {
-        f.onlyKnown(Set.of("cpu", "memory", "pods"));
-        Map<String, Quantity> capacity = new LinkedHashMap<>(defaultCapacity());
-        for (String field : List.of("cpu", "memory", "pods")) {
-            if (f.has(field)) {
-                String text = f.string(field, null);
-                try {
-                    capacity.put(field, new Quantity(text));
-                } catch (RuntimeException e) {
-                    throw f.error(field, "is not a Kubernetes quantity: '" + text + "'");
-                }
-            }
-        }
-        return capacity;
     }
 
     private static Credentials credentials(ConfigFields f, boolean embedded) {

@@ -6,7 +6,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.vkubelet.provider.emulatorkit.TokenBucket;
+import dev.vkubelet.provider.cloudkit.DaemonThreads;
+import dev.vkubelet.provider.cloudkit.TokenBucket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -61,14 +62,7 @@ public final class ArmEmulator implements AutoCloseable {
         this.settings = settings;
         this.reads = new TokenBucket(settings.readsPerSecond(), Math.max(1, settings.readsPerSecond() * 5));
         this.writes = new TokenBucket(settings.writesPerSecond(), Math.max(1, settings.writesPerSecond() * 5));
-        ClassLoader loader = ArmEmulator.class.getClassLoader();
-        AtomicLong n = new AtomicLong();
-        java.util.concurrent.ThreadFactory threads = r -> {
-            Thread t = new Thread(r, "arm-emulator-" + n.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(loader);
-            return t;
-        };
+        java.util.concurrent.ThreadFactory threads = DaemonThreads.factory("arm-emulator", ArmEmulator.class);
         this.timers = Executors.newSingleThreadScheduledExecutor(threads);
         this.workers = Executors.newFixedThreadPool(8, threads);
         this.sockets = new ExecSockets();
@@ -135,7 +129,7 @@ public final class ArmEmulator implements AutoCloseable {
                             + "API version '" + query.get("api-version") + "'. The supported api-versions are '"
                             + API_VERSION + "'.");
                 }
-                admit("GET".equals(method) ? reads : writes, exchange);
+                admit("GET".equals(method) ? reads : writes);
                 route(exchange, method, path, query);
             } catch (ArmError e) {
                 error(exchange, e, Map.of());
@@ -160,7 +154,7 @@ public final class ArmEmulator implements AutoCloseable {
         }
     }
 
-    private void admit(TokenBucket bucket, HttpExchange exchange) {
+    private void admit(TokenBucket bucket) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long wait = Math.max(20, Math.round(200 * Math.max(settings.timeScale(), 0.1)));
         if (!bucket.tryTake()) {

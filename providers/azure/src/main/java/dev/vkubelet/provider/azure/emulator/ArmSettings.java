@@ -1,6 +1,6 @@
 package dev.vkubelet.provider.azure.emulator;
 
-import dev.vkubelet.provider.emulatorkit.Latency;
+import dev.vkubelet.provider.cloudkit.Latency;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package dev.vkubelet.provider.azure.emulator;
 
+import dev.vkubelet.provider.cloudkit.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -46,13 +47,7 @@ final class ExecSockets implements AutoCloseable {
 
     ExecSockets() throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        ClassLoader loader = ExecSockets.class.getClassLoader();
-        this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "aci-emulator-exec");
-            t.setDaemon(true);
-            t.setContextClassLoader(loader);
-            return t;
-        });
+        this.threads = Executors.newCachedThreadPool(DaemonThreads.factory("aci-emulator-exec", ExecSockets.class));
         threads.execute(this::accept);
     }
 

@@ -4,7 +4,7 @@
  * machine, and runnable on its own ({@link dev.vkubelet.provider.azure.emulator.ArmEmulatorMain}).
  *
  * <p>Groups move through ACI's provisioning states on timers, their containers run the small shell
- * subset of {@link dev.vkubelet.provider.emulatorkit.ContainerScript} under the group's restart
+ * subset of {@link dev.vkubelet.provider.cloudkit.ContainerScript} under the group's restart
  * policy, and requests meet token buckets, injected 429s with {@code Retry-After}, and server
  * errors, as they would in Azure. Exec answers with a WebSocket on loopback
  * ({@link dev.vkubelet.provider.azure.emulator.ExecSockets}).

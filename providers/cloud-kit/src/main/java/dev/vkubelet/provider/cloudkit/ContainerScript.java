@@ -1,4 +1,4 @@
-package dev.vkubelet.provider.emulatorkit;
+package dev.vkubelet.provider.cloudkit;
 
 import dev.vkubelet.provider.ShellWords;
 import java.time.Duration;

@@ -1,15 +1,20 @@
-package dev.vkubelet.provider.emulatorkit;
+package dev.vkubelet.provider.cloudkit;
 
 import dev.vkubelet.provider.Durations;
 import dev.vkubelet.provider.InvalidInputException;
+import dev.vkubelet.tracing.Granularity;
+import io.kubernetes.client.custom.Quantity;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -174,5 +179,70 @@ public final class ConfigFields {
         } catch (IllegalArgumentException e) {
             throw error(field, "must be a duration (2s) or a range (1s-5s): " + e.getMessage());
         }
+    }
+
+    /**
+     * An object of Kubernetes quantities: {@code defaults} (resource name to quantity) with the
+     * fields present overriding them; a field is named as in {@code fieldToResource}'s keys and
+     * lands on its value's resource ({@code storage} to {@code ephemeral-storage}).
+     */
+    public Map<String, Quantity> quantities(String field, Map<String, String> defaults,
+            Map<String, String> fieldToResource) {
+        ConfigFields f = object(field);
+        f.onlyKnown(fieldToResource.keySet());
+        Map<String, Quantity> out = new LinkedHashMap<>();
+        defaults.forEach((k, v) -> out.put(k, new Quantity(v)));
+        for (Map.Entry<String, String> e : fieldToResource.entrySet()) {
+            if (f.has(e.getKey())) {
+                String text = f.string(e.getKey(), null);
+                try {
+                    out.put(e.getValue(), new Quantity(text));
+                } catch (RuntimeException ex) {
+                    throw f.error(e.getKey(), "is not a Kubernetes quantity: '" + text + "'");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A trace granularity ({@code coarse}, {@code normal}, {@code fine}), empty when absent. */
+    public Optional<Granularity> granularity(String field) {
+        if (!has(field)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Granularity.parse(string(field, null)));
+        } catch (IllegalArgumentException e) {
+            throw error(field, e.getMessage());
+        }
+    }
+
+    /**
+     * One of {@code words}, or an http(s) URL ({@code fallback} when absent); {@code hint} ends the
+     * error message, e.g. {@code "'embedded' or an http(s) URL"}.
+     */
+    public String wordOrUrl(String field, String fallback, Set<String> words, String hint) {
+        String text = string(field, fallback);
+        if (words.contains(text)) {
+            return text;
+        }
+        try {
+            URI uri = URI.create(text);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return text;
+            }
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw error(field, "must be " + hint + ", not '" + text + "'");
+    }
+
+    /** An unmodifiable map keeping the order of {@code keysAndValues} (key, value, key, value...). */
+    public static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(map);
     }
 }

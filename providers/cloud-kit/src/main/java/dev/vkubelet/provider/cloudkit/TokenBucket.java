@@ -1,4 +1,4 @@
-package dev.vkubelet.provider.emulatorkit;
+package dev.vkubelet.provider.cloudkit;
 
 /**
  * The request rate limit of one API group, as AWS applies it: a bucket of {@code burst} tokens

@@ -1,0 +1,44 @@
+package dev.vkubelet.provider.cloudkit;
+
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+
+/**
+ * A pod a cloud provider runs, with the status it last reported. A provider extends it with its
+ * backend's handle (a task, a container group). The pod and status are guarded by the instance:
+ * change them inside {@code synchronized (tracked)}.
+ */
+public class TrackedPod {
+
+    public V1Pod pod;
+    public V1PodStatus status;
+
+    protected TrackedPod(V1Pod pod) {
+        this.pod = pod;
+    }
+
+    /** A deep copy of a pod. */
+    public static V1Pod copy(V1Pod pod) {
+        return JSON.deserialize(JSON.serialize(pod), V1Pod.class);
+    }
+
+    public static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    public static String key(V1Pod pod) {
+        return key(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    }
+
+    public synchronized String key() {
+        return key(pod);
+    }
+
+    /** A copy of the pod with its current status, for the host. */
+    public synchronized V1Pod snapshot() {
+        V1Pod copy = copy(pod);
+        copy.setStatus(status == null ? null : copy(new V1Pod().status(status)).getStatus());
+        return copy;
+    }
+}

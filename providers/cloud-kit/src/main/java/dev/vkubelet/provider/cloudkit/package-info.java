@@ -1,0 +1,11 @@
+/**
+ * What the cloud provider plugins share, bundled into each of them: the bookkeeping of the pods
+ * a provider tracks ({@link dev.vkubelet.provider.cloudkit.TrackedPods}), the node they describe
+ * ({@link dev.vkubelet.provider.cloudkit.CloudNode}), log streams with the kubelet's byte limit
+ * ({@link dev.vkubelet.provider.cloudkit.LogStream}), reading a provider config file field by field
+ * with errors that name the field ({@link dev.vkubelet.provider.cloudkit.ConfigFields}), daemon
+ * threads with the plugin's class loader, and the pieces of their cloud emulators: latency ranges,
+ * token buckets, and the small shell subset emulated containers run
+ * ({@link dev.vkubelet.provider.cloudkit.ContainerScript}).
+ */
+package dev.vkubelet.provider.cloudkit;
