@@ -6,8 +6,6 @@ import dev.vkubelet.provider.LogOptions;
 import dev.vkubelet.provider.NodeConfigurer;
 import dev.vkubelet.provider.NodeProvider;
 import dev.vkubelet.provider.NotFoundException;
-import dev.vkubelet.provider.PodLifecycleHandler;
-import dev.vkubelet.provider.PodStatusNotifier;
 import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.provider.RetriableException;
@@ -20,7 +18,7 @@ import dev.vkubelet.provider.aws.emulator.EcsEmulator;
 import dev.vkubelet.provider.cloudkit.CloudNode;
 import dev.vkubelet.provider.cloudkit.DaemonThreads;
 import dev.vkubelet.provider.cloudkit.TrackedPod;
-import dev.vkubelet.provider.cloudkit.TrackedPods;
+import dev.vkubelet.provider.cloudkit.TrackingProvider;
 import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
@@ -71,7 +69,7 @@ import software.amazon.awssdk.services.ecs.model.TaskField;
  * every task in batches of 100 and pushes status changes to the host. A pod being deleted stays
  * until its task is STOPPED, then is reported with its final status and forgotten.
  */
-final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeProvider, NodeConfigurer,
+final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> implements NodeProvider, NodeConfigurer,
         ContainerLogs {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsProvider.class);
@@ -79,7 +77,7 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
     private static final Duration LOG_FOLLOW_INTERVAL = Duration.ofMillis(500);
 
     /** One pod and its task. Mutable fields are guarded by the record. */
-    private static final class TaskRecord extends TrackedPod {
+    static final class TaskRecord extends TrackedPod {
         final String taskArn;
         final String taskDefinitionArn;
         Task task;
@@ -104,7 +102,6 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
     private final EcsClient ecs;
     private final TaskDefinitions definitions;
     private final Optional<EcsEmulator> emulator;
-    private final TrackedPods<TaskRecord> records = new TrackedPods<>();
     private final ScheduledExecutorService poller;
     /** Deregisters the task definitions of deleted pods, so a delete does not wait on that API's rate limit. */
     private final ExecutorService cleaner;
@@ -418,26 +415,6 @@ final class AwsProvider implements PodLifecycleHandler, PodStatusNotifier, NodeP
 
     private void notifyHost(TaskRecord record) {
         records.report(record);
-    }
-
-    @Override
-    public void notifyPods(Consumer<V1Pod> onPodChanged) {
-        records.listen(onPodChanged);
-    }
-
-    @Override
-    public Optional<V1Pod> getPod(String namespace, String name) {
-        return records.pod(namespace, name);
-    }
-
-    @Override
-    public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-        return records.status(namespace, name);
-    }
-
-    @Override
-    public List<V1Pod> getPods() {
-        return records.pods();
     }
 
     // ---- node

@@ -23,8 +23,6 @@ import dev.vkubelet.provider.NodeConfigurer;
 import dev.vkubelet.provider.NodeProvider;
 import dev.vkubelet.provider.NotFoundException;
 import dev.vkubelet.provider.PodEventSource;
-import dev.vkubelet.provider.PodLifecycleHandler;
-import dev.vkubelet.provider.PodStatusNotifier;
 import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.provider.TerminalSize;
@@ -37,7 +35,7 @@ import dev.vkubelet.provider.azure.emulator.ArmEmulator;
 import dev.vkubelet.provider.cloudkit.CloudNode;
 import dev.vkubelet.provider.cloudkit.DaemonThreads;
 import dev.vkubelet.provider.cloudkit.TrackedPod;
-import dev.vkubelet.provider.cloudkit.TrackedPods;
+import dev.vkubelet.provider.cloudkit.TrackingProvider;
 import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
@@ -78,14 +76,14 @@ import org.slf4j.LoggerFactory;
  * status changes and new ACI events to the host; a cleanup pass deletes groups of this node that
  * no pod owns.
  */
-final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, PodEventSource, NodeProvider,
+final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> implements PodEventSource, NodeProvider,
         NodeConfigurer, ContainerLogs, ContainerExec {
 
     private static final Logger LOG = LoggerFactory.getLogger(AzureProvider.class);
     private static final int CLEANUP_EVERY_POLLS = 12;
 
     /** One pod and its group. Mutable fields are guarded by the record. */
-    private static final class GroupRecord extends TrackedPod {
+    static final class GroupRecord extends TrackedPod {
         final String groupName;
         ContainerGroupInner group;
         boolean deleting;
@@ -104,7 +102,6 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
     private final ArmClient arm;
     private final GroupMapping mapping;
     private final Optional<ArmEmulator> emulator;
-    private final TrackedPods<GroupRecord> records = new TrackedPods<>();
     private final ScheduledExecutorService scheduler;
     private volatile PodEvents events = (ns, name, type, reason, message) -> {};
     private long passes;
@@ -508,28 +505,8 @@ final class AzureProvider implements PodLifecycleHandler, PodStatusNotifier, Pod
     }
 
     @Override
-    public void notifyPods(Consumer<V1Pod> onPodChanged) {
-        records.listen(onPodChanged);
-    }
-
-    @Override
     public void eventsTo(PodEvents sink) {
         this.events = Objects.requireNonNull(sink, "events");
-    }
-
-    @Override
-    public Optional<V1Pod> getPod(String namespace, String name) {
-        return records.pod(namespace, name);
-    }
-
-    @Override
-    public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-        return records.status(namespace, name);
-    }
-
-    @Override
-    public List<V1Pod> getPods() {
-        return records.pods();
     }
 
     // ---- node

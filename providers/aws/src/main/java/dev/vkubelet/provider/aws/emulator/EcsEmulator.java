@@ -1,23 +1,20 @@
 package dev.vkubelet.provider.aws.emulator;
 
 import dev.vkubelet.provider.cloudkit.DaemonThreads;
+import dev.vkubelet.provider.cloudkit.LoopbackServer;
 import dev.vkubelet.provider.cloudkit.TokenBucket;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,8 +36,7 @@ public final class EcsEmulator implements AutoCloseable {
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
 
     private final EmulatorSettings settings;
-    private final HttpServer server;
-    private final ExecutorService workers;
+    private final LoopbackServer server;
     private final ScheduledExecutorService timers;
     private final EmulatedEcs ecs;
     private final EmulatedLogs logs;
@@ -55,24 +51,19 @@ public final class EcsEmulator implements AutoCloseable {
                 DaemonThreads.factory("ecs-emulator-timer", EcsEmulator.class));
         this.logs = new EmulatedLogs(settings.region());
         this.ecs = new EmulatedEcs(settings, timers, logs);
-        this.workers = Executors.newFixedThreadPool(8, DaemonThreads.factory("ecs-emulator-http", EcsEmulator.class));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 128);
-        server.setExecutor(workers);
-        server.createContext("/", this::handle);
+        this.server = new LoopbackServer(settings.port(), "ecs-emulator-http", EcsEmulator.class, this::handle);
     }
 
     /** Starts an emulator on loopback. */
     public static EcsEmulator start(EmulatorSettings settings) throws IOException {
         EcsEmulator emulator = new EcsEmulator(settings);
-        emulator.server.start();
         LOG.info("ECS emulator listening on {} (time scale {})", emulator.endpoint(), settings.timeScale());
         return emulator;
     }
 
     /** Where SDK clients send requests: {@code http://127.0.0.1:<port>}. */
     public URI endpoint() {
-        InetSocketAddress address = server.getAddress();
-        return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
+        return server.endpoint();
     }
 
     /** How many requests were throttled, by rate or by injection. */
@@ -194,8 +185,7 @@ public final class EcsEmulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+        server.close();
         timers.shutdownNow();
     }
 }

@@ -5,20 +5,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.vkubelet.provider.cloudkit.DaemonThreads;
+import dev.vkubelet.provider.cloudkit.LoopbackServer;
 import dev.vkubelet.provider.cloudkit.TokenBucket;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,8 +45,7 @@ public final class ArmEmulator implements AutoCloseable {
             "(?i)^/subscriptions/[^/]+/providers/Microsoft\\.ContainerInstance/(operations|operationResults)/([^/]+)$");
 
     private final ArmSettings settings;
-    private final HttpServer server;
-    private final ExecutorService workers;
+    private final LoopbackServer server;
     private final ScheduledExecutorService timers;
     private final ExecSockets sockets;
     private final EmulatedGroups groups;
@@ -64,26 +60,21 @@ public final class ArmEmulator implements AutoCloseable {
         this.writes = new TokenBucket(settings.writesPerSecond(), Math.max(1, settings.writesPerSecond() * 5));
         java.util.concurrent.ThreadFactory threads = DaemonThreads.factory("arm-emulator", ArmEmulator.class);
         this.timers = Executors.newSingleThreadScheduledExecutor(threads);
-        this.workers = Executors.newFixedThreadPool(8, threads);
         this.sockets = new ExecSockets();
         this.groups = new EmulatedGroups(settings, timers, sockets);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 128);
-        server.setExecutor(workers);
-        server.createContext("/", this::handle);
+        this.server = new LoopbackServer(settings.port(), "arm-emulator-http", ArmEmulator.class, this::handle);
     }
 
     /** Starts an emulator on loopback. */
     public static ArmEmulator start(ArmSettings settings) throws IOException {
         ArmEmulator emulator = new ArmEmulator(settings);
-        emulator.server.start();
         LOG.info("ARM emulator listening on {} (time scale {})", emulator.endpoint(), settings.timeScale());
         return emulator;
     }
 
     /** The resource manager endpoint: {@code http://127.0.0.1:<port>}. */
     public URI endpoint() {
-        InetSocketAddress address = server.getAddress();
-        return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
+        return server.endpoint();
     }
 
     /** How many requests were answered 429. */
@@ -299,8 +290,7 @@ public final class ArmEmulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+        server.close();
         timers.shutdownNow();
         sockets.close();
     }

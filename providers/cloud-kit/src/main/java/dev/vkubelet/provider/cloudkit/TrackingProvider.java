@@ -1,0 +1,41 @@
+package dev.vkubelet.provider.cloudkit;
+
+import dev.vkubelet.provider.PodLifecycleHandler;
+import dev.vkubelet.provider.PodStatusNotifier;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The part of a cloud provider that answers from what it tracks: {@code getPod},
+ * {@code getPodStatus}, {@code getPods}, and pushing status changes to the host.
+ *
+ * @param <T> the provider's record of a pod
+ */
+public abstract class TrackingProvider<T extends TrackedPod> implements PodLifecycleHandler, PodStatusNotifier {
+
+    /** The pods this provider runs. */
+    protected final TrackedPods<T> records = new TrackedPods<>();
+
+    @Override
+    public void notifyPods(Consumer<V1Pod> onPodChanged) {
+        records.listen(onPodChanged);
+    }
+
+    @Override
+    public Optional<V1Pod> getPod(String namespace, String name) {
+        return records.pod(namespace, name);
+    }
+
+    @Override
+    public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
+        return records.status(namespace, name);
+    }
+
+    @Override
+    public List<V1Pod> getPods() {
+        return records.pods();
+    }
+}
