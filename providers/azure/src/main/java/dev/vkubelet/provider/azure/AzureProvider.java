@@ -123,14 +123,16 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
     void start() {
         int adopted = adopt();
         if (adopted > 0) {
-            LOG.info("adopted {} container groups of node {} in {}", adopted, context.nodeName(), config.resourceGroup());
+            LOG.info("adopted {} container groups of node {} in {}", adopted, context.nodeName(),
+                    config.resourceGroup());
         }
         long every = config.pollInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::trackSafely, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Runs one SDK call inside a span {@code client.<name>} with its attempts, status and 429s. */
-    private <T> T call(String name, Granularity detail, java.util.function.Function<com.azure.core.util.Context, T> body) {
+    private <T> T call(String name, Granularity detail,
+            java.util.function.Function<com.azure.core.util.Context, T> body) {
         CallStats stats = new CallStats();
         try (Span span = tracer.startSpan("client." + name, detail)) {
             try {

@@ -61,10 +61,10 @@ public record AwsConfig(
             "platformVersion", "executionRoleArn", "logGroup", "capacity", "endpoint", "credentials", "pollInterval",
             "maxAttempts", "traceGranularity", "emulator");
     /** Upstream's defaults: 20 cpu, 40Gi memory, 20 pods, 40Gi storage. */
-    private static final Map<String, String> DEFAULT_CAPACITY = ConfigFields.orderedMap("cpu", "20", "memory", "40Gi", "pods",
-            "20", "ephemeral-storage", "40Gi");
-    private static final Map<String, String> CAPACITY_FIELDS = ConfigFields.orderedMap("cpu", "cpu", "memory", "memory", "pods",
-            "pods", "storage", "ephemeral-storage");
+    private static final Map<String, String> DEFAULT_CAPACITY = ConfigFields.orderedMap(
+            "cpu", "20", "memory", "40Gi", "pods", "20", "ephemeral-storage", "40Gi");
+    private static final Map<String, String> CAPACITY_FIELDS = ConfigFields.orderedMap(
+            "cpu", "cpu", "memory", "memory", "pods", "pods", "storage", "ephemeral-storage");
     private static final String REGION = "[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}";
 
     /**
@@ -145,7 +145,8 @@ public record AwsConfig(
         int maxAttempts = (int) f.number("maxAttempts", 10, 1, 50);
         Optional<Granularity> granularity = f.granularity("traceGranularity");
         return new AwsConfig(region, cluster, subnets, f.strings("securityGroups"), f.bool("assignPublicIp", false),
-                f.string("platformVersion", "LATEST"), Optional.ofNullable(f.string("executionRoleArn", null)), logGroup,
+                f.string("platformVersion", "LATEST"), Optional.ofNullable(f.string("executionRoleArn", null)),
+                logGroup,
                 capacity, endpoint, realAws, credentials, poll, maxAttempts, granularity,
                 emulator(f.object("emulator"), region));
     }

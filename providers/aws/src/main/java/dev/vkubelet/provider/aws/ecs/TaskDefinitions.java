@@ -118,7 +118,8 @@ public final class TaskDefinitions {
         if (c.getEnv() != null) {
             List<KeyValuePair> env = new ArrayList<>();
             for (V1EnvVar e : c.getEnv()) {
-                env.add(KeyValuePair.builder().name(e.getName()).value(e.getValue() == null ? "" : e.getValue()).build());
+                String value = e.getValue() == null ? "" : e.getValue();
+                env.add(KeyValuePair.builder().name(e.getName()).value(value).build());
             }
             d.environment(env);
         }
@@ -127,7 +128,8 @@ public final class TaskDefinitions {
             for (V1ContainerPort p : c.getPorts()) {
                 String protocol = p.getProtocol() == null ? "TCP" : p.getProtocol();
                 if ("SCTP".equals(protocol)) {
-                    throw new InvalidInputException("container " + c.getName() + ": Fargate does not support SCTP ports");
+                    throw new InvalidInputException("container " + c.getName()
+                            + ": Fargate does not support SCTP ports");
                 }
                 ports.add(PortMapping.builder().containerPort(p.getContainerPort()).hostPort(p.getContainerPort())
                         .protocol("UDP".equals(protocol) ? TransportProtocol.UDP : TransportProtocol.TCP).build());

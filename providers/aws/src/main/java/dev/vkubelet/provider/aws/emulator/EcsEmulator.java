@@ -46,7 +46,8 @@ public final class EcsEmulator implements AutoCloseable {
 
     private EcsEmulator(EmulatorSettings settings) throws IOException {
         this.settings = settings;
-        settings.rateLimits().forEach((group, limit) -> buckets.put(group, new TokenBucket(limit.rate(), limit.burst())));
+        settings.rateLimits().forEach((group, limit) ->
+                buckets.put(group, new TokenBucket(limit.rate(), limit.burst())));
         this.timers = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.factory("ecs-emulator-timer", EcsEmulator.class));
         this.logs = new EmulatedLogs(settings.region());
@@ -73,7 +74,8 @@ public final class EcsEmulator implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if ("GET".equals(exchange.getRequestMethod()) && "/emulator/state".equals(exchange.getRequestURI().getPath())) {
+            if ("GET".equals(exchange.getRequestMethod())
+                    && "/emulator/state".equals(exchange.getRequestURI().getPath())) {
                 JsonObject state = ecs.state();
                 state.addProperty("requests", requests.get());
                 state.addProperty("throttledRequests", throttled.get());

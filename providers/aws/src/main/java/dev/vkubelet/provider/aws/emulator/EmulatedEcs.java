@@ -239,7 +239,8 @@ final class EmulatedEcs {
         Map<String, String> tags = new LinkedHashMap<>();
         if (request.has("tags")) {
             for (JsonElement tag : request.getAsJsonArray("tags")) {
-                tags.put(tag.getAsJsonObject().get("key").getAsString(), tag.getAsJsonObject().get("value").getAsString());
+                JsonObject t = tag.getAsJsonObject();
+                tags.put(t.get("key").getAsString(), t.get("value").getAsString());
             }
         }
         List<EmulatedTask.Container> containers = new ArrayList<>();
@@ -258,7 +259,8 @@ final class EmulatedEcs {
             }
             containers.add(new EmulatedTask.Container(name, Json.optionalString(c, "image", ""),
                     !c.has("essential") || c.get("essential").getAsBoolean(),
-                    ContainerScript.of(Json.strings(c, "entryPoint"), Json.strings(c, "command")), logGroup, logStream));
+                    ContainerScript.of(Json.strings(c, "entryPoint"), Json.strings(c, "command")), logGroup,
+                    logStream));
         }
         int n = nextIp++;
         EmulatedTask task = new EmulatedTask(taskArn, id, clusterArn,

@@ -134,7 +134,8 @@ public record AzureConfig(
             throw f.error("pollInterval", "must be at least 50ms");
         }
         Optional<Granularity> granularity = f.granularity("traceGranularity");
-        return new AzureConfig(subscription, resourceGroup, region, osType, f.quantities("capacity", DEFAULT_CAPACITY, CAPACITY_FIELDS), endpoint,
+        return new AzureConfig(subscription, resourceGroup, region, osType,
+                f.quantities("capacity", DEFAULT_CAPACITY, CAPACITY_FIELDS), endpoint,
                 credentials(f.object("credentials"), embedded), poll, (int) f.number("maxRetries", 10, 0, 50),
                 granularity, emulator(f.object("emulator")));
     }
