@@ -373,32 +373,40 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
         });
     }
 
-    /** The group no longer exists: report the pod with every container terminated, then forget it. */
+    /**
+     * The group no longer exists: the pod is reported with every container terminated; a pod being
+     * deleted is then forgotten, any other one stays, Failed, until the host deletes it.
+     */
     private void gone(GroupRecord record) {
+        boolean report;
         synchronized (record) {
-            if (record.gone) {
-                return;
-            }
-            record.gone = true;
-            OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
-            V1PodStatus status = record.status == null ? pendingStatus(record.pod) : record.status;
-            for (V1ContainerStatus c : status.getContainerStatuses()) {
-                if (c.getState() == null || c.getState().getTerminated() == null) {
-                    c.ready(false).started(false).state(new V1ContainerState().terminated(
-                            new V1ContainerStateTerminated().exitCode(0).reason("ContainerGroupDeleted")
-                                    .startedAt(c.getState() != null && c.getState().getRunning() != null
-                                            ? c.getState().getRunning().getStartedAt() : now)
-                                    .finishedAt(now)));
+            report = !record.gone;
+            if (!record.gone) {
+                record.gone = true;
+                OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+                V1PodStatus status = record.status == null ? pendingStatus(record.pod) : record.status;
+                for (V1ContainerStatus c : status.getContainerStatuses()) {
+                    if (c.getState() == null || c.getState().getTerminated() == null) {
+                        c.ready(false).started(false).state(new V1ContainerState().terminated(
+                                new V1ContainerStateTerminated().exitCode(0).reason("ContainerGroupDeleted")
+                                        .startedAt(c.getState() != null && c.getState().getRunning() != null
+                                                ? c.getState().getRunning().getStartedAt() : now)
+                                        .finishedAt(now)));
+                    }
                 }
+                if (!record.deleting) {
+                    status.phase("Failed").reason("ContainerGroupMissing")
+                            .message("container group " + record.groupName + " no longer exists");
+                }
+                record.status = status;
             }
-            if (!record.deleting) {
-                status.phase("Failed").reason("ContainerGroupMissing")
-                        .message("container group " + record.groupName + " no longer exists");
-            }
-            record.status = status;
         }
-        records.remove(record);
-        notifyHost(record);
+        if (record.deleting && records.remove(record)) {
+            report = true;
+        }
+        if (report) {
+            notifyHost(record);
+        }
     }
 
     // ---- tracker
@@ -429,6 +437,11 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
     }
 
     private void trackOne(GroupRecord record) {
+        synchronized (record) {
+            if (record.gone) {
+                return;
+            }
+        }
         ContainerGroupInner group;
         try {
             Response<ContainerGroupInner> response = call("GetContainerGroup", Granularity.NORMAL,

@@ -273,6 +273,27 @@ class AzureProviderTest {
     }
 
     @Test
+    void aGroupDeletedBehindTheProvidersBackFailsItsPodUntilThePodIsDeleted() throws Exception {
+        ArmEmulator shared = ArmEmulator.start(AzureConfig.load(TestConfigs.fast()).emulator());
+        closing.add(shared);
+        AzureProvider provider = provider(sharedConfig(shared));
+        V1Pod pod = TestPods.pod("default", "vanishing", NODE);
+        provider.createPod(pod);
+        awaitNotified("vanishing", "Running");
+        HttpResponse<String> delete = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                shared.endpoint() + "/subscriptions/" + AzureConfig.EMULATOR_SUBSCRIPTION + "/resourceGroups/shared"
+                        + "/providers/Microsoft.ContainerInstance/containerGroups/default-vanishing?api-version="
+                        + ArmEmulator.API_VERSION)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, delete.statusCode());
+        V1Pod failed = awaitNotified("vanishing", "Failed");
+        assertEquals("ContainerGroupMissing", failed.getStatus().getReason());
+        assertTrue(failed.getStatus().getContainerStatuses().get(0).getState().getTerminated() != null);
+        assertTrue(provider.getPod("default", "vanishing").isPresent(), "kept, Failed, until the host deletes it");
+        provider.deletePod(pod);
+        Await.until(WAIT, "forgotten once deleted", () -> provider.getPod("default", "vanishing").isEmpty());
+    }
+
+    @Test
     void aRestartedProviderAdoptsItsGroups() throws Exception {
         ArmEmulator shared = ArmEmulator.start(AzureConfig.load(TestConfigs.fast()).emulator().withPageSize(1));
         closing.add(shared);

@@ -309,12 +309,11 @@ final class EmulatedGroups {
         c.previous = terminated;
         c.current = new State("Waiting", null, null, null, "CrashLoopBackOff: back-off restarting the container");
         c.restartCount++;
-        long run = ++c.run;
+        long waiting = ++c.run; // ends the exited run; start() begins the next
         long delay = settings.restartDelay().sampleMillis(ThreadLocalRandom.current(), settings.timeScale());
         timers.schedule(() -> {
             synchronized (this) {
-                if (c.run == run && groups.get(key(g.id)) == g && !"Deleting".equals(g.provisioningState)) {
-                    c.run--; // start() counts the run itself
+                if (c.run == waiting && groups.get(key(g.id)) == g && !"Deleting".equals(g.provisioningState)) {
                     start(g, c, Instant.now());
                 }
             }
