@@ -5,6 +5,7 @@ import com.beust.jcommander.Parameters;
 import dev.vkubelet.core.app.RunConfig;
 import dev.vkubelet.core.kube.KubeClients;
 import dev.vkubelet.core.node.NodeDefaults;
+import dev.vkubelet.provider.Durations;
 import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.TracingConfig;
 import dev.vkubelet.tracing.exporters.TraceExporters;
@@ -398,7 +399,7 @@ public class NodeOptions {
 
     private static Duration duration(String flag, String text) {
         try {
-            Duration d = GoDurations.parse(text);
+            Duration d = Durations.parse(text);
             if (d.isNegative()) {
                 throw new UsageException(flag + " must not be negative, got " + text);
             }

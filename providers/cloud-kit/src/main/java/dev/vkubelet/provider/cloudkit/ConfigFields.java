@@ -144,7 +144,7 @@ public final class ConfigFields {
         try {
             return Durations.parse(String.valueOf(v));
         } catch (IllegalArgumentException e) {
-            throw error(field, "is " + e.getMessage());
+            throw error(field, "is not a duration like 2s, 1500ms or 1m30s: '" + v + "'");
         }
     }
 

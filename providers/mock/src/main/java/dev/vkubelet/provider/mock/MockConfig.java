@@ -137,7 +137,8 @@ public record MockConfig(
         try {
             return Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(where + ": 'runningDelay' is " + e.getMessage(), e);
+            throw new InvalidInputException(where + ": 'runningDelay' is not a duration like 2s or 1m30s: '" + text
+                    + "'", e);
         }
     }
 
