@@ -9,8 +9,16 @@ import dev.vkubelet.core.app.RunConfig;
 import dev.vkubelet.core.plugin.AvailableProvider;
 import dev.vkubelet.core.plugin.PluginFailure;
 import dev.vkubelet.core.plugin.PluginHost;
+import dev.vkubelet.core.traces.Reports;
+import dev.vkubelet.core.traces.RunAnalysis;
+import dev.vkubelet.core.traces.SpanFile;
+import dev.vkubelet.core.traces.SpanLine;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -77,6 +85,23 @@ public final class Cli {
         }
     }
 
+    @Parameters(separators = " =", commandDescription = "Compare traces across providers: 'traces compare FILE...'"
+            + " reads span files of the file exporter (one run each) and reports them side by side")
+    static final class TracesCommand {
+        @Parameter(description = "compare FILE...")
+        List<String> arguments = new ArrayList<>();
+
+        @Parameter(names = "--html", description = "Also write the comparison as a self-contained HTML page here")
+        String html;
+
+        @Parameter(names = "--label", description = "A name for the run of the same position (default: its provider);"
+                + " repeatable")
+        List<String> labels = new ArrayList<>();
+
+        @Parameter(names = {"--help", "-h"}, help = true, description = "Show this help")
+        boolean help;
+    }
+
     /** Runs the command line; returns the exit status. */
     public int run(String... args) {
         NodeOptions root = new NodeOptions(env, home, installHome);
@@ -84,12 +109,14 @@ public final class Cli {
         local.kubeconfig = null;
         ProvidersCommand providers = new ProvidersCommand();
         providers.pluginDir = root.pluginDir;
+        TracesCommand traces = new TracesCommand();
         JCommander commander = JCommander.newBuilder()
                 .programName("virtual-kubelet")
                 .addObject(root)
                 .addCommand("version", new VersionCommand())
                 .addCommand("providers", providers)
                 .addCommand("local", local)
+                .addCommand("traces", traces)
                 .build();
         try {
             commander.parse(args);
@@ -131,6 +158,13 @@ public final class Cli {
                     }
                     return runner.runLocal(local.toRunConfig());
                 }
+                case "traces" -> {
+                    if (traces.help) {
+                        usage(commander, "traces");
+                        return OK;
+                    }
+                    return compareTraces(traces);
+                }
                 default -> throw new IllegalStateException(command);
             }
         } catch (UsageException e) {
@@ -164,6 +198,40 @@ public final class Cli {
             commander.getUsageFormatter().usage(command, text);
         }
         out.print(text);
+    }
+
+    private int compareTraces(TracesCommand traces) throws IOException {
+        if (traces.arguments.isEmpty() || !"compare".equals(traces.arguments.get(0))) {
+            throw new UsageException("traces: the only subcommand is 'compare FILE...'");
+        }
+        List<String> files = traces.arguments.subList(1, traces.arguments.size());
+        if (files.isEmpty()) {
+            throw new UsageException("traces compare: give at least one span file (from --trace-exporter file)");
+        }
+        if (traces.labels.size() > files.size()) {
+            throw new UsageException("traces compare: more --label values than span files");
+        }
+        List<dev.vkubelet.core.traces.RunAnalysis> runs = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = Path.of(files.get(i));
+            if (!Files.isRegularFile(file)) {
+                throw new UsageException("traces compare: no span file " + file);
+            }
+            List<dev.vkubelet.core.traces.SpanLine> spans;
+            try {
+                spans = SpanFile.read(file);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("traces compare: malformed span file: " + e.getMessage());
+            }
+            runs.add(RunAnalysis.of(i < traces.labels.size() ? traces.labels.get(i) : null,
+                    file, spans));
+        }
+        out.print(Reports.text(runs));
+        if (traces.html != null) {
+            Files.writeString(Path.of(traces.html), Reports.html(runs));
+            out.println("HTML report: " + Path.of(traces.html).toAbsolutePath());
+        }
+        return OK;
     }
 
     private int listProviders(Path pluginDir) {

@@ -82,7 +82,7 @@ public final class PodController implements AutoCloseable {
         metrics.podPhases(() -> index.list().stream().collect(java.util.stream.Collectors.groupingBy(
                 p -> p.getStatus() == null || p.getStatus().getPhase() == null ? "Pending" : p.getStatus().getPhase(),
                 java.util.stream.Collectors.counting())));
-        this.status = new PodStatusSync(index, pods, provider, timeouts, settings.hostIp(), metrics, clock);
+        this.status = new PodStatusSync(index, pods, provider, timeouts, settings.hostIp(), metrics, clock, tracer);
         this.sync = new PodSync(index, pods, events, provider, timeouts, env, status, settings.hostIp(), clock,
                 metrics);
     }

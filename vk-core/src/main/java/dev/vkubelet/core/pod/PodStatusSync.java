@@ -6,6 +6,8 @@ import dev.vkubelet.core.ports.ObjectMissing;
 import dev.vkubelet.core.ports.PodClient;
 import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.tracing.Span;
+import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
@@ -34,13 +36,14 @@ final class PodStatusSync {
     private final String hostIp;
     private final Instrumentation metrics;
     private final java.time.Clock clock;
+    private final Tracer tracer;
 
     PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderTimeouts timeouts, String hostIp) {
-        this(index, pods, provider, timeouts, hostIp, Instrumentation.NOOP, java.time.Clock.systemUTC());
+        this(index, pods, provider, timeouts, hostIp, Instrumentation.NOOP, java.time.Clock.systemUTC(), Tracer.noop());
     }
 
     PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderTimeouts timeouts, String hostIp,
-            Instrumentation metrics, java.time.Clock clock) {
+            Instrumentation metrics, java.time.Clock clock, Tracer tracer) {
         this.index = Objects.requireNonNull(index, "index");
         this.pods = Objects.requireNonNull(pods, "pods");
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -48,6 +51,7 @@ final class PodStatusSync {
         this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
     }
 
     /**
@@ -87,7 +91,10 @@ final class PodStatusSync {
             // a new top-level object: the cached pod is not touched, and its metadata and spec are only read
             V1Pod body = new V1Pod().apiVersion(pod.getApiVersion()).kind(pod.getKind()).metadata(pod.getMetadata())
                     .spec(pod.getSpec()).status(next);
-            try {
+            try (Span span = tracer.startSpan("pod.writeStatus")) {
+                span.attribute("namespace", pod.getMetadata().getNamespace())
+                        .attribute("pod", pod.getMetadata().getName())
+                        .attribute("phase", String.valueOf(next.getPhase())).attribute("attempt", attempt + 1);
                 pods.replaceStatus(body);
                 metrics.podStatusWrite(true);
                 if ("Running".equals(next.getPhase()) && !"Running".equals(current.getPhase())

@@ -1,0 +1,188 @@
+package dev.vkubelet.core.traces;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Several runs side by side: as a text table, and as one self-contained HTML page (inline CSS and SVG). */
+public final class Reports {
+
+    private static final String[] COLOURS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"};
+
+    private Reports() {}
+
+    static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    /** The comparison as text for a terminal. */
+    public static String text(List<RunAnalysis> runs) {
+        StringBuilder out = new StringBuilder();
+        for (RunAnalysis run : runs) {
+            Stats starts = run.startStats();
+            out.append(String.format(Locale.ROOT, "%s  (provider %s, %s): %d spans, %d pods started, %d incomplete, "
+                    + "spans per pod p50 %d%n", run.label(), run.provider(), run.file(), run.spans(), starts.count(),
+                    run.incomplete(), run.spansPerPod().p50()));
+            out.append(String.format(Locale.ROOT, "  pod start ms: p50 %s  p90 %s  p99 %s  max %s%n", ms(starts.p50()),
+                    ms(starts.p90()), ms(starts.p99()), ms(starts.max())));
+            run.medianStart().ifPresent(m -> out.append(String.format(Locale.ROOT,
+                    "  median pod %s: %s ms = provider calls %s + queueing %s + API writes %s + other %s%n", m.pod(),
+                    ms(m.totalNanos()), ms(m.providerNanos()), ms(m.queueNanos()), ms(m.writeNanos()),
+                    ms(m.otherNanos()))));
+        }
+        out.append('\n');
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-48s", "span (ms)"));
+        for (RunAnalysis run : runs) {
+            header.append(String.format(Locale.ROOT, " | %-30s", run.label() + ": n p50 p99 max"));
+        }
+        out.append(header).append('\n');
+        for (String name : spanNames(runs)) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-48s", name));
+            for (RunAnalysis run : runs) {
+                Stats s = run.bySpanName().get(name);
+                row.append(String.format(Locale.ROOT, " | %-30s", s == null ? "-"
+                        : s.count() + " " + ms(s.p50()) + " " + ms(s.p99()) + " " + ms(s.max())));
+            }
+            out.append(row).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static Set<String> spanNames(List<RunAnalysis> runs) {
+        Set<String> names = new TreeSet<>();
+        runs.forEach(r -> names.addAll(r.bySpanName().keySet()));
+        return names;
+    }
+
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The comparison as one HTML page that needs nothing from the network. */
+    public static String html(List<RunAnalysis> runs) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
+                .append("<title>virtual-kubelet trace comparison</title>\n<style>\n")
+                .append("body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;")
+                .append("margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}")
+                .append("th:first-child,td:first-child{text-align:left}.runs{display:flex;gap:2em;flex-wrap:wrap}")
+                .append(".run{flex:1;min-width:420px}svg text{font-size:11px}\n</style>\n</head>\n<body>\n")
+                .append("<h1>Trace comparison</h1>\n<h2>Pod start (informer event to Running written)</h2>\n<table>\n")
+                .append("<tr><th>run</th><th>provider</th><th>pods</th><th>incomplete</th><th>p50 ms</th>")
+                .append("<th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>spans/pod p50</th></tr>\n");
+        for (RunAnalysis run : runs) {
+            Stats s = run.startStats();
+            h.append("<tr><td>").append(escape(run.label())).append("</td><td>").append(escape(run.provider()))
+                    .append("</td><td>").append(s.count()).append("</td><td>").append(run.incomplete())
+                    .append("</td><td>").append(ms(s.p50())).append("</td><td>").append(ms(s.p90()))
+                    .append("</td><td>").append(ms(s.p99())).append("</td><td>").append(ms(s.max()))
+                    .append("</td><td>").append(run.spansPerPod().p50()).append("</td></tr>\n");
+        }
+        h.append("</table>\n<h2>Median pod's start, side by side</h2>\n<div class=\"runs\">\n");
+        for (RunAnalysis run : runs) {
+            h.append("<div class=\"run\"><h3>").append(escape(run.label())).append("</h3>\n");
+            run.medianStart().ifPresentOrElse(m -> h.append(breakdown(m)).append(waterfall(m)),
+                    () -> h.append("<p>no complete pod start in this run</p>\n"));
+            h.append("<h4>Pod start histogram</h4>\n").append(histogram(run)).append("</div>\n");
+        }
+        h.append("</div>\n<h2>Latency per span name (ms)</h2>\n<table>\n<tr><th>span</th>");
+        for (RunAnalysis run : runs) {
+            h.append("<th>").append(escape(run.label())).append(" n</th><th>p50</th><th>p90</th><th>p99</th>")
+                    .append("<th>max</th>");
+        }
+        h.append("</tr>\n");
+        for (String name : spanNames(runs)) {
+            h.append("<tr><td>").append(escape(name)).append("</td>");
+            for (RunAnalysis run : runs) {
+                Stats s = run.bySpanName().get(name);
+                if (s == null) {
+                    h.append("<td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>");
+                } else {
+                    h.append("<td>").append(s.count()).append("</td><td>").append(ms(s.p50())).append("</td><td>")
+                            .append(ms(s.p90())).append("</td><td>").append(ms(s.p99())).append("</td><td>")
+                            .append(ms(s.max())).append("</td>");
+                }
+            }
+            h.append("</tr>\n");
+        }
+        return h.append("</table>\n</body>\n</html>\n").toString();
+    }
+
+    private static String breakdown(RunAnalysis.PodStart m) {
+        long[] parts = {m.providerNanos(), m.queueNanos(), m.writeNanos(), m.otherNanos()};
+        String[] names = {"provider calls", "queueing", "API writes", "other"};
+        long total = Math.max(1, parts[0] + parts[1] + parts[2] + parts[3]);
+        StringBuilder svg = new StringBuilder("<p>").append(escape(m.pod())).append(": ").append(ms(m.totalNanos()))
+                .append(" ms</p>\n<svg width=\"420\" height=\"44\" role=\"img\">");
+        double x = 0;
+        for (int i = 0; i < parts.length; i++) {
+            double w = 400.0 * parts[i] / total;
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
+                    + "<title>%s %s ms</title></rect>", x, w, COLOURS[i], names[i], ms(parts[i])));
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"26\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                    + "<text x=\"%d\" y=\"35\">%s %s</text>", i * 105, COLOURS[i], i * 105 + 13, names[i],
+                    ms(parts[i])));
+            x += w;
+        }
+        return svg.append("</svg>\n").toString();
+    }
+
+    private static String waterfall(RunAnalysis.PodStart m) {
+        List<RunAnalysis.Step> steps = m.steps();
+        long total = Math.max(1, m.totalNanos());
+        int rowHeight = 16;
+        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
+                "<svg width=\"420\" height=\"%d\" role=\"img\">", steps.size() * rowHeight + 4));
+        for (int i = 0; i < steps.size(); i++) {
+            RunAnalysis.Step s = steps.get(i);
+            double x = 180 + 230.0 * Math.min(s.offsetNanos(), total) / total;
+            double w = Math.max(1, 230.0 * Math.min(s.durationNanos(), total) / total);
+            int y = i * rowHeight;
+            svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text><rect x=\"%.1f\" y=\"%d\" "
+                    + "width=\"%.1f\" height=\"11\" fill=\"%s\"><title>%s: +%s ms, %s ms</title></rect>", y + 11,
+                    escape(truncate(s.name(), 30)), x, y + 2, w, colour(s.name()), escape(s.name()),
+                    ms(s.offsetNanos()), ms(s.durationNanos())));
+        }
+        return svg.append("</svg>\n").toString();
+    }
+
+    private static String colour(String span) {
+        if (span.startsWith("provider.")) {
+            return COLOURS[0];
+        }
+        if (span.equals("pod.writeStatus")) {
+            return COLOURS[2];
+        }
+        return span.startsWith("pod.") ? COLOURS[3] : COLOURS[1];
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private static String histogram(RunAnalysis run) {
+        List<Long> values = new ArrayList<>(run.starts().stream().map(RunAnalysis.PodStart::totalNanos).toList());
+        if (values.isEmpty()) {
+            return "<p>-</p>\n";
+        }
+        long max = Math.max(1, values.stream().mapToLong(Long::longValue).max().orElse(1));
+        int buckets = 20;
+        int[] counts = new int[buckets];
+        for (long v : values) {
+            counts[(int) Math.min(buckets - 1, v * buckets / (max + 1))]++;
+        }
+        int highest = java.util.Arrays.stream(counts).max().orElse(1);
+        StringBuilder svg = new StringBuilder("<svg width=\"420\" height=\"130\" role=\"img\">");
+        for (int i = 0; i < buckets; i++) {
+            double h = 100.0 * counts[i] / highest;
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"19\" height=\"%.1f\" "
+                    + "fill=\"%s\"><title>%s-%s ms: %d pods</title></rect>", i * 21, 100 - h, h, COLOURS[0],
+                    ms(max * i / buckets), ms(max * (i + 1) / buckets), counts[i]));
+        }
+        svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"118\">0 ms</text><text x=\"340\" y=\"118\">%s ms"
+                + "</text>", ms(max)));
+        return svg.append("</svg>\n").toString();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.vkubelet.core.traces;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One provider run's spans, analysed: latency per span name, spans per pod, and each pod's start.
+ *
+ * <p>A pod's start runs from its first {@code pod.event.add} (the informer saw it) to the end of the
+ * first {@code pod.writeStatus} that wrote phase Running. Within that window, time is broken down
+ * into provider calls ({@code provider.*} spans), queueing (the {@code waitMillis} of the
+ * {@code pod.sync} and {@code pod.syncStatus} passes that started in it), API writes
+ * ({@code pod.writeStatus}), and the rest. A span belongs to a pod through its {@code namespace} and
+ * {@code pod} attributes, a plugin's {@code pod} attribute ({@code namespace/name}), or its parent's.
+ *
+ * @param label what the run is called in reports (the provider, unless given)
+ * @param file the span file
+ * @param provider the provider the host's spans name, or {@code unknown}
+ * @param spans how many spans the file holds
+ * @param bySpanName latency per span name, by name
+ * @param spansPerPod how many spans each pod has
+ * @param starts every pod start found, fastest first
+ * @param incomplete pods seen without a complete start (no add event, or never written Running)
+ */
+public record RunAnalysis(String label, Path file, String provider, int spans, Map<String, Stats> bySpanName,
+        Stats spansPerPod, List<PodStart> starts, int incomplete) {
+
+    /**
+     * One pod's start.
+     *
+     * @param pod {@code namespace/name}
+     * @param totalNanos from the add event to the Running status write
+     * @param providerNanos in provider calls
+     * @param queueNanos waiting in the work queues
+     * @param writeNanos writing status to the API server
+     * @param steps the pod's spans in the window, in start order
+     */
+    public record PodStart(String pod, long totalNanos, long providerNanos, long queueNanos, long writeNanos,
+            List<Step> steps) {
+
+        /** Time not in provider calls, queues or writes. */
+        public long otherNanos() {
+            return Math.max(0, totalNanos - providerNanos - queueNanos - writeNanos);
+        }
+    }
+
+    /**
+     * A span in a pod's start window.
+     *
+     * @param name the span's name
+     * @param offsetNanos when it started, from the window's start
+     * @param durationNanos how long it took
+     */
+    public record Step(String name, long offsetNanos, long durationNanos) {}
+
+    /** The pod start in the middle (by total time), if any. */
+    public Optional<PodStart> medianStart() {
+        return starts.isEmpty() ? Optional.empty() : Optional.of(starts.get((starts.size() - 1) / 2));
+    }
+
+    /** The distribution of pod start times. */
+    public Stats startStats() {
+        return Stats.of(starts.stream().map(PodStart::totalNanos).toList());
+    }
+
+    /** Analyses {@code spans}, read from {@code file}; {@code label} may be null (the provider is used). */
+    public static RunAnalysis of(String label, Path file, List<SpanLine> spans) {
+        Map<String, SpanLine> byId = spans.stream().collect(Collectors.toMap(SpanLine::spanId, Function.identity(),
+                (a, b) -> a));
+        String provider = spans.stream().map(s -> s.text("provider")).filter(p -> p != null && !p.isBlank())
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())).entrySet().stream()
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("unknown");
+        Map<String, List<Long>> durations = new TreeMap<>();
+        Map<String, List<SpanLine>> byPod = new HashMap<>();
+        Map<String, String> podOf = new HashMap<>();
+        for (SpanLine s : spans) {
+            durations.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(s.durationNanos());
+            String pod = pod(s, byId, podOf);
+            if (pod != null) {
+                byPod.computeIfAbsent(pod, p -> new ArrayList<>()).add(s);
+            }
+        }
+        Map<String, Stats> bySpanName = new TreeMap<>();
+        durations.forEach((name, values) -> bySpanName.put(name, Stats.of(values)));
+        List<PodStart> starts = new ArrayList<>();
+        int incomplete = 0;
+        for (Map.Entry<String, List<SpanLine>> e : byPod.entrySet()) {
+            Optional<PodStart> start = start(e.getKey(), e.getValue());
+            if (start.isPresent()) {
+                starts.add(start.get());
+            } else {
+                incomplete++;
+            }
+        }
+        starts.sort(Comparator.comparingLong(PodStart::totalNanos));
+        Stats perPod = Stats.of(byPod.values().stream().map(l -> (long) l.size()).toList());
+        return new RunAnalysis(label == null ? provider : label, file, provider, spans.size(), bySpanName, perPod,
+                List.copyOf(starts), incomplete);
+    }
+
+    /** The pod a span belongs to, from its attributes or, failing that, its parent's. */
+    private static String pod(SpanLine s, Map<String, SpanLine> byId, Map<String, String> memo) {
+        if (memo.containsKey(s.spanId())) {
+            return memo.get(s.spanId());
+        }
+        String ns = s.text("namespace");
+        String name = s.text("pod");
+        String pod;
+        if (ns != null && name != null) {
+            pod = ns + "/" + name;
+        } else if (name != null && name.contains("/")) {
+            pod = name;
+        } else {
+            SpanLine parent = s.parentSpanId() == null ? null : byId.get(s.parentSpanId());
+            memo.put(s.spanId(), null); // guards against cycles in a hand-made file
+            pod = parent == null ? null : pod(parent, byId, memo);
+        }
+        memo.put(s.spanId(), pod);
+        return pod;
+    }
+
+    private static Optional<PodStart> start(String pod, List<SpanLine> spans) {
+        Optional<Instant> added = spans.stream().filter(s -> s.name().equals("pod.event.add")).map(SpanLine::start)
+                .min(Comparator.naturalOrder());
+        Optional<Instant> running = spans.stream().filter(s -> s.name().equals("pod.writeStatus")
+                && "Running".equals(s.text("phase"))).map(SpanLine::end).min(Comparator.naturalOrder());
+        if (added.isEmpty() || running.isEmpty() || running.get().isBefore(added.get())) {
+            return Optional.empty();
+        }
+        Instant from = added.get();
+        Instant to = running.get();
+        long provider = 0;
+        long queue = 0;
+        long write = 0;
+        List<Step> steps = new ArrayList<>();
+        for (SpanLine s : spans.stream().sorted(Comparator.comparing(SpanLine::start)).toList()) {
+            if (s.start().isBefore(from) || s.start().isAfter(to)) {
+                continue;
+            }
+            long clipped = Duration.between(s.start(), s.end().isAfter(to) ? to : s.end()).toNanos();
+            if (s.name().startsWith("provider.")) {
+                provider += clipped;
+            } else if (s.name().equals("pod.writeStatus")) {
+                write += clipped;
+            }
+            if (s.name().equals("pod.sync") || s.name().equals("pod.syncStatus")) {
+                queue += s.number("waitMillis") * 1_000_000L;
+            }
+            steps.add(new Step(s.name(), Duration.between(from, s.start()).toNanos(), s.durationNanos()));
+        }
+        return Optional.of(new PodStart(pod, Duration.between(from, to).toNanos(), provider, queue, write,
+                List.copyOf(steps)));
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Comparing traces across providers: reading the span files of the {@code file} exporter
+ * ({@link dev.vkubelet.core.traces.SpanFile}), analysing one run per file
+ * ({@link dev.vkubelet.core.traces.RunAnalysis}: latency per span name, spans per pod, the
+ * critical path of each pod's start), and reporting several runs side by side as text and as a
+ * self-contained HTML page ({@link dev.vkubelet.core.traces.Reports}).
+ */
+package dev.vkubelet.core.traces;

@@ -1,0 +1,150 @@
+package dev.vkubelet.core.providers;
+
+import static dev.vkubelet.core.pod.PodClusterFixture.WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.vkubelet.core.app.VirtualKubelet;
+import dev.vkubelet.core.cli.Cli;
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import dev.vkubelet.core.pod.PodClusterFixture;
+import dev.vkubelet.core.testing.LocalControlPlaneExtension;
+import dev.vkubelet.provider.testkit.Await;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.xml.sax.InputSource;
+
+/** {@code virtual-kubelet traces compare} on span files of real runs of two providers. */
+@ExtendWith(LocalControlPlaneExtension.class)
+class TraceComparisonIT {
+
+    private static final int PODS = 4;
+    private static final String AWS = """
+            cluster: traces
+            subnets: [subnet-it]
+            pollInterval: 200ms
+            emulator:
+              timeScale: 0.005
+            """;
+
+    private final PodClusterFixture cluster;
+
+    @TempDir
+    Path dir;
+
+    TraceComparisonIT(LocalControlPlane plane) throws Exception {
+        this.cluster = new PodClusterFixture(plane);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        cluster.close();
+    }
+
+    /** Runs PODS pods on a node of {@code provider} with every span written to {@code file}. */
+    private void run(String provider, Path file, String... flags) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--trace-exporter", "file", "--trace-sample-rate", "always"));
+        all.addAll(List.of(flags));
+        VirtualKubelet agent = cluster.start(Map.of("VK_TRACE_FILE", file.toString()), provider,
+                all.toArray(String[]::new));
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < PODS; i++) {
+            String name = provider + "-" + i;
+            names.add(name);
+            cluster.create(PodClusterFixture.pod(name));
+        }
+        names.forEach(cluster::awaitRunning);
+        Await.until(WAIT, "every Running status write of " + provider + " exported", () -> {
+            try {
+                long written = Files.readAllLines(file).stream().filter(l -> l.contains("\"pod.writeStatus\"")
+                        && l.contains("\"phase\":\"Running\"")).count();
+                return written >= PODS;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        cluster.stop(agent);
+    }
+
+    /** The p50 of a span name's durations, computed here from the raw lines, in ms as the report prints it. */
+    private static String p50(Path file, String name) throws IOException {
+        List<Long> durations = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (name.equals(o.get("name").getAsString())) {
+                durations.add(o.get("durationNanos").getAsLong());
+            }
+        }
+        durations.sort(null);
+        long median = durations.get((durations.size() + 1) / 2 - 1);
+        return String.format(Locale.ROOT, "%.1f", median / 1e6);
+    }
+
+    @Test
+    void comparesTheMockAndAwsProvidersFromTheirSpanFiles() throws Exception {
+        Path mock = dir.resolve("mock.jsonl");
+        Path aws = dir.resolve("aws.jsonl");
+        run("mock", mock);
+        run("aws", aws, "--provider-config", CloudPods.config(dir, AWS), "--trace-granularity", "fine");
+        Path html = dir.resolve("report.html");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = new Cli(Map.of(), dir, Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err, new NoRunner()).run("traces", "compare", "--html", html.toString(), mock.toString(),
+                aws.toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(Cli.OK, status, text);
+        assertTrue(text.contains("mock  (provider mock") && text.contains("aws  (provider aws"), text);
+        assertTrue(text.contains(PODS + " pods started"), text);
+        String row = text.lines().filter(l -> l.startsWith("provider.PodLifecycleHandler.createPod ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no createPod row in\n" + text));
+        String[] cells = row.split("\\|");
+        assertEquals(p50(mock, "provider.PodLifecycleHandler.createPod"), cells[1].trim().split(" ")[1], row);
+        assertEquals(p50(aws, "provider.PodLifecycleHandler.createPod"), cells[2].trim().split(" ")[1], row);
+        assertTrue(text.contains("aws.Ecs.RunTask"), "the plugin's own spans are compared too");
+        String page = Files.readString(html);
+        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(
+                page.substring(page.indexOf('\n') + 1))));
+        assertTrue(page.contains(">mock<") && page.contains(">aws<"), "both runs named in the page");
+    }
+
+    @Test
+    void aMalformedSpanFileIsAUsageErrorNamingFileAndLine() throws IOException {
+        Path bad = dir.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"traceId\":\"t\"}\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new Cli(Map.of(), dir, Optional.empty(), System.out, new PrintStream(err, true,
+                StandardCharsets.UTF_8), new NoRunner()).run("traces", "compare", bad.toString());
+        assertEquals(Cli.USAGE, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(bad + ":1: no 'spanId'"), err.toString());
+    }
+
+    /** The CLI's runner, never used by {@code traces}. */
+    private static final class NoRunner implements Cli.Runner {
+        @Override
+        public int runNode(dev.vkubelet.core.app.RunConfig config) {
+            throw new AssertionError("traces must not start a node");
+        }
+
+        @Override
+        public int runLocal(dev.vkubelet.core.app.RunConfig config) {
+            throw new AssertionError("traces must not start a node");
+        }
+    }
+}
