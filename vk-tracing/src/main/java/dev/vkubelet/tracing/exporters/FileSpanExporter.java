@@ -3,9 +3,12 @@ package dev.vkubelet.tracing.exporters;
 import com.google.gson.Gson;
 import io.opencensus.common.Timestamp;
 import io.opencensus.trace.AttributeValue;
+import io.opencensus.trace.Span;
 import io.opencensus.trace.SpanId;
+import io.opencensus.trace.Tracing;
 import io.opencensus.trace.export.SpanData;
 import io.opencensus.trace.export.SpanExporter;
+import io.opencensus.trace.samplers.Samplers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,12 +16,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes every exported span as one JSON line: {@code traceId}, {@code spanId}, {@code parentSpanId}
@@ -30,6 +37,10 @@ import java.util.Map;
 public final class FileSpanExporter extends SpanExporter.Handler implements AutoCloseable {
 
     private static final Gson GSON = new Gson();
+    /** The name of the span {@link #awaitFlush} sends through the export pipeline; never written. */
+    static final String FLUSH_MARKER = "vk.exporter.flush";
+
+    private final Map<String, CountDownLatch> flushes = new ConcurrentHashMap<>();
 
     private final BufferedWriter out;
 
@@ -46,6 +57,13 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
     public synchronized void export(Collection<SpanData> spans) {
         try {
             for (SpanData span : spans) {
+                if (FLUSH_MARKER.equals(span.getName())) {
+                    CountDownLatch flushed = flushes.remove(span.getContext().getSpanId().toLowerBase16());
+                    if (flushed != null) {
+                        flushed.countDown();
+                    }
+                    continue;
+                }
                 out.write(GSON.toJson(toMap(span)));
                 out.write('\n');
             }
@@ -96,6 +114,25 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
 
     private static Object value(AttributeValue v) {
         return v.match(s -> s, b -> b, l -> l, d -> d, other -> String.valueOf(other));
+    }
+
+    /**
+     * Waits until every span that ended before this call has been written, or {@code timeout}
+     * passes: OpenCensus hands spans to exporters in batches every few seconds, so without this the
+     * last seconds of a run would be lost when the exporter is unregistered. A marker span, always
+     * sampled and never written, goes through the same queue; when it arrives, everything before it
+     * has. Returns whether it arrived in time.
+     */
+    public boolean awaitFlush(Duration timeout) throws InterruptedException {
+        Span marker = Tracing.getTracer().spanBuilderWithExplicitParent(FLUSH_MARKER, null)
+                .setSampler(Samplers.alwaysSample()).setRecordEvents(true).startSpan();
+        CountDownLatch flushed = new CountDownLatch(1);
+        String id = marker.getContext().getSpanId().toLowerBase16();
+        flushes.put(id, flushed);
+        marker.end();
+        boolean arrived = flushed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        flushes.remove(id);
+        return arrived;
     }
 
     @Override

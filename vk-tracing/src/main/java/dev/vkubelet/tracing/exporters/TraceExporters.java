@@ -148,6 +148,9 @@ public final class TraceExporters implements AutoCloseable {
         Tracing.getExportComponent().getSpanExporter().registerHandler(FILE_HANDLER, exporter);
         LOG.info("writing traces to {}", file.toAbsolutePath());
         return () -> {
+            if (!exporter.awaitFlush(java.time.Duration.ofSeconds(15))) {
+                LOG.warn("the last spans did not reach {} within 15 s; they are lost", file);
+            }
             Tracing.getExportComponent().getSpanExporter().unregisterHandler(FILE_HANDLER);
             exporter.close();
         };
@@ -198,8 +201,8 @@ public final class TraceExporters implements AutoCloseable {
     }
 
     /**
-     * Flushes what OpenCensus has batched (spans are handed to exporters about every 5 s) and stops
-     * every exporter. Idempotent.
+     * Stops every exporter; the file exporter first waits until the spans already ended are written
+     * (OpenCensus hands spans to exporters about every 5 s). Idempotent.
      */
     @Override
     public synchronized void close() {

@@ -69,6 +69,20 @@ class TraceExportersTest {
     }
 
     @Test
+    void closingTheFileExporterWritesTheSpansThatEndedJustBefore() throws Exception {
+        Path file = dir.resolve("flush/spans.jsonl");
+        String[] ids;
+        try (TraceExporters exporters = TraceExporters.start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
+                "vk-test")) {
+            ids = traceOfParentAndChild(tracer(100, Map.of()), "flush");
+        }
+        String written = Files.readString(file);
+        assertTrue(written.contains(ids[0]) && written.contains("\"flush.plugin\""),
+                "spans ended right before close are in the file: " + written);
+        assertTrue(!written.contains(FileSpanExporter.FLUSH_MARKER), "the flush marker is never written");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void fileExporterWritesOneJsonSpanPerLineWithParentLinks() throws Exception {
         Path file = dir.resolve("traces/spans.jsonl");
