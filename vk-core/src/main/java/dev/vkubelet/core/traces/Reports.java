@@ -115,14 +115,16 @@ public final class Reports {
         String[] names = {"provider calls", "queueing", "API writes", "other"};
         long total = Math.max(1, parts[0] + parts[1] + parts[2] + parts[3]);
         StringBuilder svg = new StringBuilder("<p>").append(escape(m.pod())).append(": ").append(ms(m.totalNanos()))
-                .append(" ms</p>\n<svg width=\"420\" height=\"44\" role=\"img\">");
+                .append(" ms</p>\n<svg width=\"420\" height=\"58\" role=\"img\">");
         double x = 0;
         for (int i = 0; i < parts.length; i++) {
             double w = 400.0 * parts[i] / total;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
                     + "<title>%s %s ms</title></rect>", x, w, COLOURS[i], names[i], ms(parts[i])));
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"26\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"35\">%s %s</text>", i * 105, COLOURS[i], i * 105 + 13, names[i],
+            int lx = (i % 2) * 200;
+            int ly = 24 + (i / 2) * 16;
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                    + "<text x=\"%d\" y=\"%d\">%s %s ms</text>", lx, ly, COLOURS[i], lx + 14, ly + 9, names[i],
                     ms(parts[i])));
             x += w;
         }
@@ -134,7 +136,10 @@ public final class Reports {
         long total = Math.max(1, m.totalNanos());
         int rowHeight = 16;
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-                "<svg width=\"420\" height=\"%d\" role=\"img\">", steps.size() * rowHeight + 4));
+                "<svg width=\"420\" height=\"%d\" role=\"img\">", steps.size() * rowHeight + 20));
+        int axis = steps.size() * rowHeight + 14;
+        svg.append(String.format(Locale.ROOT, "<text x=\"180\" y=\"%d\">0 ms</text><text x=\"370\" y=\"%d\">"
+                + "%s ms</text>", axis, axis, ms(total)));
         for (int i = 0; i < steps.size(); i++) {
             RunAnalysis.Step s = steps.get(i);
             double x = 180 + 230.0 * Math.min(s.offsetNanos(), total) / total;

@@ -81,6 +81,11 @@ class TraceComparisonIT {
             }
         });
         cluster.stop(agent);
+        for (String name : names) {
+            cluster.admin().deleteNamespacedPod(name, cluster.namespace()).gracePeriodSeconds(0).execute();
+        }
+        Await.until(WAIT, "the pods of " + provider + " gone, so the next run starts from none",
+                () -> names.stream().allMatch(n -> cluster.read(n).isEmpty()));
     }
 
     /** The p50 of a span name's durations, computed here from the raw lines, in ms as the report prints it. */
@@ -111,7 +116,10 @@ class TraceComparisonIT {
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(Cli.OK, status, text);
         assertTrue(text.contains("mock  (provider mock") && text.contains("aws  (provider aws"), text);
-        assertTrue(text.contains(PODS + " pods started"), text);
+        for (String provider : List.of("mock", "aws")) {
+            assertTrue(text.lines().anyMatch(l -> l.startsWith(provider + "  (provider " + provider)
+                    && l.contains(" " + PODS + " pods started, 0 incomplete")), "each run started its own pods:\n" + text);
+        }
         String row = text.lines().filter(l -> l.startsWith("provider.PodLifecycleHandler.createPod ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no createPod row in\n" + text));
         String[] cells = row.split("\\|");
@@ -122,6 +130,39 @@ class TraceComparisonIT {
         DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(
                 page.substring(page.indexOf('\n') + 1))));
         assertTrue(page.contains(">mock<") && page.contains(">aws<"), "both runs named in the page");
+        openInChromium(html);
+    }
+
+    /**
+     * Loads the page in headless Chromium: it must render our content, and a screenshot is left in
+     * {@code target/trace-report.png} for inspection.
+     */
+    private static void openInChromium(Path html) throws Exception {
+        String chromium = Optional.ofNullable(System.getenv("VK_CHROMIUM")).orElse("chromium");
+        Path screenshot = Path.of("target", "trace-report.png").toAbsolutePath();
+        Files.deleteIfExists(screenshot);
+        List<String> common = List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--window-size=1400,1400");
+        Process dump;
+        try {
+            List<String> command = new ArrayList<>(common);
+            command.addAll(List.of("--dump-dom", html.toUri().toString()));
+            dump = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new AssertionError("no chromium to open the report (dist/scripts/test installs Debian's; or set "
+                    + "VK_CHROMIUM): " + e.getMessage(), e);
+        }
+        String dom = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(dump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && dump.exitValue() == 0,
+                "chromium failed to load the report");
+        assertTrue(dom.contains("Trace comparison") && dom.contains("<svg"), "chromium did not render the report");
+        List<String> command = new ArrayList<>(common);
+        command.addAll(List.of("--screenshot=" + screenshot, html.toUri().toString()));
+        Process shot = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertTrue(shot.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && shot.exitValue() == 0,
+                "chromium failed to take a screenshot");
+        assertTrue(Files.size(screenshot) > 10_000, "the screenshot is empty: " + screenshot);
     }
 
     @Test
