@@ -1,6 +1,9 @@
 /**
- * Benchmarks run by hand (never by the tests): {@link dev.vkubelet.core.bench.PodBench} measures
- * pod throughput and latency of the whole node agent against a local control plane. Run it with
- * {@code dist/scripts/bench-pods}.
+ * Benchmarks of the node agent: {@code virtual-kubelet bench} drives a {@link dev.vkubelet.core.bench.Workload}
+ * of pods against a node ({@link dev.vkubelet.core.bench.WorkloadRun}), of a cluster or of a local
+ * control plane and agent started for a provider ({@link dev.vkubelet.core.bench.Bench}), and
+ * reports a {@link dev.vkubelet.core.bench.BenchResult} (text and JSON);
+ * {@link dev.vkubelet.core.bench.PodBench} is the maintainers' script around it
+ * ({@code dist/scripts/bench-pods}).
  */
 package dev.vkubelet.core.bench;

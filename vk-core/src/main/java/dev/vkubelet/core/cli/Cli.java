@@ -6,6 +6,9 @@ import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameters;
 import dev.vkubelet.core.Version;
 import dev.vkubelet.core.app.RunConfig;
+import dev.vkubelet.core.bench.Bench;
+import dev.vkubelet.core.bench.BenchResult;
+import dev.vkubelet.core.bench.Workload;
 import dev.vkubelet.core.plugin.AvailableProvider;
 import dev.vkubelet.core.plugin.PluginFailure;
 import dev.vkubelet.core.plugin.PluginHost;
@@ -13,6 +16,7 @@ import dev.vkubelet.core.traces.Reports;
 import dev.vkubelet.core.traces.RunAnalysis;
 import dev.vkubelet.core.traces.SpanFile;
 import dev.vkubelet.core.traces.SpanLine;
+import dev.vkubelet.provider.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Parses the command line and dispatches: no subcommand runs the node agent; {@code local} runs a
@@ -102,6 +107,72 @@ public final class Cli {
         boolean help;
     }
 
+    @Parameters(separators = " =", commandDescription = "Drive a workload of pods against a node and measure it:"
+            + " create, wait ready, optionally read logs, delete, wait gone; prints throughput and latency"
+            + " percentiles and writes the result as JSON")
+    static final class BenchCommand {
+        @Parameter(names = "--pods", description = "How many pods")
+        int pods = 100;
+
+        @Parameter(names = "--rate", description = "Pods created per second (0: all at once)")
+        double rate;
+
+        @Parameter(names = "--containers", description = "Containers per pod")
+        int containers = 1;
+
+        @Parameter(names = "--env", description = "Environment variables per container")
+        int env;
+
+        @Parameter(names = "--ports", description = "Ports per container")
+        int ports;
+
+        @Parameter(names = "--job-exit", description = "Make the pods jobs that exit with this code (awaited to"
+                + " their final phase instead of Running)")
+        Integer jobExit;
+
+        @Parameter(names = "--job-seconds", description = "How long a job runs before it exits")
+        int jobSeconds = 1;
+
+        @Parameter(names = "--logs", description = "Read every pod's logs once it is ready")
+        boolean logs;
+
+        @Parameter(names = "--timeout", description = "How long each step may take before its late pods count as"
+                + " failures")
+        String timeout = "5m";
+
+        @Parameter(names = "--json", description = "Write the result as JSON to this file")
+        String json;
+
+        @Parameter(names = "--namespace", description = "The namespace of the pods (created if missing)")
+        String namespace = "vk-bench";
+
+        @Parameter(names = "--nodename", description = "The node to bind the pods to (default: virtual-kubelet)")
+        String node = "virtual-kubelet";
+
+        @Parameter(names = "--kubeconfig", description = "The cluster (default: $KUBECONFIG, else ~/.kube/config)")
+        String kubeconfig;
+
+        @Parameter(names = "--local", description = "Start a local control plane and a node agent for --provider"
+                + " instead of using a cluster")
+        boolean local;
+
+        @Parameter(names = "--provider", description = "With --local: the provider of the node (default mock)")
+        String provider = "mock";
+
+        @Parameter(names = "--provider-config", description = "With --local: the provider's configuration file")
+        String providerConfig;
+
+        @Parameter(names = "--plugin-dir", description = "With --local: directory of provider plugin jars")
+        String pluginDir;
+
+        @Parameter(names = "--agent-arg", description = "With --local: a flag for the node agent, repeatable, e.g."
+                + " --agent-arg=--trace-exporter=file (exporter settings come from the environment)")
+        List<String> agentArgs = new ArrayList<>();
+
+        @Parameter(names = {"--help", "-h"}, help = true, description = "Show this help")
+        boolean help;
+    }
+
     /** Runs the command line; returns the exit status. */
     public int run(String... args) {
         NodeOptions root = new NodeOptions(env, home, installHome);
@@ -110,6 +181,8 @@ public final class Cli {
         ProvidersCommand providers = new ProvidersCommand();
         providers.pluginDir = root.pluginDir;
         TracesCommand traces = new TracesCommand();
+        BenchCommand bench = new BenchCommand();
+        bench.pluginDir = root.pluginDir;
         JCommander commander = JCommander.newBuilder()
                 .programName("virtual-kubelet")
                 .addObject(root)
@@ -117,6 +190,7 @@ public final class Cli {
                 .addCommand("providers", providers)
                 .addCommand("local", local)
                 .addCommand("traces", traces)
+                .addCommand("bench", bench)
                 .build();
         try {
             commander.parse(args);
@@ -165,6 +239,13 @@ public final class Cli {
                     }
                     return compareTraces(traces);
                 }
+                case "bench" -> {
+                    if (bench.help) {
+                        usage(commander, "bench");
+                        return OK;
+                    }
+                    return bench(bench);
+                }
                 default -> throw new IllegalStateException(command);
             }
         } catch (UsageException e) {
@@ -198,6 +279,44 @@ public final class Cli {
             commander.getUsageFormatter().usage(command, text);
         }
         out.print(text);
+    }
+
+    private int bench(BenchCommand bench) throws Exception {
+        Workload workload;
+        try {
+            workload = new Workload(bench.namespace, bench.node, bench.pods, bench.rate, bench.containers, bench.env,
+                    bench.ports, bench.jobExit == null ? OptionalInt.empty() : OptionalInt.of(bench.jobExit),
+                    bench.jobSeconds, bench.logs, Durations.parse(bench.timeout));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("bench: " + e.getMessage());
+        }
+        boolean terminal = System.console() != null;
+        BenchResult result;
+        if (bench.local) {
+            if (bench.kubeconfig != null) {
+                throw new UsageException("bench: --kubeconfig cannot be used with --local: it makes its own cluster");
+            }
+            List<String> flags = new ArrayList<>();
+            if (bench.providerConfig != null) {
+                flags.addAll(List.of("--provider-config", bench.providerConfig));
+            }
+            flags.addAll(bench.agentArgs);
+            result = Bench.local(env, bench.provider, bench.pluginDir, flags, workload, err, terminal);
+        } else {
+            Path kubeconfig = bench.kubeconfig != null ? Path.of(bench.kubeconfig)
+                    : env.get("KUBECONFIG") != null ? Path.of(env.get("KUBECONFIG")) : home.resolve(".kube/config");
+            if (!Files.isRegularFile(kubeconfig)) {
+                throw new UsageException("bench: no kubeconfig " + kubeconfig + " (or use --local)");
+            }
+            result = Bench.against(dev.vkubelet.core.controlplane.LocalControlPlane.clientFor(kubeconfig), workload,
+                    err, terminal);
+        }
+        out.print(result.summary());
+        if (bench.json != null) {
+            Files.writeString(Path.of(bench.json), result.toJson());
+            out.println("result: " + Path.of(bench.json).toAbsolutePath());
+        }
+        return OK;
     }
 
     private int compareTraces(TracesCommand traces) throws IOException {

@@ -177,7 +177,7 @@ class TraceComparisonIT {
     }
 
     /** The CLI's runner, never used by {@code traces}. */
-    private static final class NoRunner implements Cli.Runner {
+    static final class NoRunner implements Cli.Runner {
         @Override
         public int runNode(dev.vkubelet.core.app.RunConfig config) {
             throw new AssertionError("traces must not start a node");

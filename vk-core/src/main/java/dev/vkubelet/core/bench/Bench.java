@@ -1,0 +1,72 @@
+package dev.vkubelet.core.bench;
+
+import dev.vkubelet.core.app.RunConfig;
+import dev.vkubelet.core.app.VirtualKubelet;
+import dev.vkubelet.core.cli.NodeOptions;
+import dev.vkubelet.core.controlplane.ControlPlaneAssets;
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1Taint;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code virtual-kubelet bench}: a workload against a node of an existing cluster, or against a
+ * local control plane and a node agent it starts itself for a given provider.
+ */
+public final class Bench {
+
+    private Bench() {}
+
+    /** Runs {@code workload} against the node it names in the cluster of {@code client}. */
+    public static BenchResult against(ApiClient client, Workload workload, PrintStream progress, boolean terminal)
+            throws Exception {
+        return new WorkloadRun(client, workload, providerOf(client, workload.node()), progress, terminal).run();
+    }
+
+    /** The provider a node runs, from its taint {@code virtual-kubelet.io/provider}, or {@code unknown}. */
+    static String providerOf(ApiClient client, String node) throws ApiException {
+        try {
+            V1Node found = new CoreV1Api(client).readNode(node).execute();
+            List<V1Taint> taints = found.getSpec() == null ? null : found.getSpec().getTaints();
+            return taints == null ? "unknown" : taints.stream().filter(t -> "virtual-kubelet.io/provider"
+                    .equals(t.getKey()) && t.getValue() != null).map(V1Taint::getValue).findFirst().orElse("unknown");
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                throw new IllegalArgumentException("there is no node " + node + " to run the workload on");
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a local control plane (etcd and kube-apiserver) and a node agent for {@code provider},
+     * runs {@code workload} against its node, and stops both.
+     *
+     * @param agentFlags further node agent flags, e.g. {@code --provider-config} or trace settings
+     */
+    public static BenchResult local(Map<String, String> env, String provider, String pluginDir, List<String> agentFlags,
+            Workload workload, PrintStream progress, boolean terminal) throws Exception {
+        try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(env),
+                LocalControlPlane.Options.apiServerOnly())) {
+            NodeOptions options = new NodeOptions(env, Path.of("/nonexistent"), Optional.empty());
+            List<String> flags = new ArrayList<>(List.of("--provider", provider, "--nodename", workload.node(),
+                    "--plugin-dir", pluginDir, "--log-level", "warn", "--metrics-addr", "127.0.0.1:0",
+                    "--listen-port", "0", "--kubeconfig", plane.nodeKubeconfig(workload.node()).toString()));
+            flags.addAll(agentFlags);
+            com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse(flags.toArray(String[]::new));
+            RunConfig config = options.toRunConfig();
+            try (VirtualKubelet agent = new VirtualKubelet(config)) {
+                agent.start();
+                return new WorkloadRun(plane.adminClient(), workload, provider, progress, terminal).run();
+            }
+        }
+    }
+}

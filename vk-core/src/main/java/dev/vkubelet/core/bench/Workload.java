@@ -1,0 +1,44 @@
+package dev.vkubelet.core.bench;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * What a bench run does: {@code pods} pods bound to {@code node} in {@code namespace}, created at
+ * {@code ratePerSecond} (0: all at once), each with {@code containers} containers carrying
+ * {@code envVars} variables and {@code ports} ports; long-running, or jobs that exit with
+ * {@code jobExitCode} after {@code jobSeconds}. Each pod is awaited Running (a job: its final phase),
+ * its logs optionally read, then it is deleted and awaited gone; a pod that misses a step within
+ * {@code timeout} is a failure, and the run goes on.
+ */
+public record Workload(
+        String namespace,
+        String node,
+        int pods,
+        double ratePerSecond,
+        int containers,
+        int envVars,
+        int ports,
+        OptionalInt jobExitCode,
+        int jobSeconds,
+        boolean readLogs,
+        Duration timeout) {
+
+    public Workload {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(jobExitCode, "jobExitCode");
+        Objects.requireNonNull(timeout, "timeout");
+        if (pods < 1 || containers < 1 || envVars < 0 || ports < 0 || ratePerSecond < 0 || jobSeconds < 0
+                || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a workload needs pods >= 1, containers >= 1, env, ports, rate and job"
+                    + " seconds >= 0, and a positive timeout");
+        }
+    }
+
+    /** Whether the pods are jobs, awaited to their final phase instead of Running. */
+    public boolean jobs() {
+        return jobExitCode.isPresent();
+    }
+}
