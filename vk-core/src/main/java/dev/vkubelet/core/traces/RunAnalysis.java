@@ -73,10 +73,23 @@ public record RunAnalysis(String label, Path file, String provider, int spans, M
         return Stats.of(starts.stream().map(PodStart::totalNanos).toList());
     }
 
-    /** Analyses {@code spans}, read from {@code file}; {@code label} may be null (the provider is used). */
-    public static RunAnalysis of(String label, Path file, List<SpanLine> spans) {
-        Map<String, SpanLine> byId = spans.stream().collect(Collectors.toMap(SpanLine::spanId, Function.identity(),
+    /**
+     * Analyses {@code spans}, read from {@code file}; {@code label} may be null (the provider is used).
+     * A file meant for one run can hold a few spans of another agent of the same process (OpenCensus
+     * hands every span to every exporter): only the node most spans name is kept, with the spans below
+     * them.
+     */
+    public static RunAnalysis of(String label, Path file, List<SpanLine> all) {
+        Map<String, SpanLine> byId = all.stream().collect(Collectors.toMap(SpanLine::spanId, Function.identity(),
                 (a, b) -> a));
+        Map<String, String> nodes = new HashMap<>();
+        String node = all.stream().map(s -> s.text("node")).filter(n -> n != null && !n.isBlank())
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())).entrySet().stream()
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        List<SpanLine> spans = all.stream().filter(s -> {
+            String of = node(s, byId, nodes);
+            return of == null || of.equals(node);
+        }).toList();
         String provider = spans.stream().map(s -> s.text("provider")).filter(p -> p != null && !p.isBlank())
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())).entrySet().stream()
                 .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("unknown");
@@ -106,6 +119,20 @@ public record RunAnalysis(String label, Path file, String provider, int spans, M
         Stats perPod = Stats.of(byPod.values().stream().map(l -> (long) l.size()).toList());
         return new RunAnalysis(label == null ? provider : label, file, provider, spans.size(), bySpanName, perPod,
                 List.copyOf(starts), incomplete);
+    }
+
+    /** The node a span was recorded for, from its attributes or, failing that, its parent's. */
+    private static String node(SpanLine s, Map<String, SpanLine> byId, Map<String, String> memo) {
+        if (memo.containsKey(s.spanId())) {
+            return memo.get(s.spanId());
+        }
+        memo.put(s.spanId(), null); // guards against cycles in a hand-made file
+        String node = s.text("node");
+        if (node == null && s.parentSpanId() != null && byId.containsKey(s.parentSpanId())) {
+            node = node(byId.get(s.parentSpanId()), byId, memo);
+        }
+        memo.put(s.spanId(), node);
+        return node;
     }
 
     /** The pod a span belongs to, from its attributes or, failing that, its parent's. */

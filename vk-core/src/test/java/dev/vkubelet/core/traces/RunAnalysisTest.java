@@ -76,6 +76,23 @@ class RunAnalysisTest {
     }
 
     @Test
+    void spansOfAnotherNodeInTheSameFileAreLeftOut() throws IOException {
+        String ours = "\"node\":\"n1\",\"namespace\":\"ns\",\"pod\":\"a\"";
+        String theirs = "\"node\":\"n2\",\"namespace\":\"ns\",\"pod\":\"z\"";
+        Path file = file(
+                span("1", null, "pod.event.add", 0, 1, ours),
+                span("2", null, "pod.syncStatus", 2, 5, ours),
+                span("3", "2", "pod.writeStatus", 3, 2, ours + ",\"phase\":\"Running\""),
+                span("6", "2", "provider.PodLifecycleHandler.getPodStatus", 2, 1, ""),
+                span("4", null, "pod.event.add", 0, 1, theirs),
+                span("5", null, "pod.writeStatus", 3, 2, theirs + ",\"phase\":\"Running\""));
+        RunAnalysis run = RunAnalysis.of(null, file, SpanFile.read(file));
+        assertEquals(List.of("ns/a"), run.starts().stream().map(RunAnalysis.PodStart::pod).toList());
+        assertEquals(4, run.bySpanName().values().stream().mapToInt(Stats::count).sum(),
+                "ours and the child without a node are kept, theirs left out");
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         Stats s = Stats.of(List.of(5L, 1L, 4L, 2L, 3L, 10L, 9L, 8L, 7L, 6L));
         assertEquals(5, s.p50());
