@@ -15,6 +15,7 @@ import dev.vkubelet.provider.aws.config.AwsConfig;
 import dev.vkubelet.provider.aws.emulator.EcsEmulator;
 import dev.vkubelet.provider.aws.emulator.EmulatorSettings;
 import dev.vkubelet.provider.testkit.Await;
+import dev.vkubelet.provider.testkit.NotifiedPods;
 import dev.vkubelet.provider.testkit.RecordingMetrics;
 import dev.vkubelet.provider.testkit.TestLogs;
 import dev.vkubelet.provider.testkit.TestPods;
@@ -27,9 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +39,7 @@ class AwsProviderTest {
     private static final String NODE = "aws-node";
 
     private final List<AutoCloseable> closing = new ArrayList<>();
-    private final Map<String, V1Pod> notified = new ConcurrentHashMap<>();
+    private final NotifiedPods notified = new NotifiedPods();
     private final RecordingMetrics metrics = new RecordingMetrics();
 
     private AwsProvider provider(Path config) {
@@ -48,7 +47,7 @@ class AwsProviderTest {
                 Optional.of(config), ClusterResources.empty(), Tracer.noop(), metrics);
         AwsProvider provider = (AwsProvider) new AwsProviderFactory().create(context);
         closing.add(provider);
-        provider.notifyPods(p -> notified.put(p.getMetadata().getName(), p));
+        provider.notifyPods(notified);
         return provider;
     }
 
@@ -60,14 +59,11 @@ class AwsProviderTest {
     }
 
     private static V1Pod job(String name, String script) {
-        V1Pod pod = TestPods.pod("default", name, NODE);
-        pod.getSpec().restartPolicy("Never").getContainers().get(0).command(List.of("sh", "-c", script));
-        return pod;
+        return TestPods.job("default", name, NODE, "Never", script);
     }
 
     private V1Pod awaitNotified(String name, String phase) {
-        return Await.until(WAIT, name + " notified " + phase, () -> Optional.ofNullable(notified.get(name))
-                .filter(p -> phase.equals(p.getStatus().getPhase())));
+        return notified.await(WAIT, name, phase);
     }
 
     @Test

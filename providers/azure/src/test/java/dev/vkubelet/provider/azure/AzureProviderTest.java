@@ -15,6 +15,7 @@ import dev.vkubelet.provider.TerminalSize;
 import dev.vkubelet.provider.azure.config.AzureConfig;
 import dev.vkubelet.provider.azure.emulator.ArmEmulator;
 import dev.vkubelet.provider.testkit.Await;
+import dev.vkubelet.provider.testkit.NotifiedPods;
 import dev.vkubelet.provider.testkit.RecordingMetrics;
 import dev.vkubelet.provider.testkit.TestLogs;
 import dev.vkubelet.provider.testkit.TestPods;
@@ -39,9 +40,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +53,7 @@ class AzureProviderTest {
     private static final String NODE = "azure-node";
 
     private final List<AutoCloseable> closing = new ArrayList<>();
-    private final Map<String, V1Pod> notified = new ConcurrentHashMap<>();
+    private final NotifiedPods notified = new NotifiedPods();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final RecordingMetrics metrics = new RecordingMetrics();
 
@@ -63,7 +62,7 @@ class AzureProviderTest {
                 Optional.of(config), ClusterResources.empty(), Tracer.noop(), metrics);
         AzureProvider provider = (AzureProvider) new AzureProviderFactory().create(context);
         closing.add(provider);
-        provider.notifyPods(p -> notified.put(p.getMetadata().getName(), p));
+        provider.notifyPods(notified);
         provider.eventsTo((ns, name, type, reason, message) -> events.add(name + " " + type + " " + reason));
         return provider;
     }
@@ -76,14 +75,11 @@ class AzureProviderTest {
     }
 
     private static V1Pod job(String name, String restartPolicy, String script) {
-        V1Pod pod = TestPods.pod("default", name, NODE);
-        pod.getSpec().restartPolicy(restartPolicy).getContainers().get(0).command(List.of("sh", "-c", script));
-        return pod;
+        return TestPods.job("default", name, NODE, restartPolicy, script);
     }
 
     private V1Pod awaitNotified(String name, String phase) {
-        return Await.until(WAIT, name + " notified " + phase, () -> Optional.ofNullable(notified.get(name))
-                .filter(p -> phase.equals(p.getStatus().getPhase())));
+        return notified.await(WAIT, name, phase);
     }
 
     @Test

@@ -34,4 +34,12 @@ public final class TestPods {
                                 .command(List.of("sleep", "3600")))))
                 .status(new V1PodStatus().phase("Pending"));
     }
+
+    /** A pod whose container {@code app} runs {@code sh -c script} under {@code restartPolicy}. */
+    public static V1Pod job(String namespace, String name, String nodeName, String restartPolicy, String script) {
+        V1Pod pod = pod(namespace, name, nodeName);
+        pod.getSpec().restartPolicy(restartPolicy).containers(List.of(new V1Container().name("app")
+                .image("busybox:1.36").command(List.of("sh", "-c", script))));
+        return pod;
+    }
 }

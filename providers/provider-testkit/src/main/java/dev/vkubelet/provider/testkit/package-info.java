@@ -7,7 +7,9 @@
  * {@code NotFound}, listed pods match, logs of an unknown pod are {@code NotFound}.
  * {@link dev.vkubelet.provider.testkit.TestPods} builds pods; {@link dev.vkubelet.provider.testkit.Await}
  * waits for a condition with a timeout instead of sleeping;
- * {@link dev.vkubelet.provider.testkit.RecordingTracer} records the spans a provider starts.
+ * {@link dev.vkubelet.provider.testkit.RecordingTracer} records the spans a provider starts,
+ * {@link dev.vkubelet.provider.testkit.RecordingMetrics} its metrics, and
+ * {@link dev.vkubelet.provider.testkit.NotifiedPods} the status changes it pushes.
  *
  * <p>Depends on the provider API and JUnit only: no Kubernetes API server is needed.
  */
