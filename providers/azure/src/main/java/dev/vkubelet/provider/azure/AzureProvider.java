@@ -211,7 +211,7 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
         try (Span span = tracer.startSpan("PodsTracker.cleanupDanglingPods", Granularity.FINE)) {
             int deleted = 0;
             for (ContainerGroupInner g : ourGroups()) {
-                boolean owned = records.values().stream().anyMatch(r -> r.groupName.equals(g.name()));
+                boolean owned = records.all().stream().anyMatch(r -> r.groupName.equals(g.name()));
                 if (!owned && !"Deleting".equals(g.provisioningState())) {
                     LOG.info("deleting container group {}: no pod of node {} owns it", g.name(), context.nodeName());
                     call("DeleteContainerGroup", Granularity.NORMAL,

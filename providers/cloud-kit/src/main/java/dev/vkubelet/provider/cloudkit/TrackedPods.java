@@ -3,7 +3,6 @@ package dev.vkubelet.provider.cloudkit;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,10 +51,6 @@ public final class TrackedPods<T extends TrackedPod> {
 
     public int size() {
         return byKey.size();
-    }
-
-    public Collection<T> values() {
-        return byKey.values();
     }
 
     /** The pod with its status, as {@code getPod} answers. */

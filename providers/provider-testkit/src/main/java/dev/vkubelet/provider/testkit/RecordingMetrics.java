@@ -9,12 +9,11 @@ import java.util.function.Supplier;
 
 /**
  * Provider metrics for tests: counters summed by name over their labels; a recorded duration
- * counts one in {@code <name>.count}; gauges are kept to be read.
+ * counts one in {@code <name>.count}; gauges are ignored.
  */
 public final class RecordingMetrics implements ProviderMetrics {
 
     private final Map<String, DoubleAdder> counts = new ConcurrentHashMap<>();
-    private final Map<String, Supplier<Number>> gauges = new ConcurrentHashMap<>();
 
     @Override
     public void count(String name, Map<String, String> labels, double amount) {
@@ -28,19 +27,13 @@ public final class RecordingMetrics implements ProviderMetrics {
 
     @Override
     public void gauge(String name, Map<String, String> labels, Supplier<Number> value) {
-        gauges.put(name, value);
+        // not read by any test
     }
 
     /** The counter's total over all labels, 0 when never counted. */
     public double get(String name) {
         DoubleAdder a = counts.get(name);
         return a == null ? 0 : a.sum();
-    }
-
-    /** The gauge's current value, or null when none is registered. */
-    public Number gauge(String name) {
-        Supplier<Number> g = gauges.get(name);
-        return g == null ? null : g.get();
     }
 
     @Override
