@@ -1,5 +1,6 @@
 package dev.vkubelet.core.app;
 
+import dev.vkubelet.core.kube.KubeAccess;
 import dev.vkubelet.tracing.TracingConfig;
 import io.kubernetes.client.openapi.models.V1Taint;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * @param nodeName the Node's name
  * @param provider the provider's name
  * @param providerConfig the provider's configuration file
- * @param kubeconfig the kubeconfig; empty means in-cluster
+ * @param kube how the API server is reached: a kubeconfig, or in-cluster
  * @param namespace the namespace whose pods are watched; empty means all
  * @param clusterDomain the cluster DNS domain
  * @param operatingSystem {@code linux} or {@code windows}
@@ -42,7 +43,7 @@ public record RunConfig(
         String nodeName,
         String provider,
         Optional<Path> providerConfig,
-        Optional<Path> kubeconfig,
+        KubeAccess kube,
         String namespace,
         String clusterDomain,
         String operatingSystem,
@@ -91,7 +92,7 @@ public record RunConfig(
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(providerConfig, "providerConfig");
-        Objects.requireNonNull(kubeconfig, "kubeconfig");
+        Objects.requireNonNull(kube, "kube");
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(clusterDomain, "clusterDomain");
         Objects.requireNonNull(operatingSystem, "operatingSystem");
@@ -111,7 +112,7 @@ public record RunConfig(
 
     /** The same configuration against a local control plane: its kubeconfig, its CA for client certificates. */
     public RunConfig forLocalControlPlane(Path kubeconfigFile, Path clientCa) {
-        return new RunConfig(nodeName, provider, providerConfig, Optional.of(kubeconfigFile), namespace, clusterDomain,
+        return new RunConfig(nodeName, provider, providerConfig, new KubeAccess.Kubeconfig(kubeconfigFile), namespace, clusterDomain,
                 operatingSystem, internalIp, listenPort, metricsAddr, taint, taintEnabled, nodeLeaseEnabled,
                 podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
                 kubeApiBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,

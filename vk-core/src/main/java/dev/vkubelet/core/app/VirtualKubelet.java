@@ -119,12 +119,13 @@ public final class VirtualKubelet implements AutoCloseable {
             plugins.require(config.provider());
             plugins.providers().forEach(p -> metrics.pluginLoaded(p.pluginId(), p.pluginVersion(), p.name()));
         }
-        ApiClient client = withMetrics(KubeClients.build(config.kubeconfig(), READ_TIMEOUT));
+        LOG.info("API server: {}", config.kube().describe());
+        ApiClient client = withMetrics(KubeClients.build(config.kube(), READ_TIMEOUT));
         if (config.kubeApiQps() > 0) {
             client.setHttpClient(client.getHttpClient().newBuilder()
                     .addInterceptor(new RequestRateLimiter(config.kubeApiQps(), config.kubeApiBurst())).build());
         }
-        informers = new KubeInformers(withMetrics(KubeClients.build(config.kubeconfig(), Duration.ZERO)),
+        informers = new KubeInformers(withMetrics(KubeClients.build(config.kube(), Duration.ZERO)),
                 config.nodeName(), config.namespace(), config.fullResyncPeriod());
         int daemonPort = config.listenPort() == 0 ? freePort() : config.listenPort();
         ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),

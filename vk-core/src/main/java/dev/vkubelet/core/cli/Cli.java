@@ -9,8 +9,7 @@ import dev.vkubelet.core.app.RunConfig;
 import dev.vkubelet.core.bench.Bench;
 import dev.vkubelet.core.bench.BenchResult;
 import dev.vkubelet.core.bench.Workload;
-import dev.vkubelet.core.plugin.AvailableProvider;
-import dev.vkubelet.core.plugin.PluginFailure;
+import dev.vkubelet.core.plugin.PluginStatus;
 import dev.vkubelet.core.plugin.PluginHost;
 import dev.vkubelet.core.traces.Reports;
 import dev.vkubelet.core.traces.RunAnalysis;
@@ -87,6 +86,12 @@ public final class Cli {
     static final class LocalCommand extends NodeOptions {
         LocalCommand(Map<String, String> env, Path home, Optional<Path> installHome) {
             super(env, home, installHome);
+        }
+
+        /** A placeholder: the local control plane's own kubeconfig replaces it once the plane is up. */
+        @Override
+        dev.vkubelet.core.kube.KubeAccess kubeAccess() {
+            return new dev.vkubelet.core.kube.KubeAccess.Kubeconfig(Path.of("local-control-plane.kubeconfig"));
         }
     }
 
@@ -355,15 +360,30 @@ public final class Cli {
 
     private int listProviders(Path pluginDir) {
         try (PluginHost host = PluginHost.load(pluginDir, Version.pluginApi())) {
-            out.println("Plugin directory: " + host.pluginDir());
-            if (host.providers().isEmpty()) {
-                out.println("No providers found.");
+            out.println("Plugin directory: " + host.pluginDir() + " (host plugin API " + Version.pluginApi() + ")");
+            if (host.plugins().isEmpty()) {
+                out.println("No plugins found.");
+                return OK;
             }
-            for (AvailableProvider p : host.providers()) {
-                out.printf("%-12s plugin %s %s  %s%n", p.name(), p.pluginId(), p.pluginVersion(), p.path());
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"PLUGIN", "VERSION", "STATE", "PROVIDERS", "PATH"});
+            for (PluginStatus p : host.plugins()) {
+                rows.add(new String[] {p.id().orElse("-"), p.version().orElse("-"), p.state().label(),
+                        p.providers().isEmpty() ? "-" : String.join(",", p.providers()), p.path().toString()});
             }
-            for (PluginFailure f : host.failures()) {
-                out.println("BROKEN       " + f);
+            int[] widths = new int[4];
+            rows.forEach(r -> {
+                for (int i = 0; i < widths.length; i++) {
+                    widths[i] = Math.max(widths[i], r[i].length());
+                }
+            });
+            for (int i = 0; i < rows.size(); i++) {
+                String[] r = rows.get(i);
+                out.printf("%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %-" + widths[3]
+                        + "s  %s%n", r[0], r[1], r[2], r[3], r[4]);
+                if (i > 0) {
+                    host.plugins().get(i - 1).problems().forEach(problem -> out.println("    " + problem));
+                }
             }
         }
         return OK;

@@ -3,6 +3,7 @@ package dev.vkubelet.core.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.vkubelet.core.app.RunConfig;
+import dev.vkubelet.core.kube.KubeAccess;
 import dev.vkubelet.core.kube.KubeClients;
 import dev.vkubelet.core.node.NodeDefaults;
 import dev.vkubelet.provider.Durations;
@@ -55,6 +56,11 @@ public class NodeOptions {
     @Parameter(names = "--kubeconfig",
             description = "Kubeconfig file for the API server (env KUBECONFIG, then ~/.kube/config, then in-cluster)")
     String kubeconfig;
+
+    @Parameter(names = "--service-account-dir", description = "In a cluster (no kubeconfig, KUBERNETES_SERVICE_HOST"
+            + " and KUBERNETES_SERVICE_PORT set): the directory holding the service account's token and ca.crt (env"
+            + " VKUBELET_SERVICE_ACCOUNT_DIR)")
+    String serviceAccountDir;
 
     @Parameter(names = "--namespace", description = "Only run pods of this namespace (default: all namespaces)")
     String namespace = "";
@@ -168,6 +174,8 @@ public class NodeOptions {
         this.tlsKeyFile = env.get("APISERVER_KEY_LOCATION");
         this.clientCaFile = env.get("APISERVER_CA_CERT_LOCATION");
         this.kubeconfig = KubeClients.resolveKubeconfig(Optional.empty(), env, home).map(Path::toString).orElse(null);
+        this.serviceAccountDir = env.getOrDefault("VKUBELET_SERVICE_ACCOUNT_DIR",
+                KubeAccess.SERVICE_ACCOUNT_DIR.toString());
         this.pluginDir = installHome.map(h -> h.resolve("plugins")).orElse(Path.of("plugins")).toString();
     }
 
@@ -225,17 +233,28 @@ public class NodeOptions {
         if (!LOG_LEVELS.contains(level)) {
             throw new UsageException("--log-level '" + logLevel + "' is not one of trace, debug, info, warn, error");
         }
-        Optional<Path> kube = Optional.ofNullable(kubeconfig).filter(s -> !s.isBlank()).map(Path::of);
-        kube.ifPresent(p -> {
-            if (!Files.isReadable(p)) {
-                throw new UsageException("kubeconfig " + p + " does not exist or is not readable (--kubeconfig, "
-                        + "KUBECONFIG)");
-            }
-        });
+        KubeAccess kube = kubeAccess();
         return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
                 internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
                 startup, idle, creation, qps, burst, tracing(), level, Path.of(pluginDir), listenAddress, anonymousAuth,
                 servingCerts());
+    }
+
+    /** The kubeconfig when one is given or found, else the in-cluster service account. */
+    KubeAccess kubeAccess() {
+        if (kubeconfig != null && !kubeconfig.isBlank()) {
+            Path file = Path.of(kubeconfig);
+            if (!Files.isReadable(file)) {
+                throw new UsageException("kubeconfig " + file + " does not exist or is not readable (--kubeconfig, "
+                        + "KUBECONFIG)");
+            }
+            return new KubeAccess.Kubeconfig(file);
+        }
+        try {
+            return KubeAccess.InCluster.fromEnvironment(env, Path.of(serviceAccountDir));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private String internalIp() {

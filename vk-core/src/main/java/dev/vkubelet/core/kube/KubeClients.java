@@ -3,6 +3,7 @@ package dev.vkubelet.core.kube;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
+import io.kubernetes.client.util.credentials.TokenFileAuthentication;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -33,32 +34,42 @@ public final class KubeClients {
         return Files.isRegularFile(dflt) ? Optional.of(dflt) : Optional.empty();
     }
 
-    /** A client for the kubeconfig, or in-cluster when empty. Read timeout {@code readTimeout} (zero: none). */
-    public static ApiClient build(Optional<Path> kubeconfig, Duration readTimeout) throws IOException {
-        ApiClient client;
-        if (kubeconfig.isPresent()) {
-            Path file = kubeconfig.get();
-            if (!Files.isReadable(file)) {
-                throw new IOException("kubeconfig " + file + " does not exist or is not readable");
-            }
-            try (Reader reader = Files.newBufferedReader(file)) {
-                KubeConfig config = KubeConfig.loadKubeConfig(reader);
-                config.setFile(file.toFile());
-                client = ClientBuilder.kubeconfig(config).build();
-            } catch (ClassCastException | NullPointerException e) {
-                throw new IOException("kubeconfig " + file + " is not a kubeconfig file (YAML with clusters, users"
-                        + " and contexts)", e);
-            } catch (RuntimeException e) {
-                throw new IOException("kubeconfig " + file + " is not usable: " + e.getMessage(), e);
-            }
-        } else {
-            if (System.getenv("KUBERNETES_SERVICE_HOST") == null) {
-                throw new IOException("no kubeconfig: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config,"
-                        + " or run inside a cluster");
-            }
-            client = ClientBuilder.cluster().build();
-        }
+    /** A client for {@code access}. Read timeout {@code readTimeout} (zero: none). */
+    public static ApiClient build(KubeAccess access, Duration readTimeout) throws IOException {
+        ApiClient client = access instanceof KubeAccess.Kubeconfig k ? fromKubeconfig(k.file())
+                : inCluster((KubeAccess.InCluster) access);
         client.setReadTimeout((int) readTimeout.toMillis());
         return client;
+    }
+
+    private static ApiClient fromKubeconfig(Path file) throws IOException {
+        if (!Files.isReadable(file)) {
+            throw new IOException("kubeconfig " + file + " does not exist or is not readable");
+        }
+        try (Reader reader = Files.newBufferedReader(file)) {
+            KubeConfig config = KubeConfig.loadKubeConfig(reader);
+            config.setFile(file.toFile());
+            return ClientBuilder.kubeconfig(config).build();
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IOException("kubeconfig " + file + " is not a kubeconfig file (YAML with clusters, users"
+                    + " and contexts)", e);
+        } catch (RuntimeException e) {
+            throw new IOException("kubeconfig " + file + " is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    private static ApiClient inCluster(KubeAccess.InCluster access) throws IOException {
+        byte[] ca;
+        try {
+            ca = Files.readAllBytes(access.caFile());
+        } catch (IOException e) {
+            throw new IOException("cannot read the service account CA " + access.caFile() + ": " + e.getMessage(), e);
+        }
+        try {
+            return new ClientBuilder().setBasePath(access.url()).setVerifyingSsl(true).setCertificateAuthority(ca)
+                    .setAuthentication(new TokenFileAuthentication(access.tokenFile().toString())).build();
+        } catch (RuntimeException e) {
+            throw new IOException("in-cluster configuration is not usable: " + e.getMessage(), e);
+        }
     }
 }

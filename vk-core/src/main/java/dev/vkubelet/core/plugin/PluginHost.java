@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.pf4j.DefaultPluginManager;
@@ -37,16 +38,18 @@ public final class PluginHost implements AutoCloseable {
     private final HostPluginManager manager;
     private final List<PluginFailure> failures;
     private final Map<String, Registered> providers;
+    private final List<PluginStatus> plugins;
     private boolean closed;
 
     private record Registered(AvailableProvider info, ProviderFactory factory, ClassLoader loader) {}
 
     private PluginHost(Path pluginDir, HostPluginManager manager, List<PluginFailure> failures,
-            Map<String, Registered> providers) {
+            Map<String, Registered> providers, List<PluginStatus> plugins) {
         this.pluginDir = pluginDir;
         this.manager = manager;
         this.failures = List.copyOf(failures);
         this.providers = providers;
+        this.plugins = List.copyOf(plugins);
     }
 
     /**
@@ -61,7 +64,7 @@ public final class PluginHost implements AutoCloseable {
         Map<String, Registered> providers = new LinkedHashMap<>();
         if (!Files.isDirectory(dir)) {
             LOG.warn("plugin directory {} does not exist", dir);
-            return new PluginHost(dir, manager, failures, providers);
+            return new PluginHost(dir, manager, failures, providers, List.of());
         }
         manager.loadPlugins();
         manager.startPlugins();
@@ -81,7 +84,33 @@ public final class PluginHost implements AutoCloseable {
         for (PluginFailure failure : failures) {
             LOG.error("broken plugin {}", failure);
         }
-        return new PluginHost(dir, manager, failures, providers);
+        return new PluginHost(dir, manager, failures, providers, statuses(plugins, failures, providers));
+    }
+
+    /** One status per plugin PF4J saw, and one per jar it could not even read. */
+    private static List<PluginStatus> statuses(List<PluginWrapper> plugins, List<PluginFailure> failures,
+            Map<String, Registered> providers) {
+        Map<Path, List<String>> problems = new LinkedHashMap<>();
+        failures.forEach(f -> problems.computeIfAbsent(f.path(), p -> new ArrayList<>()).add(f.reason()));
+        List<PluginStatus> statuses = new ArrayList<>();
+        for (PluginWrapper plugin : plugins) {
+            Path path = plugin.getPluginPath();
+            List<String> names = providers.values().stream().filter(r -> r.info().path().equals(path))
+                    .map(r -> r.info().name()).toList();
+            List<String> own = problems.getOrDefault(path, List.of());
+            PluginStatus.State state = !names.isEmpty() ? PluginStatus.State.STARTED
+                    : own.isEmpty() && plugin.getPluginState() == PluginState.DISABLED ? PluginStatus.State.DISABLED
+                    : PluginStatus.State.FAILED;
+            List<String> reasons = state == PluginStatus.State.FAILED && own.isEmpty()
+                    ? List.of("plugin is " + plugin.getPluginState()) : own;
+            statuses.add(new PluginStatus(path, Optional.of(plugin.getPluginId()),
+                    Optional.of(plugin.getDescriptor().getVersion()), state, names, reasons));
+            problems.remove(path);
+        }
+        problems.forEach((path, reasons) -> statuses.add(new PluginStatus(path, Optional.empty(), Optional.empty(),
+                PluginStatus.State.FAILED, List.of(), reasons)));
+        statuses.sort(Comparator.comparing(s -> s.path().toString()));
+        return statuses;
     }
 
     private static void register(HostPluginManager manager, PluginWrapper plugin, List<PluginFailure> failures,
@@ -160,6 +189,11 @@ public final class PluginHost implements AutoCloseable {
     /** The providers the loaded plugins offer, in plugin path order. */
     public List<AvailableProvider> providers() {
         return providers.values().stream().map(Registered::info).toList();
+    }
+
+    /** Every plugin of the directory, in path order: started, disabled or failed, with its providers. */
+    public List<PluginStatus> plugins() {
+        return plugins;
     }
 
     /** The plugins that could not be used. */

@@ -139,6 +139,39 @@ class PluginHostTest {
     }
 
     @Test
+    void everyPluginHasAStateWithItsProvidersOrItsReasons() throws IOException {
+        goodPlugin("alpha", "alpha");
+        goodPlugin("beta", "beta");
+        PluginJars.build(plugins, "wrong-version.jar", new PluginJars.Spec(
+                manifest("wrong-version", ">=99.0.0", null), Map.of(), Map.of()));
+        Files.writeString(plugins.resolve("garbage.jar"), "this is not a zip file");
+        Files.writeString(plugins.resolve("disabled.txt"), "# switched off by the operator\nbeta\n");
+        try (PluginHost host = PluginHost.load(plugins, HOST_VERSION)) {
+            Map<String, PluginStatus> byFile = host.plugins().stream()
+                    .collect(Collectors.toMap(p -> p.path().getFileName().toString(), p -> p));
+            assertEquals(List.of("alpha.jar", "beta.jar", "garbage.jar", "wrong-version.jar"),
+                    host.plugins().stream().map(p -> p.path().getFileName().toString()).toList());
+            PluginStatus alpha = byFile.get("alpha.jar");
+            assertEquals(PluginStatus.State.STARTED, alpha.state());
+            assertEquals(Optional.of("alpha"), alpha.id());
+            assertEquals(Optional.of("1.0.0"), alpha.version());
+            assertEquals(List.of("alpha"), alpha.providers());
+            assertEquals(PluginStatus.State.DISABLED, byFile.get("beta.jar").state());
+            assertEquals(List.of(), byFile.get("beta.jar").providers());
+            PluginStatus wrong = byFile.get("wrong-version.jar");
+            assertEquals(PluginStatus.State.FAILED, wrong.state());
+            assertEquals(Optional.of("wrong-version"), wrong.id());
+            assertTrue(wrong.problems().get(0).contains("requires host version '>=99.0.0', but this host is 0.1.0"),
+                    wrong.problems().toString());
+            PluginStatus garbage = byFile.get("garbage.jar");
+            assertEquals(PluginStatus.State.FAILED, garbage.state());
+            assertEquals(Optional.empty(), garbage.id());
+            assertTrue(garbage.problems().get(0).startsWith("cannot load"), garbage.problems().toString());
+            assertEquals(List.of("alpha"), host.providers().stream().map(AvailableProvider::name).toList());
+        }
+    }
+
+    @Test
     void unknownProviderListsWhatWasFoundAndWhere() throws IOException {
         goodPlugin("alpha", "alpha");
         goodPlugin("beta", "beta");
