@@ -209,12 +209,15 @@ public final class Cli {
                     usage(commander, null);
                     return OK;
                 }
+                if (root.version) {
+                    printVersion();
+                    return OK;
+                }
                 return runner.runNode(root.toRunConfig());
             }
             switch (command) {
                 case "version" -> {
-                    out.println("virtual-kubelet for the JVM " + Version.current() + " (kubelet "
-                            + Version.kubeletVersion() + ", plugin API " + Version.pluginApi() + ")");
+                    printVersion();
                     return OK;
                 }
                 case "providers" -> {
@@ -263,6 +266,11 @@ public final class Cli {
             err.println("virtual-kubelet: error: " + oneLine(e));
             return FAILED;
         }
+    }
+
+    private void printVersion() {
+        out.println("virtual-kubelet for the JVM " + Version.current() + " (kubelet " + Version.kubeletVersion()
+                + ", plugin API " + Version.pluginApi() + ")");
     }
 
     private static String oneLine(Throwable e) {

@@ -165,6 +165,9 @@ public class NodeOptions {
     @Parameter(names = {"--help", "-h"}, help = true, description = "Show this help")
     boolean help;
 
+    @Parameter(names = "--version", help = true, description = "Print the version (as the version command does)")
+    boolean version;
+
     /** Options whose defaults come from {@code env} and, for paths, {@code installHome}. */
     public NodeOptions(Map<String, String> env, Path home, Optional<Path> installHome) {
         this.env = Map.copyOf(env);

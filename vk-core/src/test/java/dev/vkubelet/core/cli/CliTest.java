@@ -261,7 +261,7 @@ class CliTest {
                 "--stream-idle-timeout", "--stream-creation-timeout", "--kube-api-qps", "--kube-api-burst",
                 "--trace-exporter", "--trace-service-name", "--trace-tag", "--trace-sample-rate",
                 "--trace-granularity", "--log-level",
-                "--plugin-dir", "--service-account-dir", "version", "providers", "local")) {
+                "--plugin-dir", "--service-account-dir", "--version", "version", "providers", "local")) {
             assertTrue(help.contains(flag), "help lacks " + flag + ":\n" + help);
         }
         assertTrue(help.contains("Default: 10250"), help);
@@ -279,6 +279,10 @@ class CliTest {
     void versionAndProvidersSubcommands() throws IOException {
         assertEquals(Cli.OK, run("version"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("virtual-kubelet for the JVM"));
+        out.reset();
+        assertEquals(Cli.OK, run("--version"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("virtual-kubelet for the JVM "), out.toString());
+        assertEquals(null, ran, "--version runs no node agent");
         Files.createDirectories(dir.resolve("plugins"));
         Files.writeString(dir.resolve("plugins").resolve("junk.jar"), "not a jar");
         assertEquals(Cli.OK, run("providers", "--plugin-dir", dir.resolve("plugins").toString()));
