@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,12 +143,16 @@ public final class KubeletApiServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /**
+     * Stops accepting, closes the open connections, then stops the handler executor: in that order
+     * a connection's last events (an exception, its closing) still find their handlers running.
+     */
     @Override
     public void close() {
         channel.close().awaitUninterruptibly();
-        boss.shutdownGracefully();
-        workers.shutdownGracefully();
-        handlers.shutdownGracefully();
+        boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         streams.shutdownNow();
     }
 }

@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Authentication and authorisation like the kubelet's webhook mode: a verified client certificate
@@ -30,6 +32,8 @@ import javax.naming.ldap.Rdn;
  * and authenticated for 2 minutes, denied for 30 seconds).
  */
 final class KubeletAuth {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubeletAuth.class);
 
     /** A request that must be answered with {@code status} and {@code message}. */
     static final class Refused extends Exception {
@@ -110,6 +114,8 @@ final class KubeletAuth {
             status = authentication.createTokenReview(new V1TokenReview().apiVersion("authentication.k8s.io/v1")
                     .kind("TokenReview").spec(new V1TokenReviewSpec().token(token))).execute().getStatus();
         } catch (ApiException e) {
+            LOG.warn("cannot check a kubelet API caller's bearer token with the API server (may the node agent create"
+                    + " tokenreviews?): HTTP {} {}", e.getCode(), e.getResponseBody());
             throw new Refused(503, "cannot check the bearer token with the API server: HTTP " + e.getCode());
         }
         if (status == null || !Boolean.TRUE.equals(status.getAuthenticated()) || status.getUser() == null) {
@@ -151,6 +157,8 @@ final class KubeletAuth {
                             .resourceAttributes(new V1ResourceAttributes().verb(verb).resource("nodes")
                                     .subresource(subresource).name(nodeName)))).execute().getStatus();
         } catch (ApiException e) {
+            LOG.warn("cannot authorise a kubelet API request with the API server (may the node agent create"
+                    + " subjectaccessreviews?): HTTP {} {}", e.getCode(), e.getResponseBody());
             throw new Refused(503, "cannot authorise the request with the API server: HTTP " + e.getCode());
         }
         if (status != null && Boolean.TRUE.equals(status.getAllowed())) {

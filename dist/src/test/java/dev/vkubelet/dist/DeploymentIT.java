@@ -1,0 +1,245 @@
+package dev.vkubelet.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vkubelet.core.controlplane.ControlPlaneAssets;
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api;
+import io.kubernetes.client.openapi.models.AuthenticationV1TokenRequest;
+import io.kubernetes.client.openapi.models.RbacV1Subject;
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1RoleRef;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
+import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
+import io.kubernetes.client.util.Yaml;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kubernetes manifests against a real API server: they apply (server-side dry run), and the
+ * node agent started as their Deployment would start it (in-cluster configuration, the service
+ * account's token) does its whole job with exactly the ClusterRole they define, and cannot with
+ * any one of its rules left out.
+ */
+class DeploymentIT {
+
+    private static final String NAMESPACE = "virtual-kubelet";
+
+    /**
+     * The first step that fails without each rule of the ClusterRole. Without nodes/status the node
+     * object is created, but registration ends with a status write, so the agent never gets to its
+     * lease; without configmaps, secrets and services its informers never sync, so it starts no pods.
+     */
+    private static final Map<String, NodeScenario.Step> NEEDED_FOR = Map.of(
+            "pods", NodeScenario.Step.RUNS_POD,
+            "pods/status", NodeScenario.Step.RUNS_POD,
+            "nodes", NodeScenario.Step.REGISTERS_NODE,
+            "nodes/status", NodeScenario.Step.RENEWS_LEASE,
+            "configmaps,secrets,services", NodeScenario.Step.RUNS_POD,
+            "events", NodeScenario.Step.RECORDS_EVENTS,
+            "leases", NodeScenario.Step.RENEWS_LEASE,
+            "tokenreviews", NodeScenario.Step.ANSWERS_KUBELET_API,
+            "subjectaccessreviews", NodeScenario.Step.ANSWERS_KUBELET_API);
+
+    private static LocalControlPlane plane;
+    private static Installation install;
+    private static Path workDir;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) throws Exception {
+        workDir = dir;
+        plane = LocalControlPlane.start(ControlPlaneAssets.locate(System.getenv()),
+                LocalControlPlane.Options.apiServerOnly());
+        install = Installation.unpack(Files.createDirectories(dir.resolve("opt")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    private static Path manifests(String which) {
+        return install.home().resolve("deploy/kubernetes").resolve(which);
+    }
+
+    private static Processes.Result kubectl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", plane.adminKubeconfig().toString()));
+        command.addAll(List.of(args));
+        return Processes.run(command, workDir, Map.of(), Duration.ofMinutes(2));
+    }
+
+    @Test
+    void theManifestsApplyWithServerSideDryRun() throws Exception {
+        // A server-side dry run cannot put objects into a namespace it only pretends to create.
+        Processes.Result namespace = kubectl("apply", "-f", manifests("base").resolve("namespace.yaml").toString());
+        assertEquals(0, namespace.exit(), namespace.text());
+        for (String which : List.of("base", "overlays/aws", "overlays/azure")) {
+            Processes.Result applied = kubectl("apply", "--dry-run=server", "-k", manifests(which).toString());
+            assertEquals(0, applied.exit(), which + ": " + applied.text());
+            for (String object : List.of("namespace/virtual-kubelet", "serviceaccount/virtual-kubelet",
+                    "clusterrole.rbac.authorization.k8s.io/virtual-kubelet",
+                    "clusterrolebinding.rbac.authorization.k8s.io/virtual-kubelet",
+                    "configmap/virtual-kubelet-provider", "deployment.apps/virtual-kubelet")) {
+                assertTrue(applied.out().contains(object + " created (server dry run)")
+                        || applied.out().contains(object + " configured (server dry run)")
+                        || applied.out().contains(object + " unchanged (server dry run)"),
+                        which + " does not apply " + object + ":\n" + applied.text());
+            }
+        }
+        Processes.Result rendered = kubectl("kustomize", manifests("overlays/aws").toString());
+        assertTrue(rendered.out().contains("- --provider\n        - aws\n"), rendered.text());
+        assertTrue(rendered.out().contains("subnets: [subnet-emulated]"), rendered.text());
+    }
+
+    /** The rendered base manifests, as objects. */
+    private static List<Object> rendered() throws IOException, InterruptedException {
+        Processes.Result rendered = kubectl("kustomize", manifests("base").toString());
+        assertEquals(0, rendered.exit(), rendered.text());
+        return Yaml.loadAll(rendered.out());
+    }
+
+    private static <T> List<T> ofType(List<Object> objects, Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** One node agent started as the Deployment's pod would be, as service account {@code account}. */
+    private record Agent(String label, String account, Process process, Path log, NodeScenario scenario) {}
+
+    private static Agent startAgent(String label, String account, V1Deployment deployment,
+            Map<String, V1ConfigMap> configMaps, String readerToken) throws Exception {
+        String pod = "virtual-kubelet-" + label;
+        Path dir = Files.createDirectories(workDir.resolve(pod));
+        Path serviceAccount = Files.createDirectories(dir.resolve("serviceaccount"));
+        Files.writeString(serviceAccount.resolve("token"), token(account));
+        Files.copy(plane.caCertificate(), serviceAccount.resolve("ca.crt"));
+        Files.writeString(serviceAccount.resolve("namespace"), NAMESPACE);
+        PodCommandLine line = PodCommandLine.of(deployment, configMaps, pod, serviceAccount,
+                URI.create(plane.serverUrl()).getPort(), dir);
+        Map<String, String> env = new LinkedHashMap<>(line.env());
+        // Ten agents share this machine: any free kubelet port, no metrics port, a lighter JIT.
+        env.put("KUBELET_PORT", "0");
+        env.put("JAVA_OPTS", env.getOrDefault("JAVA_OPTS", "") + " -XX:TieredStopAtLevel=1 -Xss512k");
+        List<String> command = new ArrayList<>();
+        command.add(install.launcher().toString());
+        command.addAll(line.args());
+        command.add("--metrics-addr=");
+        Path log = dir.resolve("agent.log");
+        Process process = Processes.start(command, dir, env, log);
+        return new Agent(label, account, process, log,
+                new NodeScenario(plane.adminClient(), plane.adminKubeconfig(), pod, "scenario-" + label, readerToken));
+    }
+
+    private static String token(String account) throws ApiException {
+        return new CoreV1Api(plane.adminClient()).createNamespacedServiceAccountToken(account, NAMESPACE,
+                new AuthenticationV1TokenRequest().spec(new V1TokenRequestSpec().audiences(List.of())
+                        .expirationSeconds(3600L))).execute().getStatus().getToken();
+    }
+
+    /** A service account bound (only) to a ClusterRole with {@code rules}. */
+    private static void account(String name, List<V1PolicyRule> rules) throws ApiException {
+        new CoreV1Api(plane.adminClient()).createNamespacedServiceAccount(NAMESPACE,
+                new V1ServiceAccount().metadata(new V1ObjectMeta().name(name))).execute();
+        RbacAuthorizationV1Api rbac = new RbacAuthorizationV1Api(plane.adminClient());
+        rbac.createClusterRole(new V1ClusterRole().metadata(new V1ObjectMeta().name("test:" + name)).rules(rules))
+                .execute();
+        rbac.createClusterRoleBinding(new V1ClusterRoleBinding().metadata(new V1ObjectMeta().name("test:" + name))
+                .roleRef(new V1RoleRef().apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name("test:" + name))
+                .subjects(List.of(new RbacV1Subject().kind("ServiceAccount").name(name).namespace(NAMESPACE))))
+                .execute();
+    }
+
+    private static String ruleName(V1PolicyRule rule) {
+        return String.join(",", rule.getResources());
+    }
+
+    @Test
+    void theAgentRunsInClusterWithItsClusterRoleAndWithoutEachRule() throws Exception {
+        Processes.Result applied = kubectl("apply", "-k", manifests("base").toString());
+        assertEquals(0, applied.exit(), applied.text());
+        List<Object> objects = rendered();
+        V1Deployment deployment = ofType(objects, V1Deployment.class).get(0);
+        Map<String, V1ConfigMap> configMaps = new LinkedHashMap<>();
+        ofType(objects, V1ConfigMap.class).forEach(c -> configMaps.put(c.getMetadata().getName(), c));
+        V1ClusterRole role = ofType(objects, V1ClusterRole.class).get(0);
+        assertEquals(deployment.getSpec().getTemplate().getSpec().getServiceAccountName(),
+                ofType(objects, V1ClusterRoleBinding.class).get(0).getSubjects().get(0).getName());
+
+        account("kubelet-reader", List.of(new V1PolicyRule().apiGroups(List.of("")).resources(List.of("nodes/proxy",
+                "nodes/log", "nodes/stats", "nodes/metrics")).verbs(List.of("get"))));
+        String readerToken = token("kubelet-reader");
+
+        List<Agent> agents = new ArrayList<>();
+        ExecutorService checks = Executors.newCachedThreadPool();
+        try {
+            agents.add(startAgent("full", deployment.getSpec().getTemplate().getSpec().getServiceAccountName(),
+                    deployment, configMaps, readerToken));
+            List<V1PolicyRule> rules = role.getRules();
+            for (int i = 0; i < rules.size(); i++) {
+                List<V1PolicyRule> without = new ArrayList<>(rules);
+                without.remove(i);
+                String label = "without-" + i;
+                account(label, without);
+                agents.add(startAgent(label, label, deployment, configMaps, readerToken));
+            }
+            List<Future<Optional<NodeScenario.Failure>>> results = new ArrayList<>();
+            for (Agent agent : agents) {
+                results.add(checks.submit(agent.scenario()::run));
+            }
+            StringBuilder report = new StringBuilder();
+            Map<String, NodeScenario.Failure> failures = new LinkedHashMap<>();
+            for (int i = 0; i < agents.size(); i++) {
+                Optional<NodeScenario.Failure> failure = results.get(i).get();
+                String rule = i == 0 ? "(none left out)" : ruleName(rules.get(i - 1));
+                report.append(String.format("%-30s %s%n", rule, failure.map(Object::toString).orElse("does everything")));
+                failure.ifPresent(f -> failures.put(rule, f));
+            }
+            System.out.println("ClusterRole rules left out, and what the agent then cannot do:\n" + report);
+            assertTrue(!failures.containsKey("(none left out)"), "with the manifests' ClusterRole the agent "
+                    + failures.get("(none left out)") + "\n" + Files.readString(agents.get(0).log()));
+            for (int i = 0; i < rules.size(); i++) {
+                String rule = ruleName(rules.get(i));
+                assertTrue(failures.containsKey(rule), "rule " + rule + " is not needed: the agent does everything"
+                        + " without it\n" + report);
+                String log = Files.readString(agents.get(i + 1).log());
+                assertEquals(NEEDED_FOR.get(rule), failures.get(rule).step(), "without rule " + rule + "\n" + report
+                        + "\n" + log);
+                assertTrue(rules.get(i).getResources().stream().anyMatch(resource -> Pattern.compile(
+                        "cannot [a-z]+ resource \\\\?\"" + Pattern.quote(resource) + "\\\\?\"").matcher(log).find()),
+                        "without rule " + rule + " the agent's log names no refused request on it:\n" + log);
+            }
+            assertEquals(NEEDED_FOR.keySet(), rules.stream().map(DeploymentIT::ruleName)
+                    .collect(java.util.stream.Collectors.toSet()), "the ClusterRole's rules changed: say what each is for");
+        } finally {
+            checks.shutdownNow();
+            for (Agent agent : agents) {
+                Processes.stop(agent.process());
+            }
+        }
+    }
+}
