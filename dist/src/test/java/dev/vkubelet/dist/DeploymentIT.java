@@ -174,6 +174,10 @@ class DeploymentIT {
                 .execute();
     }
 
+    private static String describe(V1PolicyRule rule) {
+        return rule.getApiGroups() + " " + rule.getResources() + " " + rule.getVerbs();
+    }
+
     private static String ruleName(V1PolicyRule rule) {
         return String.join(",", rule.getResources());
     }
@@ -187,6 +191,9 @@ class DeploymentIT {
         Map<String, V1ConfigMap> configMaps = new LinkedHashMap<>();
         ofType(objects, V1ConfigMap.class).forEach(c -> configMaps.put(c.getMetadata().getName(), c));
         V1ClusterRole role = ofType(objects, V1ClusterRole.class).get(0);
+        assertEquals(LocalControlPlane.nodeRules().stream().map(DeploymentIT::describe).toList(),
+                role.getRules().stream().map(DeploymentIT::describe).toList(),
+                "the local control plane grants nodes other rules than the manifests");
         assertEquals(deployment.getSpec().getTemplate().getSpec().getServiceAccountName(),
                 ofType(objects, V1ClusterRoleBinding.class).get(0).getSubjects().get(0).getName());
 

@@ -311,20 +311,26 @@ public final class LocalControlPlane implements AutoCloseable {
         }
     }
 
+    /**
+     * What the node agent calls, and nothing more; the same rules as the ClusterRole of the
+     * distribution's Kubernetes manifests (a test compares them).
+     */
+    public static List<V1PolicyRule> nodeRules() {
+        return List.of(
+                rule("", List.of("pods"), List.of("get", "list", "watch", "delete")),
+                rule("", List.of("pods/status"), List.of("update")),
+                rule("", List.of("nodes"), List.of("get", "create", "patch")),
+                rule("", List.of("nodes/status"), List.of("update")),
+                rule("", List.of("configmaps", "secrets", "services"), List.of("list", "watch")),
+                rule("", List.of("events"), List.of("create")),
+                rule("coordination.k8s.io", List.of("leases"), List.of("get", "create", "update")),
+                rule("authentication.k8s.io", List.of("tokenreviews"), List.of("create")),
+                rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create")));
+    }
+
     private void grantNodeRole() throws IOException {
         RbacAuthorizationV1Api rbac = new RbacAuthorizationV1Api(adminClient);
-        V1ClusterRole role = new V1ClusterRole().metadata(new V1ObjectMeta().name(NODE_ROLE)).rules(List.of(
-                rule("", List.of("nodes", "nodes/status"),
-                        List.of("get", "list", "watch", "create", "update", "patch", "delete")),
-                rule("coordination.k8s.io", List.of("leases"),
-                        List.of("get", "list", "watch", "create", "update", "patch", "delete")),
-                rule("", List.of("pods"), List.of("get", "list", "watch", "update", "patch", "delete")),
-                rule("", List.of("pods/status"), List.of("get", "update", "patch")),
-                rule("", List.of("events"), List.of("create", "update", "patch")),
-                rule("events.k8s.io", List.of("events"), List.of("create", "update", "patch")),
-                rule("", List.of("configmaps", "secrets", "services", "namespaces"), List.of("get", "list", "watch")),
-                rule("authentication.k8s.io", List.of("tokenreviews"), List.of("create")),
-                rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create"))));
+        V1ClusterRole role = new V1ClusterRole().metadata(new V1ObjectMeta().name(NODE_ROLE)).rules(nodeRules());
         V1ClusterRoleBinding binding = new V1ClusterRoleBinding().metadata(new V1ObjectMeta().name(NODE_ROLE))
                 .roleRef(new V1RoleRef().apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name(NODE_ROLE))
                 .subjects(List.of(new RbacV1Subject().kind("Group").apiGroup("rbac.authorization.k8s.io")

@@ -239,6 +239,16 @@ class CliTest {
         assertEquals(account.resolve("token"), access.tokenFile());
         assertEquals(account.resolve("ca.crt"), access.caFile());
 
+        env.remove("VKUBELET_SERVICE_ACCOUNT_DIR");
+        Path standard = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+        if (Files.isReadable(standard.resolve("token")) && Files.isReadable(standard.resolve("ca.crt"))) {
+            assertEquals(Cli.OK, run("--provider", "mock"), errText()); // this test runs in a pod
+            assertEquals(standard.resolve("token"), ((KubeAccess.InCluster) ran.kube()).tokenFile());
+        } else {
+            assertEquals(Cli.USAGE, run("--provider", "mock"));
+            assertTrue(errText().contains(standard.resolve("token") + " does not exist"), errText());
+        }
+
         Path other = Files.createDirectories(dir.resolve("other"));
         assertEquals(Cli.USAGE, run("--provider", "mock", "--service-account-dir", other.toString()));
         assertTrue(errText().contains("needs the service account's token, but " + other.resolve("token")), errText());
