@@ -13,9 +13,11 @@ import io.kubernetes.client.openapi.models.RbacV1Subject;
 import io.kubernetes.client.openapi.models.V1ClusterRole;
 import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1Probe;
 import io.kubernetes.client.openapi.models.V1RoleRef;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
@@ -151,8 +153,15 @@ class DeploymentIT {
         command.add("--metrics-addr=");
         Path log = dir.resolve("agent.log");
         Process process = Processes.start(command, dir, env, log);
-        return new Agent(label, account, process, log,
-                new NodeScenario(plane.adminClient(), plane.adminKubeconfig(), pod, "scenario-" + label, readerToken));
+        V1Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        for (V1Probe probe : List.of(container.getReadinessProbe(), container.getLivenessProbe())) {
+            assertEquals("HTTPS", probe.getHttpGet().getScheme());
+            assertEquals(container.getPorts().stream().filter(p -> p.getContainerPort() == Integer.parseInt(
+                    line.env().get("KUBELET_PORT"))).findFirst().orElseThrow().getName(),
+                    probe.getHttpGet().getPort().getStrValue(), "the probes go to the kubelet port");
+        }
+        return new Agent(label, account, process, log, new NodeScenario(plane.adminClient(), plane.adminKubeconfig(),
+                pod, "scenario-" + label, readerToken, container.getReadinessProbe().getHttpGet().getPath()));
     }
 
     private static String token(String account) throws ApiException {

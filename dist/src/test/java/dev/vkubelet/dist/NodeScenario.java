@@ -53,6 +53,7 @@ final class NodeScenario {
     /** The steps, in the order they are checked. */
     enum Step {
         REGISTERS_NODE("register its node"),
+        ANSWERS_PROBES("answer its probes"),
         RENEWS_LEASE("renew its lease"),
         RUNS_POD("run a pod and write its status"),
         RECORDS_EVENTS("record the pod's events"),
@@ -83,16 +84,20 @@ final class NodeScenario {
     private final String node;
     private final String namespace;
     private final String readerToken;
+    private final String probePath;
 
     /**
      * @param readerToken a bearer token of a user allowed {@code get} on {@code nodes/proxy}
+     * @param probePath the path the Deployment's probes GET on the kubelet port, without credentials
      */
-    NodeScenario(ApiClient admin, Path adminKubeconfig, String node, String namespace, String readerToken) {
+    NodeScenario(ApiClient admin, Path adminKubeconfig, String node, String namespace, String readerToken,
+            String probePath) {
         this.admin = admin;
         this.adminKubeconfig = adminKubeconfig;
         this.node = node;
         this.namespace = namespace;
         this.readerToken = readerToken;
+        this.probePath = probePath;
     }
 
     /** Runs every step; empty when all happened. */
@@ -103,6 +108,10 @@ final class NodeScenario {
             V1Node registered = Await.until(START, "node " + node, () -> read(() -> core.readNode(node).execute()));
             Await.until(STEP, "node " + node + " Ready", () -> read(() -> core.readNode(node).execute())
                     .filter(NodeScenario::ready));
+
+            step = Step.ANSWERS_PROBES;
+            int port = registered.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
+            kubeletGet(port, probePath, null);
 
             step = Step.RENEWS_LEASE;
             CoordinationV1Api coordination = new CoordinationV1Api(admin);
@@ -129,8 +138,7 @@ final class NodeScenario {
                             .map(CoreV1Event::getReason)));
 
             step = Step.ANSWERS_KUBELET_API;
-            int port = registered.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
-            String pods = kubeletGet(port, "/pods");
+            String pods = kubeletGet(port, "/pods", readerToken);
             if (!pods.contains("\"" + name + "\"")) {
                 return Optional.of(new Failure(step, "GET /pods does not list " + name + ": " + pods));
             }
@@ -180,13 +188,15 @@ final class NodeScenario {
         return core.createNamespacedPod(namespace, pod).execute();
     }
 
-    /** GET on the kubelet API with the reader's bearer token; the body, or an ApiException-like failure. */
-    private String kubeletGet(int port, String path) throws IOException {
+    /** GET on the kubelet API, with a bearer token unless it is null; the body of a 200, else an IOException. */
+    private static String kubeletGet(int port, String path, String token) throws IOException {
         HttpsURLConnection connection = (HttpsURLConnection) new URL("https://127.0.0.1:" + port + path)
                 .openConnection();
         connection.setSSLSocketFactory(trustAll().getSocketFactory());
         connection.setHostnameVerifier((host, session) -> true);
-        connection.setRequestProperty("Authorization", "Bearer " + readerToken);
+        if (token != null) {
+            connection.setRequestProperty("Authorization", "Bearer " + token);
+        }
         connection.setConnectTimeout(10_000);
         connection.setReadTimeout(30_000);
         int code = connection.getResponseCode();
