@@ -1,6 +1,7 @@
 package dev.vkubelet.dist;
 
 import dev.vkubelet.provider.testkit.Await;
+import dev.vkubelet.provider.testkit.TrustAll;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
@@ -29,17 +30,12 @@ import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * What a node agent must do for its cluster, checked step by step from the outside (as a cluster
@@ -192,7 +188,11 @@ final class NodeScenario {
     private static String kubeletGet(int port, String path, String token) throws IOException {
         HttpsURLConnection connection = (HttpsURLConnection) new URL("https://127.0.0.1:" + port + path)
                 .openConnection();
-        connection.setSSLSocketFactory(trustAll().getSocketFactory());
+        try {
+            connection.setSSLSocketFactory(TrustAll.context(null).getSocketFactory());
+        } catch (Exception e) {
+            throw new IOException("cannot set up TLS: " + e, e);
+        }
         connection.setHostnameVerifier((host, session) -> true);
         if (token != null) {
             connection.setRequestProperty("Authorization", "Bearer " + token);
@@ -206,27 +206,6 @@ final class NodeScenario {
                 throw new IOException("GET " + path + " answered " + code + ": " + text.strip());
             }
             return text;
-        }
-    }
-
-    private static SSLContext trustAll() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -306,7 +306,7 @@ class KubeletApiIT {
     }
 
     private static SSLContext tls(KeyManagerFactory keys) throws Exception {
-        return dev.vkubelet.core.testing.TrustAll.context(keys);
+        return dev.vkubelet.provider.testkit.TrustAll.context(keys);
     }
 
     private static KeyManagerFactory clientCertificate(Pki.Issued issued) throws Exception {

@@ -110,7 +110,7 @@ class MetricsIT {
                     Map.of("provider", "mock")) >= 1, "the mock plugin's own metric is missing");
             assertTrue(running.stream().anyMatch(s -> s.name().equals("vk_provider_mock_pods")));
 
-            HttpClient tls = HttpClient.newBuilder().sslContext(dev.vkubelet.core.testing.TrustAll.context(null))
+            HttpClient tls = HttpClient.newBuilder().sslContext(dev.vkubelet.provider.testkit.TrustAll.context(null))
                     .build();
             assertEquals(200, tls.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
                     + agent.kubeletApiAddress().orElseThrow().getPort() + "/healthz")).build(),

@@ -9,7 +9,9 @@
  * waits for a condition with a timeout instead of sleeping;
  * {@link dev.vkubelet.provider.testkit.RecordingTracer} records the spans a provider starts,
  * {@link dev.vkubelet.provider.testkit.RecordingMetrics} its metrics, and
- * {@link dev.vkubelet.provider.testkit.NotifiedPods} the status changes it pushes.
+ * {@link dev.vkubelet.provider.testkit.NotifiedPods} the status changes it pushes;
+ * {@link dev.vkubelet.provider.testkit.TrustAll} talks TLS to a kubelet API with a self-signed
+ * certificate.
  *
  * <p>Depends on the provider API and JUnit only: no Kubernetes API server is needed.
  */

@@ -1,4 +1,4 @@
-package dev.vkubelet.core.testing;
+package dev.vkubelet.provider.testkit;
 
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
