@@ -26,7 +26,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * {@code memory}, {@code pods} (Kubernetes quantities), {@code others} (extra resources, name to
  * quantity), {@code runningDelay} (how long a pod stays Pending, e.g. {@code 2s}) and
  * {@code traceGranularity} ({@code coarse}, {@code normal} or {@code fine}: overrides
- * {@code --trace-granularity} for this provider). A node that is not in the file gets the defaults.
+ * {@code --trace-granularity} for this provider), {@code stateFile} (where the pods are kept across
+ * restarts, see {@link MockState}) and {@code faults} (see {@link MockFaults}). A node that is not in
+ * the file gets the defaults.
  *
  * @param cpu the node's cpu capacity
  * @param memory the node's memory capacity
@@ -34,17 +36,19 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param others other resources (e.g. {@code nvidia.com/gpu})
  * @param runningDelay how long created pods stay Pending before they run
  * @param traceGranularity the detail of this provider's spans, when it overrides the host's setting
+ * @param stateFile where the pods are kept, when they must survive a restart
+ * @param faults the faults injected into pod calls
  */
 public record MockConfig(
         Quantity cpu, Quantity memory, Quantity pods, Map<String, Quantity> others, Duration runningDelay,
-        Optional<Granularity> traceGranularity) {
+        Optional<Granularity> traceGranularity, Optional<Path> stateFile, MockFaults faults) {
 
     public static final String DEFAULT_CPU = "20";
     public static final String DEFAULT_MEMORY = "100Gi";
     public static final String DEFAULT_PODS = "20";
 
     private static final Set<String> KEYS = Set.of("cpu", "memory", "pods", "others", "runningDelay",
-            "traceGranularity");
+            "traceGranularity", "stateFile", "faults");
 
     public MockConfig {
         Objects.requireNonNull(cpu, "cpu");
@@ -53,12 +57,14 @@ public record MockConfig(
         others = Map.copyOf(others);
         Objects.requireNonNull(runningDelay, "runningDelay");
         Objects.requireNonNull(traceGranularity, "traceGranularity");
+        Objects.requireNonNull(stateFile, "stateFile");
+        Objects.requireNonNull(faults, "faults");
     }
 
     /** cpu 20, memory 100Gi, pods 20, nothing else, no delay. */
     public static MockConfig defaults() {
         return new MockConfig(new Quantity(DEFAULT_CPU), new Quantity(DEFAULT_MEMORY), new Quantity(DEFAULT_PODS),
-                Map.of(), Duration.ZERO, Optional.empty());
+                Map.of(), Duration.ZERO, Optional.empty(), Optional.empty(), MockFaults.none());
     }
 
     /** Reads {@code path} and returns the entry for {@code nodeName} (or the defaults). */
@@ -91,7 +97,7 @@ public record MockConfig(
         for (Object key : fields.keySet()) {
             if (!KEYS.contains(String.valueOf(key))) {
                 throw new InvalidInputException(where + ": unknown field '" + key + "' (known: cpu, memory, pods, "
-                        + "others, runningDelay, traceGranularity)");
+                        + "others, runningDelay, traceGranularity, stateFile, faults)");
             }
         }
         Quantity cpu = quantity(where, "cpu", fields.get("cpu"), DEFAULT_CPU);
@@ -116,7 +122,9 @@ public record MockConfig(
                 throw new InvalidInputException(where + ": 'traceGranularity': " + e.getMessage(), e);
             }
         }
-        return new MockConfig(cpu, memory, pods, others, delay, granularity);
+        Optional<Path> stateFile = Optional.ofNullable(fields.get("stateFile")).map(String::valueOf).map(Path::of);
+        MockFaults faults = fields.get("faults") == null ? MockFaults.none() : MockFaults.parse(where, fields.get("faults"));
+        return new MockConfig(cpu, memory, pods, others, delay, granularity, stateFile, faults);
     }
 
     private static Quantity quantity(String where, String field, Object raw, String fallback) {

@@ -81,6 +81,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     private final AtomicInteger nextIp = new AtomicInteger(1);
     private final ScheduledExecutorService scheduler;
     private volatile Consumer<V1Pod> podListener = pod -> {};
+    private final Optional<MockState> state;
 
     MockProvider(ProviderContext context, MockConfig config, Clock clock) {
         this.context = Objects.requireNonNull(context, "context");
@@ -88,12 +89,25 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         this.clock = Objects.requireNonNull(clock, "clock");
         this.tracer = config.traceGranularity().map(context.tracer()::withGranularity).orElse(context.tracer());
         this.startTime = clock.instant();
+        this.state = config.stateFile().map(MockState::new);
+        state.ifPresent(s -> s.load().forEach(pod -> pods.put(key(pod), pod)));
+        pods.values().stream().map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP())
+                .filter(ip -> ip != null && ip.startsWith("10.244.")).mapToInt(ip -> {
+                    String[] octets = ip.split("\\.");
+                    return (Integer.parseInt(octets[2]) << 8 | Integer.parseInt(octets[3])) + 1;
+                }).max().ifPresent(nextIp::set);
         context.metrics().gauge("pods", Map.of(), this::podCount);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mock-provider-" + context.nodeName());
             t.setDaemon(true);
             return t;
         });
+        for (V1Pod loaded : pods.values()) {
+            if (loaded.getStatus() != null && "Pending".equals(loaded.getStatus().getPhase())) {
+                scheduler.schedule(() -> markRunning(key(loaded)), config.runningDelay().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     private static String key(String namespace, String name) {
@@ -117,6 +131,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         V1Pod created;
         try (Span span = tracer.startSpan("mock.createPod", Granularity.NORMAL)) {
             span.attribute("pod", key(pod));
+            config.faults().before("createPod", pod.getMetadata().getName());
             synchronized (this) {
                 if (pods.containsKey(key(pod))) {
                     return;
@@ -125,6 +140,8 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                 boolean delayed = !config.runningDelay().isZero();
                 created.setStatus(delayed ? pendingStatus(created) : runningStatus(created));
                 pods.put(key(created), created);
+                state.ifPresent(s -> s.record("create", created));
+                persist();
             }
             context.metrics().increment("creates", Map.of());
             if (!config.runningDelay().isZero()) {
@@ -146,6 +163,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                 return;
             }
             pod.setStatus(runningStatus(pod));
+            persist();
             changed = copy(pod);
         }
         podListener.accept(changed);
@@ -199,6 +217,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     public void updatePod(V1Pod pod) {
         try (Span span = tracer.startSpan("mock.updatePod", Granularity.NORMAL)) {
             span.attribute("pod", key(pod));
+            config.faults().before("updatePod", pod.getMetadata().getName());
             update(pod);
         }
     }
@@ -213,6 +232,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             updated = copy(pod);
             updated.setStatus(existing.getStatus());
             pods.put(key(pod), updated);
+            persist();
             updated = copy(updated);
         }
         podListener.accept(updated);
@@ -222,6 +242,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     public void deletePod(V1Pod pod) {
         try (Span span = tracer.startSpan("mock.deletePod", Granularity.NORMAL)) {
             span.attribute("pod", key(pod));
+            config.faults().before("deletePod", pod.getMetadata().getName());
             delete(pod);
         }
     }
@@ -245,6 +266,8 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             }
             status.conditions(List.of(condition("PodScheduled", "True"), condition("Initialized", "True"),
                     condition("Ready", "False"), condition("ContainersReady", "False")));
+            state.ifPresent(s -> s.record("delete", existing));
+            persist();
             deleted = copy(existing);
         }
         podListener.accept(deleted);
@@ -260,8 +283,18 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     }
 
     @Override
-    public synchronized Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-        return Optional.ofNullable(pods.get(key(namespace, name))).map(p -> copy(p).getStatus());
+    public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
+        config.faults().before("getPodStatus", name);
+        V1PodStatus garbage = config.faults().garbage(name);
+        synchronized (this) {
+            return Optional.ofNullable(pods.get(key(namespace, name)))
+                    .map(p -> garbage != null ? garbage : copy(p).getStatus());
+        }
+    }
+
+    /** Writes the pods to the state file, if there is one. Called with the lock held. */
+    private void persist() {
+        state.ifPresent(s -> s.save(pods.values()));
     }
 
     @Override

@@ -35,7 +35,7 @@ class MockProviderTest {
     @Test
     void delayedPodsArePendingThenRunningAndNotified() {
         MockConfig config = new MockConfig(new Quantity("1"), new Quantity("1Gi"), new Quantity("5"), Map.of(),
-                Duration.ofMillis(200), Optional.empty());
+                Duration.ofMillis(200), Optional.empty(), Optional.empty(), MockFaults.none());
         List<String> phases = new CopyOnWriteArrayList<>();
         try (MockProvider provider = new MockProvider(CONTEXT, config, Clock.systemUTC())) {
             provider.notifyPods(pod -> phases.add(pod.getStatus().getPhase()));
@@ -50,7 +50,8 @@ class MockProviderTest {
     @Test
     void configureNodeSetsCapacityConditionsAndAddress() {
         MockConfig config = new MockConfig(new Quantity("3"), new Quantity("4Gi"), new Quantity("7"),
-                Map.of("example.com/widget", new Quantity("2")), Duration.ZERO, Optional.empty());
+                Map.of("example.com/widget", new Quantity("2")), Duration.ZERO, Optional.empty(), Optional.empty(),
+                MockFaults.none());
         try (MockProvider provider = new MockProvider(CONTEXT, config, Clock.systemUTC())) {
             V1Node node = new V1Node().metadata(new V1ObjectMeta().name("vk-mock"));
             provider.configureNode(node);
