@@ -38,6 +38,7 @@ import java.util.Optional;
  * @param listenAddress the kubelet API's bind address (empty: all interfaces)
  * @param anonymousAuth whether the kubelet API lets unauthenticated callers through (still authorised)
  * @param servingCerts the kubelet API's TLS files
+ * @param providerTimeout how long one provider call may take before it is abandoned and retried
  */
 public record RunConfig(
         String nodeName,
@@ -65,7 +66,8 @@ public record RunConfig(
         Path pluginDir,
         String listenAddress,
         boolean anonymousAuth,
-        ServingCerts servingCerts) {
+        ServingCerts servingCerts,
+        Duration providerTimeout) {
 
     /**
      * The kubelet API's certificate and key (both or neither: neither means self-signed) and the
@@ -108,6 +110,7 @@ public record RunConfig(
         Objects.requireNonNull(pluginDir, "pluginDir");
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(servingCerts, "servingCerts");
+        Objects.requireNonNull(providerTimeout, "providerTimeout");
     }
 
     /** The same configuration against a local control plane: its kubeconfig, its CA for client certificates. */
@@ -116,6 +119,7 @@ public record RunConfig(
                 operatingSystem, internalIp, listenPort, metricsAddr, taint, taintEnabled, nodeLeaseEnabled,
                 podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
                 kubeApiBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,
-                servingCerts.clientCa().isPresent() ? servingCerts : servingCerts.withClientCa(clientCa));
+                servingCerts.clientCa().isPresent() ? servingCerts : servingCerts.withClientCa(clientCa),
+                providerTimeout);
     }
 }

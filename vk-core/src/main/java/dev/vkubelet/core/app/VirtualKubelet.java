@@ -184,7 +184,7 @@ public final class VirtualKubelet implements AutoCloseable {
         EnvResolver env = new EnvResolver(informers.resources(), this::allocatable);
         events = new KubeEventRecorder(client, config.nodeName());
         podController = new PodController(podSettingsOverride.apply(PodControllerSettings.of(config.nodeName(),
-                config.internalIp(), config.podSyncWorkers())), informers.podIndex(), new KubePodClient(client),
+                config.internalIp(), config.podSyncWorkers()).withProviderTimeout(config.providerTimeout())), informers.podIndex(), new KubePodClient(client),
                 events, provider, env, tracer, Clock.systemUTC(), metrics);
         PodController pods = podController;
         informers.onPods(new ResourceEventHandler<>() {

@@ -122,6 +122,10 @@ public class NodeOptions {
             description = "How long registering the node may take before the process exits (0: wait forever)")
     String startupTimeout = "0";
 
+    @Parameter(names = "--provider-timeout", description = "A provider call (create, update, delete, status) that"
+            + " takes longer is abandoned and retried with backoff")
+    String providerTimeout = "60s";
+
     @Parameter(names = "--stream-idle-timeout",
             description = "An exec/attach/port-forward session with no traffic for this long is closed")
     String streamIdleTimeout = "30s";
@@ -222,6 +226,10 @@ public class NodeOptions {
             throw new UsageException("--full-resync-period must be positive, got " + fullResyncPeriod);
         }
         Duration startup = duration("--startup-timeout", startupTimeout);
+        Duration providerLimit = duration("--provider-timeout", providerTimeout);
+        if (providerLimit.isZero()) {
+            throw new UsageException("--provider-timeout must be positive, got " + providerTimeout);
+        }
         Duration idle = duration("--stream-idle-timeout", streamIdleTimeout);
         Duration creation = duration("--stream-creation-timeout", streamCreationTimeout);
         if (idle.isZero() || creation.isZero()) {
@@ -240,7 +248,7 @@ public class NodeOptions {
         return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
                 internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
                 startup, idle, creation, qps, burst, tracing(), level, Path.of(pluginDir), listenAddress, anonymousAuth,
-                servingCerts());
+                servingCerts(), providerLimit);
     }
 
     /** The kubeconfig when one is given or found, else the in-cluster service account. */

@@ -36,6 +36,11 @@ public record PodControllerSettings(
         }
     }
 
+    /** The same with another limit for one provider call. */
+    public PodControllerSettings withProviderTimeout(Duration limit) {
+        return new PodControllerSettings(nodeName, hostIp, workers, pollInterval, limit, backoff);
+    }
+
     /** Defaults for {@code nodeName} with {@code workers} workers. */
     public static PodControllerSettings of(String nodeName, String hostIp, int workers) {
         return new PodControllerSettings(nodeName, hostIp, workers, POLL_INTERVAL, PROVIDER_TIMEOUT, BACKOFF);

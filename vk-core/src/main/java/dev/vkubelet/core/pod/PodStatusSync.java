@@ -9,6 +9,8 @@ import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.JSON;
+import dev.vkubelet.provider.ProviderException;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
@@ -68,10 +70,46 @@ final class PodStatusSync {
         if (reported.isEmpty()) {
             return Optional.empty();
         }
+        String problem = invalid(cached.get(), reported.get());
+        if (problem != null) {
+            throw new ProviderException("provider " + provider.name() + " reported a malformed status for pod " + key
+                    + " (" + problem + "); the last good status stays until it reports a valid one");
+        }
         String before = cached.get().getStatus() == null ? null : cached.get().getStatus().getPodIP();
         write(cached.get(), current -> merge(current, reported.get()));
         String after = reported.get().getPodIP();
         return after != null && !after.equals(before) ? Optional.of(after) : Optional.empty();
+    }
+
+    private static final Set<String> PHASES = Set.of("Pending", "Running", "Succeeded", "Failed", "Unknown");
+
+    /** What is wrong with a status the provider reported for {@code pod}, or null when nothing is. */
+    static String invalid(V1Pod pod, V1PodStatus status) {
+        if (status.getPhase() != null && !PHASES.contains(status.getPhase())) {
+            return "unknown phase '" + status.getPhase() + "'";
+        }
+        Set<String> containers = new java.util.HashSet<>();
+        if (pod.getSpec() != null) {
+            pod.getSpec().getContainers().forEach(c -> containers.add(c.getName()));
+            if (pod.getSpec().getInitContainers() != null) {
+                pod.getSpec().getInitContainers().forEach(c -> containers.add(c.getName()));
+            }
+            if (pod.getSpec().getEphemeralContainers() != null) {
+                pod.getSpec().getEphemeralContainers().forEach(c -> containers.add(c.getName()));
+            }
+        }
+        for (List<V1ContainerStatus> statuses : java.util.Arrays.asList(status.getContainerStatuses(),
+                status.getInitContainerStatuses(), status.getEphemeralContainerStatuses())) {
+            for (V1ContainerStatus c : statuses == null ? List.<V1ContainerStatus>of() : statuses) {
+                if (c.getName() == null || !containers.contains(c.getName())) {
+                    return "a status for container '" + c.getName() + "', which the pod does not have";
+                }
+                if (c.getRestartCount() != null && c.getRestartCount() < 0) {
+                    return "container '" + c.getName() + "' has restart count " + c.getRestartCount();
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -80,6 +80,7 @@ class CliTest {
         assertEquals(Duration.ofMinutes(1), ran.fullResyncPeriod());
         assertEquals(Duration.ofSeconds(30), ran.streamIdleTimeout());
         assertEquals(Duration.ofSeconds(30), ran.streamCreationTimeout());
+        assertEquals(Duration.ofSeconds(60), ran.providerTimeout());
         assertEquals("virtual-kubelet.io/provider", ran.taint().getKey());
         assertEquals("mock", ran.taint().getValue());
         assertEquals("NoSchedule", ran.taint().getEffect());
@@ -160,6 +161,7 @@ class CliTest {
     @CsvSource(delimiter = '|', value = {
         "--full-resync-period|soon|--full-resync-period: 'soon' is not a duration",
         "--startup-timeout|-5s|--startup-timeout must not be negative",
+        "--provider-timeout|0s|--provider-timeout must be positive, got 0s",
         "--pod-sync-workers|0|--pod-sync-workers must be at least 1, got 0",
         "--pod-sync-workers|many|--pod-sync-workers 'many' is not a whole number",
         "--taint|k=v:Sometimes|taint effect 'Sometimes' is not supported",
@@ -268,7 +270,7 @@ class CliTest {
         for (String flag : List.of("--nodename", "--provider", "--provider-config", "--kubeconfig", "--namespace",
                 "--cluster-domain", "--os", "--listen-port", "--metrics-addr", "--taint", "--disable-taint",
                 "--enable-node-lease", "--pod-sync-workers", "--full-resync-period", "--startup-timeout",
-                "--stream-idle-timeout", "--stream-creation-timeout", "--kube-api-qps", "--kube-api-burst",
+                "--provider-timeout", "--stream-idle-timeout", "--stream-creation-timeout", "--kube-api-qps", "--kube-api-burst",
                 "--trace-exporter", "--trace-service-name", "--trace-tag", "--trace-sample-rate",
                 "--trace-granularity", "--log-level",
                 "--plugin-dir", "--service-account-dir", "--version", "version", "providers", "local")) {

@@ -1,6 +1,7 @@
 package dev.vkubelet.core.pod;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vkubelet.core.plugin.AvailableProvider;
@@ -8,11 +9,14 @@ import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.ObjectConflict;
 import dev.vkubelet.core.ports.PodClient;
 import dev.vkubelet.core.ports.PodIndex;
+import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.provider.testkit.TestPods;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.kubernetes.client.openapi.models.V1PodStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,8 +82,12 @@ class PodStatusSyncTest {
     }
 
     private PodStatusSync statusSync() {
+        return statusSync(backend);
+    }
+
+    private PodStatusSync statusSync(dev.vkubelet.provider.PodLifecycleHandler provider) {
         ProviderHandle handle = ProviderHandle.of(new AvailableProvider("in-memory", "test", "0", Path.of("t")),
-                backend, Tracer.noop());
+                provider, Tracer.noop());
         return new PodStatusSync(index, client, handle, timeouts, "10.0.0.10");
     }
 
@@ -119,6 +127,33 @@ class PodStatusSyncTest {
         statusSync().sync(new PodKey("ns", "p"));
         assertEquals(1, writes.size());
         assertEquals("1xx", writes.get(0).getMetadata().getResourceVersion());
+    }
+
+    @Test
+    void aMalformedStatusIsRefusedAndTheNextGoodOneWritten() {
+        stored = TestPods.pod("ns", "p", "vk");
+        stored.getMetadata().resourceVersion("1");
+        backend.createPod(copy(stored));
+        java.util.concurrent.atomic.AtomicReference<V1PodStatus> lie = new java.util.concurrent.atomic.AtomicReference<>();
+        PodStatusSync sync = statusSync(new DelegatingProvider(backend) {
+            @Override
+            public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
+                return lie.get() != null ? Optional.of(lie.get()) : super.getPodStatus(namespace, name);
+            }
+        });
+        lie.set(new V1PodStatus().phase("Bogus"));
+        ProviderException refused = assertThrows(ProviderException.class, () -> sync.sync(new PodKey("ns", "p")));
+        assertTrue(refused.getMessage().contains("malformed status for pod ns/p (unknown phase 'Bogus')"),
+                refused.getMessage());
+        lie.set(new V1PodStatus().phase("Running").containerStatuses(List.of(
+                new V1ContainerStatus().name("ghost").image("x").imageID("").ready(true).restartCount(0))));
+        refused = assertThrows(ProviderException.class, () -> sync.sync(new PodKey("ns", "p")));
+        assertTrue(refused.getMessage().contains("container 'ghost', which the pod does not have"), refused.getMessage());
+        assertTrue(writes.isEmpty());
+
+        lie.set(null);
+        sync.sync(new PodKey("ns", "p"));
+        assertEquals("Running", writes.get(0).getStatus().getPhase());
     }
 
     @Test
