@@ -33,8 +33,11 @@ public final class PodClusterFixture implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(45);
     static final UnaryOperator<NodeSettings> FAST_NODE = s -> s.withTimings(NodeDefaults.LEASE_DURATION,
             Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
+    /** Faster polls and retries; provider calls time out after 10 s unless --provider-timeout says otherwise. */
     static final UnaryOperator<PodControllerSettings> FAST_PODS = s -> new PodControllerSettings(s.nodeName(),
-            s.hostIp(), s.workers(), Duration.ofMillis(300), Duration.ofSeconds(10),
+            s.hostIp(), s.workers(), Duration.ofMillis(300),
+            s.providerTimeout().equals(PodControllerSettings.PROVIDER_TIMEOUT) ? Duration.ofSeconds(10)
+                    : s.providerTimeout(),
             new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
 
     final LocalControlPlane plane;
