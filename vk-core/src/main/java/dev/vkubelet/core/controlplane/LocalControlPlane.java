@@ -60,17 +60,28 @@ public final class LocalControlPlane implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    /** What to run beside etcd and kube-apiserver. */
-    public record Options(boolean controllerManager, boolean scheduler) {
+    /** What to run beside etcd and kube-apiserver, and extra kube-apiserver flags (later ones win). */
+    public record Options(boolean controllerManager, boolean scheduler, List<String> apiServerFlags) {
+
+        public Options {
+            apiServerFlags = List.copyOf(apiServerFlags);
+        }
 
         /** etcd and kube-apiserver only: what the tests need (the ServiceAccount admission is off). */
         public static Options apiServerOnly() {
-            return new Options(false, false);
+            return new Options(false, false, List.of());
         }
 
         /** Everything: Deployments get pods, pods without a node get scheduled. */
         public static Options full() {
-            return new Options(true, true);
+            return new Options(true, true, List.of());
+        }
+
+        /** The same with these kube-apiserver flags added, e.g. {@code --max-requests-inflight=2}. */
+        public Options withApiServerFlags(String... flags) {
+            List<String> all = new ArrayList<>(apiServerFlags);
+            all.addAll(List.of(flags));
+            return new Options(controllerManager, scheduler, all);
         }
     }
 
@@ -219,6 +230,7 @@ public final class LocalControlPlane implements AutoCloseable {
         if (!options.controllerManager()) {
             api.add("--disable-admission-plugins=ServiceAccount");
         }
+        api.addAll(options.apiServerFlags());
         apiServer = new ManagedProcess("kube-apiserver", api, dir.resolve("kube-apiserver.log"));
         launch(apiServer);
         awaitReady();

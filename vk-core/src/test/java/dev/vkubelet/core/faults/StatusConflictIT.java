@@ -8,17 +8,11 @@ import dev.vkubelet.core.pod.PodClusterFixture;
 import dev.vkubelet.core.testing.LocalControlPlaneExtension;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,22 +43,6 @@ class StatusConflictIT {
     @AfterEach
     void close() throws Exception {
         cluster.close();
-    }
-
-    /** How many status writes the agent saw refused with 409, from its own metrics. */
-    private static double conflicts(VirtualKubelet agent) throws Exception {
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + agent.metricsAddress().orElseThrow().getPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^vk_apiserver_request_duration_seconds_count\\{([^}]*)\\} (\\S+)$")
-                .matcher(text);
-        double total = 0;
-        while (m.find()) {
-            if (m.group(1).contains("code=\"409\"") && m.group(1).contains("resource=\"pods/status\"")) {
-                total += Double.parseDouble(m.group(2));
-            }
-        }
-        return total;
     }
 
     @Test
@@ -107,7 +85,8 @@ class StatusConflictIT {
                 racer.join();
             }
         }
-        double conflicts = conflicts(agent);
+        double conflicts = AgentMetrics.apiRequests(agent,
+                labels -> labels.contains("code=\"409\"") && labels.contains("resource=\"pods/status\""));
         assertTrue(conflicts > 0, "the racing writer caused no conflicts: the test did not test anything");
         System.out.println("status writes refused with 409 and redone: " + conflicts);
     }
