@@ -95,6 +95,7 @@ public final class LocalControlPlane implements AutoCloseable {
     private final Thread shutdownHook;
     private ManagedProcess apiServer;
     private ApiClient adminClient;
+    private String etcdUrl;
     private boolean closed;
 
     private LocalControlPlane(ControlPlaneAssets assets, Options options, Path dir, Pki pki, int apiPort) {
@@ -192,6 +193,7 @@ public final class LocalControlPlane implements AutoCloseable {
 
         int etcdPort = freePort();
         int peerPort = freePort();
+        etcdUrl = "http://127.0.0.1:" + etcdPort;
         ManagedProcess etcd = new ManagedProcess("etcd", List.of(
                 assets.dir().resolve("etcd").toString(),
                 "--name=default",
@@ -417,6 +419,11 @@ public final class LocalControlPlane implements AutoCloseable {
     /** The API server's URL, {@code https://127.0.0.1:<port>}. */
     public String serverUrl() {
         return "https://127.0.0.1:" + apiPort;
+    }
+
+    /** etcd's client URL (plain HTTP on loopback; its JSON gateway serves {@code /v3/...}). */
+    public String etcdUrl() {
+        return etcdUrl;
     }
 
     /** The kubeconfig of a cluster admin ({@code system:masters}). */
