@@ -115,12 +115,19 @@ public final class NodeController implements AutoCloseable {
                 runOnScheduler(this::register);
                 break;
             } catch (ApiFailure e) {
-                if (!unlimited && System.nanoTime() + backoffMillis * 1_000_000 - deadline > 0) {
-                    throw e;
+                long wait = backoffMillis;
+                if (!unlimited) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        throw new ApiFailure(e.code(), "cannot register node " + settings.nodeName() + " within "
+                                + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms")
+                                + " (--startup-timeout): " + e.getMessage(), e);
+                    }
+                    wait = Math.min(wait, left); // a last attempt at the deadline
                 }
-                LOG.warn("registering node {} failed, retrying in {} ms: {}", settings.nodeName(), backoffMillis,
+                LOG.warn("registering node {} failed, retrying in {} ms: {}", settings.nodeName(), wait,
                         e.getMessage());
-                Thread.sleep(backoffMillis);
+                Thread.sleep(wait);
                 backoffMillis = Math.min(backoffMillis * 2, 5_000);
             }
         }

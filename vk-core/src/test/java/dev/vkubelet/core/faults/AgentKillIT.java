@@ -55,14 +55,10 @@ class AgentKillIT {
     }
 
     private Process startAgent(Path config, int run) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.vkubelet.core.cli.Main",
-                "--provider", "mock", "--nodename", cluster.node(), "--provider-config", config.toString(),
-                "--kubeconfig", plane.nodeKubeconfig(cluster.node()).toString(),
-                "--plugin-dir", Path.of(System.getProperty("vk.plugins.dir", "../plugins")).toAbsolutePath().toString(),
-                "--client-ca-file", plane.caCertificate().toString(), "--listen-port", "0", "--metrics-addr="));
-        Process agent = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("agent-" + run + ".log").toFile()).start();
+        Process agent = AgentProcess.start(List.of("--provider", "mock", "--nodename", cluster.node(),
+                "--provider-config", config.toString(), "--kubeconfig", plane.nodeKubeconfig(cluster.node()).toString(),
+                "--plugin-dir", AgentProcess.plugins().toString(), "--client-ca-file", plane.caCertificate().toString(),
+                "--listen-port", "0", "--metrics-addr="), dir.resolve("agent-" + run + ".log"));
         agents.add(agent);
         return agent;
     }

@@ -175,7 +175,8 @@ class NodeControllerTest {
         controller = new NodeController(settings(), down, Optional.empty(), handle, Tracer.noop(), clock);
         dev.vkubelet.core.ports.ApiFailure failure = org.junit.jupiter.api.Assertions.assertThrows(
                 dev.vkubelet.core.ports.ApiFailure.class, () -> controller.start(Duration.ofMillis(500)));
-        assertEquals("connection refused", failure.getMessage());
+        assertEquals("cannot register node " + NODE + " within 500 ms (--startup-timeout): connection refused",
+                failure.getMessage());
     }
 
     @Test
