@@ -390,6 +390,13 @@ class KubeletApiIT {
                 .statusCode());
         assertEquals(400, get(masters, base + "/portForward/" + cluster.namespace() + "/direct", Map.of())
                 .statusCode());
+        HttpResponse<String> unknown = get(masters, base + "/no/such/endpoint", Map.of());
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        HttpResponse<String> huge = masters.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/pods"))
+                .expectContinue(true).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[2 << 20]))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, huge.statusCode(), "a 2 MiB body: " + huge.body());
+        assertEquals(200, get(masters, base + "/pods", Map.of()).statusCode(), "the API stopped serving");
 
         List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
