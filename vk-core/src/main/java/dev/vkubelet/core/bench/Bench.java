@@ -47,6 +47,24 @@ public final class Bench {
     }
 
     /**
+     * Starts a local control plane and, instead of a node agent, a {@link StatusWriter} with
+     * {@code workers} threads for the workload's node: the API server's ceiling for the same work.
+     */
+    public static BenchResult apiCeiling(Map<String, String> env, int workers, Workload workload, PrintStream progress,
+            boolean terminal) throws Exception {
+        try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(env),
+                LocalControlPlane.Options.apiServerOnly())) {
+            ApiClient watchClient = LocalControlPlane.clientFor(plane.nodeKubeconfig(workload.node()));
+            watchClient.setReadTimeout(0);
+            ApiClient client = LocalControlPlane.clientFor(plane.nodeKubeconfig(workload.node()));
+            try (StatusWriter writer = new StatusWriter(watchClient, client, workload.node(), workers)) {
+                return new WorkloadRun(plane.adminClient(), workload, "api-ceiling(" + workers + " workers)", progress,
+                        terminal).run();
+            }
+        }
+    }
+
+    /**
      * Starts a local control plane (etcd and kube-apiserver) and a node agent for {@code provider},
      * runs {@code workload} against its node, and stops both.
      *

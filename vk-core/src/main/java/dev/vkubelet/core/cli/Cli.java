@@ -170,6 +170,15 @@ public final class Cli {
         @Parameter(names = "--plugin-dir", description = "With --local: directory of provider plugin jars")
         String pluginDir;
 
+        @Parameter(names = "--api-ceiling", description = "With --local: no node agent; a plain client writes each"
+                + " pod's status once with --workers threads and no rate limit (the API server's ceiling for the"
+                + " same workload, to compare an agent's result with)")
+        boolean apiCeiling;
+
+        @Parameter(names = "--workers", description = "With --api-ceiling: status writer threads (the agent's"
+                + " --pod-sync-workers is 10)")
+        int workers = 10;
+
         @Parameter(names = "--agent-arg", description = "With --local: a flag for the node agent, repeatable, e.g."
                 + " --agent-arg=--trace-exporter=file (exporter settings come from the environment)")
         List<String> agentArgs = new ArrayList<>();
@@ -314,8 +323,18 @@ public final class Cli {
                 flags.addAll(List.of("--provider-config", bench.providerConfig));
             }
             flags.addAll(bench.agentArgs);
-            result = Bench.local(env, bench.provider, bench.pluginDir, flags, workload, err, terminal);
+            if (bench.apiCeiling) {
+                if (bench.workers < 1) {
+                    throw new UsageException("bench: --workers must be at least 1, got " + bench.workers);
+                }
+                result = Bench.apiCeiling(env, bench.workers, workload, err, terminal);
+            } else {
+                result = Bench.local(env, bench.provider, bench.pluginDir, flags, workload, err, terminal);
+            }
         } else {
+            if (bench.apiCeiling) {
+                throw new UsageException("bench: --api-ceiling needs --local: it starts its own control plane");
+            }
             Path kubeconfig = bench.kubeconfig != null ? Path.of(bench.kubeconfig)
                     : env.get("KUBECONFIG") != null ? Path.of(env.get("KUBECONFIG")) : home.resolve(".kube/config");
             if (!Files.isRegularFile(kubeconfig)) {
