@@ -1,5 +1,9 @@
 package dev.vkubelet.core.pod;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
@@ -65,14 +69,44 @@ final class PodEquality {
         return canonical(a).equals(canonical(b));
     }
 
-    /** {@code status} with every timestamp cut to whole seconds, as the API server stores it. */
+    /**
+     * {@code status} as the API server stores it: every timestamp cut to whole seconds, and no empty
+     * objects or lists (the API server answers {@code "lastState": {}} where a provider says nothing,
+     * and client-java models start with empty collections).
+     */
     static V1PodStatus normalize(V1PodStatus status) {
         return JSON.deserialize(canonical(status), V1PodStatus.class);
     }
 
     private static String canonical(V1PodStatus status) {
         String json = JSON.serialize(status == null ? new V1PodStatus() : status);
-        return FRACTIONAL_SECONDS.matcher(json).replaceAll("$1$2\"");
+        JsonElement tree = JsonParser.parseString(FRACTIONAL_SECONDS.matcher(json).replaceAll("$1$2\""));
+        return prune(tree) ? "{}" : tree.toString();
+    }
+
+    /** Removes nulls, empty objects and empty arrays, depth first; true when {@code element} is left empty. */
+    private static boolean prune(JsonElement element) {
+        if (element.isJsonObject()) {
+            JsonObject object = element.getAsJsonObject();
+            for (String key : List.copyOf(object.keySet())) {
+                if (prune(object.get(key))) {
+                    object.remove(key);
+                }
+            }
+            return object.size() == 0;
+        }
+        if (element.isJsonArray()) {
+            JsonArray array = element.getAsJsonArray();
+            for (int i = array.size() - 1; i >= 0; i--) {
+                if (array.get(i).isJsonNull()) {
+                    array.remove(i);
+                } else {
+                    prune(array.get(i));
+                }
+            }
+            return array.size() == 0;
+        }
+        return element.isJsonNull();
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {

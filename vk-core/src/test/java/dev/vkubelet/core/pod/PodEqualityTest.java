@@ -110,4 +110,19 @@ class PodEqualityTest {
         assertTrue(PodEquality.sameStatus(PodEquality.normalize(fromProvider), stored));
         assertFalse(PodEquality.sameStatus(fromProvider, new V1PodStatus().phase("Pending").startTime(t)));
     }
+
+    @Test
+    void emptyObjectsAndListsTheApiServerAddsAreNoChange() {
+        V1PodStatus fromProvider = new V1PodStatus().phase("Running").containerStatuses(List.of(
+                new io.kubernetes.client.openapi.models.V1ContainerStatus().name("app").ready(true).restartCount(0)
+                        .image("busybox").imageID("")));
+        fromProvider.getContainerStatuses().get(0).setVolumeMounts(null);
+        V1PodStatus stored = new V1PodStatus().phase("Running").containerStatuses(List.of(
+                new io.kubernetes.client.openapi.models.V1ContainerStatus().name("app").ready(true).restartCount(0)
+                        .image("busybox").imageID("").lastState(new io.kubernetes.client.openapi.models
+                                .V1ContainerState()).volumeMounts(List.of())));
+        assertTrue(PodEquality.sameStatus(fromProvider, stored));
+        stored.getContainerStatuses().get(0).ready(false);
+        assertFalse(PodEquality.sameStatus(fromProvider, stored));
+    }
 }
