@@ -112,6 +112,14 @@ public final class VirtualKubelet implements AutoCloseable {
      */
     public synchronized void start() throws IOException, InterruptedException {
         Logging.setLevel(config.logLevel());
+        RunConfig.ServingCerts certs = config.servingCerts();
+        KubeletApiServer.Tls tls = new KubeletApiServer.Tls(certs.certificate(), certs.key(), certs.clientCa());
+        // a self-signed certificate takes about a second: made while plugins load and clients start
+        java.util.concurrent.FutureTask<io.netty.handler.ssl.SslContext> ssl = new java.util.concurrent.FutureTask<>(
+                () -> KubeletApiServer.sslContext(tls, config.nodeName(), config.internalIp()));
+        Thread sslMaker = new Thread(ssl, "kubelet-api-tls");
+        sslMaker.setDaemon(true);
+        sslMaker.start();
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
         startObservability();
         if (embeddedProvider == null) {
@@ -138,13 +146,23 @@ public final class VirtualKubelet implements AutoCloseable {
         LOG.info("provider '{}' created from {}", provider.name(), provider.source().path());
         InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(daemonPort)
                 : new InetSocketAddress(config.listenAddress(), daemonPort);
-        RunConfig.ServingCerts certs = config.servingCerts();
-        kubeletApi = KubeletApiServer.start(bind, new KubeletApiServer.Tls(certs.certificate(), certs.key(),
-                certs.clientCa()), config.nodeName(), config.internalIp(), client, config.anonymousAuth(), provider,
-                tracer, Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
+        kubeletApi = KubeletApiServer.start(bind, tlsContext(ssl), config.nodeName(), client, config.anonymousAuth(),
+                provider, tracer, Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
                 new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout()));
         startNode(client, tracer, daemonPort);
         startPods(client, tracer);
+    }
+
+    private static io.netty.handler.ssl.SslContext tlsContext(
+            java.util.concurrent.FutureTask<io.netty.handler.ssl.SslContext> made) throws IOException, InterruptedException {
+        try {
+            return made.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot set up the kubelet API's TLS: " + e.getCause(), e.getCause());
+        }
     }
 
     /** Trace exporters and the metrics endpoint. */

@@ -76,11 +76,10 @@ public final class KubeletApiServer implements AutoCloseable {
      * @param anonymous whether unauthenticated callers are let through (as {@code system:anonymous},
      *     still authorised)
      */
-    public static KubeletApiServer start(InetSocketAddress address, Tls tls, String nodeName, String nodeIp,
+    public static KubeletApiServer start(InetSocketAddress address, SslContext ssl, String nodeName,
             ApiClient client, boolean anonymous, ProviderHandle provider, Tracer tracer,
             Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation, StreamTimeouts timeouts)
             throws IOException, InterruptedException {
-        SslContext ssl = sslContext(tls, nodeName, nodeIp);
         KubeletAuth auth = new KubeletAuth(client, nodeName, anonymous);
         AtomicInteger openStreams = new AtomicInteger();
         instrumentation.kubeletStreams(openStreams::get);
@@ -116,7 +115,11 @@ public final class KubeletApiServer implements AutoCloseable {
         }
     }
 
-    private static SslContext sslContext(Tls tls, String nodeName, String nodeIp) throws IOException {
+    /**
+     * The server's TLS context from {@code tls}, or with a self-signed certificate for the node's name
+     * and address (two RSA keys: about a second, so the agent makes it while it does other things).
+     */
+    public static SslContext sslContext(Tls tls, String nodeName, String nodeIp) throws IOException {
         SslContextBuilder builder;
         if (tls.certificate().isPresent() && tls.key().isPresent()) {
             builder = SslContextBuilder.forServer(tls.certificate().get().toFile(), tls.key().get().toFile());
