@@ -115,8 +115,8 @@ public record RunConfig(
 
     /** The same configuration against a local control plane: its kubeconfig, its CA for client certificates. */
     public RunConfig forLocalControlPlane(Path kubeconfigFile, Path clientCa) {
-        return new RunConfig(nodeName, provider, providerConfig, new KubeAccess.Kubeconfig(kubeconfigFile), namespace, clusterDomain,
-                operatingSystem, internalIp, listenPort, metricsAddr, taint, taintEnabled, nodeLeaseEnabled,
+        return new RunConfig(nodeName, provider, providerConfig, new KubeAccess.Kubeconfig(kubeconfigFile), namespace,
+                clusterDomain, operatingSystem, internalIp, listenPort, metricsAddr, taint, taintEnabled, nodeLeaseEnabled,
                 podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
                 kubeApiBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,
                 servingCerts.clientCa().isPresent() ? servingCerts : servingCerts.withClientCa(clientCa),

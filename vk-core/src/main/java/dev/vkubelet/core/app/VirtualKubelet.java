@@ -3,13 +3,13 @@ package dev.vkubelet.core.app;
 import dev.vkubelet.core.Version;
 import dev.vkubelet.core.env.EnvResolver;
 import dev.vkubelet.core.kube.KubeClients;
-import dev.vkubelet.core.kubeletapi.KubeletApiServer;
 import dev.vkubelet.core.kube.KubeEventRecorder;
 import dev.vkubelet.core.kube.KubeInformers;
 import dev.vkubelet.core.kube.KubeLeaseClient;
 import dev.vkubelet.core.kube.KubeNodeClient;
 import dev.vkubelet.core.kube.KubePodClient;
 import dev.vkubelet.core.kube.RequestRateLimiter;
+import dev.vkubelet.core.kubeletapi.KubeletApiServer;
 import dev.vkubelet.core.metrics.ApiRequestMetrics;
 import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.metrics.MetricsServer;
@@ -34,6 +34,7 @@ import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -41,6 +42,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -115,7 +118,7 @@ public final class VirtualKubelet implements AutoCloseable {
         RunConfig.ServingCerts certs = config.servingCerts();
         KubeletApiServer.Tls tls = new KubeletApiServer.Tls(certs.certificate(), certs.key(), certs.clientCa());
         // a self-signed certificate takes about a second: made while plugins load and clients start
-        java.util.concurrent.FutureTask<io.netty.handler.ssl.SslContext> ssl = new java.util.concurrent.FutureTask<>(
+        FutureTask<SslContext> ssl = new FutureTask<>(
                 () -> KubeletApiServer.sslContext(tls, config.nodeName(), config.internalIp()));
         Thread sslMaker = new Thread(ssl, "kubelet-api-tls");
         sslMaker.setDaemon(true);
@@ -153,11 +156,10 @@ public final class VirtualKubelet implements AutoCloseable {
         startPods(client, tracer);
     }
 
-    private static io.netty.handler.ssl.SslContext tlsContext(
-            java.util.concurrent.FutureTask<io.netty.handler.ssl.SslContext> made) throws IOException, InterruptedException {
+    private static SslContext tlsContext(FutureTask<SslContext> made) throws IOException, InterruptedException {
         try {
             return made.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
@@ -202,7 +204,8 @@ public final class VirtualKubelet implements AutoCloseable {
         EnvResolver env = new EnvResolver(informers.resources(), this::allocatable);
         events = new KubeEventRecorder(client, config.nodeName());
         podController = new PodController(podSettingsOverride.apply(PodControllerSettings.of(config.nodeName(),
-                config.internalIp(), config.podSyncWorkers()).withProviderTimeout(config.providerTimeout())), informers.podIndex(), new KubePodClient(client),
+                config.internalIp(), config.podSyncWorkers()).withProviderTimeout(config.providerTimeout())),
+                informers.podIndex(), new KubePodClient(client),
                 events, provider, env, tracer, Clock.systemUTC(), metrics);
         PodController pods = podController;
         informers.onPods(new ResourceEventHandler<>() {

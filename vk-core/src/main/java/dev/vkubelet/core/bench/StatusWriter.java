@@ -51,7 +51,8 @@ final class StatusWriter implements AutoCloseable {
 
             @Override
             public void onUpdate(V1Pod old, V1Pod now) {
-                if (now.getMetadata().getDeletionTimestamp() != null && old.getMetadata().getDeletionTimestamp() == null) {
+                if (now.getMetadata().getDeletionTimestamp() != null
+                        && old.getMetadata().getDeletionTimestamp() == null) {
                     StatusWriter.this.workers.execute(() -> remove(now));
                 }
             }

@@ -123,7 +123,8 @@ public record MockConfig(
             }
         }
         Optional<Path> stateFile = Optional.ofNullable(fields.get("stateFile")).map(String::valueOf).map(Path::of);
-        MockFaults faults = fields.get("faults") == null ? MockFaults.none() : MockFaults.parse(where, fields.get("faults"));
+        MockFaults faults = fields.get("faults") == null ? MockFaults.none()
+                : MockFaults.parse(where, fields.get("faults"));
         return new MockConfig(cpu, memory, pods, others, delay, granularity, stateFile, faults);
     }
 
