@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * What a bench run does: {@code pods} pods bound to {@code node} in {@code namespace}, created at
- * {@code ratePerSecond} (0: all at once), each with {@code containers} containers carrying
+ * What a bench run does: {@code pods} pods bound to {@code node} in {@code namespace}, created (and
+ * later deleted) at {@code ratePerSecond} (0: all at once), each with {@code containers} containers carrying
  * {@code envVars} variables and {@code ports} ports; long-running, or jobs that exit with
  * {@code jobExitCode} after {@code jobSeconds}. Each pod is awaited Running (a job: its final phase),
  * its logs optionally read, then it is deleted and awaited gone; a pod that misses a step within

@@ -159,13 +159,7 @@ public final class WorkloadRun {
             long start = System.nanoTime();
             List<Future<?>> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                if (workload.ratePerSecond() > 0) {
-                    long due = start + (long) (i * 1e9 / workload.ratePerSecond());
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                }
+                pace(start, i);
                 int index = i;
                 calls.add(clients.submit(() -> {
                     created.put(name(index), System.nanoTime());
@@ -206,7 +200,9 @@ public final class WorkloadRun {
             }
             calls.clear();
             long deleteStart = System.nanoTime();
+            int deleted = 0;
             for (String pod : created.keySet()) {
+                pace(deleteStart, deleted++);
                 calls.add(clients.submit(() -> {
                     deleteStarted.put(pod, System.nanoTime());
                     api.deleteNamespacedPod(pod, workload.namespace()).execute();
@@ -272,6 +268,16 @@ public final class WorkloadRun {
         long deadline = System.nanoTime() + workload.timeout().toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() - deadline < 0) {
             Thread.sleep(20);
+        }
+    }
+
+    /** Waits until request {@code i} is due at the workload's rate (no wait at rate 0). */
+    private void pace(long start, int i) throws InterruptedException {
+        if (workload.ratePerSecond() > 0) {
+            long wait = start + (long) (i * 1e9 / workload.ratePerSecond()) - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
         }
     }
 

@@ -119,7 +119,7 @@ public final class Cli {
         @Parameter(names = "--pods", description = "How many pods")
         int pods = 100;
 
-        @Parameter(names = "--rate", description = "Pods created per second (0: all at once)")
+        @Parameter(names = "--rate", description = "Pods created, and later deleted, per second (0: all at once)")
         double rate;
 
         @Parameter(names = "--containers", description = "Containers per pod")
