@@ -76,7 +76,7 @@ final class PodStatusSync {
                     + " (" + problem + "); the last good status stays until it reports a valid one");
         }
         String before = cached.get().getStatus() == null ? null : cached.get().getStatus().getPodIP();
-        write(cached.get(), current -> merge(current, reported.get()));
+        write(cached.get(), current -> merge(current, reported.get(), hostIp));
         String after = reported.get().getPodIP();
         return after != null && !after.equals(before) ? Optional.of(after) : Optional.empty();
     }
@@ -160,7 +160,7 @@ final class PodStatusSync {
      * The provider's status, keeping from Kubernetes what the provider does not report: conditions
      * of other types (e.g. {@code PodScheduled}), QoS class, start time, and the node's IP.
      */
-    V1PodStatus merge(V1PodStatus kubernetes, V1PodStatus reported) {
+    static V1PodStatus merge(V1PodStatus kubernetes, V1PodStatus reported, String hostIp) {
         V1PodStatus next = copy(reported);
         if (next.getPhase() == null) {
             next.setPhase(kubernetes.getPhase());
