@@ -117,12 +117,12 @@ public final class VirtualKubelet implements AutoCloseable {
         Logging.setLevel(config.logLevel());
         RunConfig.ServingCerts certs = config.servingCerts();
         KubeletApiServer.Tls tls = new KubeletApiServer.Tls(certs.certificate(), certs.key(), certs.clientCa());
-        // a self-signed certificate takes about a second: made while plugins load and clients start
-        FutureTask<SslContext> ssl = new FutureTask<>(
+        // each takes a good part of a second (key generation; client-java's model classes): made while
+        // plugins load
+        FutureTask<SslContext> ssl = background("kubelet-api-tls",
                 () -> KubeletApiServer.sslContext(tls, config.nodeName(), config.internalIp()));
-        Thread sslMaker = new Thread(ssl, "kubelet-api-tls");
-        sslMaker.setDaemon(true);
-        sslMaker.start();
+        FutureTask<ApiClient[]> clients = background("api-clients", () -> new ApiClient[] {
+            KubeClients.build(config.kube(), READ_TIMEOUT), KubeClients.build(config.kube(), Duration.ZERO)});
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
         startObservability();
         if (embeddedProvider == null) {
@@ -131,12 +131,13 @@ public final class VirtualKubelet implements AutoCloseable {
             plugins.providers().forEach(p -> metrics.pluginLoaded(p.pluginId(), p.pluginVersion(), p.name()));
         }
         LOG.info("API server: {}", config.kube().describe());
-        ApiClient client = withMetrics(KubeClients.build(config.kube(), READ_TIMEOUT));
+        ApiClient[] built = joined(clients);
+        ApiClient client = withMetrics(built[0]);
         if (config.kubeApiQps() > 0) {
             client.setHttpClient(client.getHttpClient().newBuilder()
                     .addInterceptor(new RequestRateLimiter(config.kubeApiQps(), config.kubeApiBurst())).build());
         }
-        informers = new KubeInformers(withMetrics(KubeClients.build(config.kube(), Duration.ZERO)),
+        informers = new KubeInformers(withMetrics(built[1]),
                 config.nodeName(), config.namespace(), config.fullResyncPeriod());
         int daemonPort = config.listenPort() == 0 ? freePort() : config.listenPort();
         ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),
@@ -149,21 +150,34 @@ public final class VirtualKubelet implements AutoCloseable {
         LOG.info("provider '{}' created from {}", provider.name(), provider.source().path());
         InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(daemonPort)
                 : new InetSocketAddress(config.listenAddress(), daemonPort);
-        kubeletApi = KubeletApiServer.start(bind, tlsContext(ssl), config.nodeName(), client, config.anonymousAuth(),
+        kubeletApi = KubeletApiServer.start(bind, joined(ssl), config.nodeName(), client, config.anonymousAuth(),
                 provider, tracer, Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
                 new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout()));
         startNode(client, tracer, daemonPort);
         startPods(client, tracer);
     }
 
-    private static SslContext tlsContext(FutureTask<SslContext> made) throws IOException, InterruptedException {
+    /** {@code work} started on a daemon thread of its own. */
+    private static <T> FutureTask<T> background(String name, java.util.concurrent.Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return task;
+    }
+
+    /** What {@code task} made, with its IOException (or runtime failure) as if thrown here. */
+    private static <T> T joined(FutureTask<T> task) throws IOException, InterruptedException {
         try {
-            return made.get();
+            return task.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
-            throw new IOException("cannot set up the kubelet API's TLS: " + e.getCause(), e.getCause());
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause().toString(), e.getCause());
         }
     }
 
