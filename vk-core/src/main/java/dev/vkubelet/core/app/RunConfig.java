@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param streamCreationTimeout exec/attach/port-forward creation timeout
  * @param kubeApiQps client requests per second to the API server; zero for no limit
  * @param kubeApiBurst client burst above the QPS
+ * @param eventQps events written per second; zero for no limit
+ * @param eventBurst events written at once above {@code eventQps}
  * @param tracing tracing settings
  * @param logLevel the root log level
  * @param pluginDir where provider plugins are
@@ -61,6 +63,8 @@ public record RunConfig(
         Duration streamCreationTimeout,
         double kubeApiQps,
         int kubeApiBurst,
+        double eventQps,
+        int eventBurst,
         TracingConfig tracing,
         String logLevel,
         Path pluginDir,
@@ -118,7 +122,7 @@ public record RunConfig(
         return new RunConfig(nodeName, provider, providerConfig, new KubeAccess.Kubeconfig(kubeconfigFile), namespace,
                 clusterDomain, operatingSystem, internalIp, listenPort, metricsAddr, taint, taintEnabled, nodeLeaseEnabled,
                 podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
-                kubeApiBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,
+                kubeApiBurst, eventQps, eventBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,
                 servingCerts.clientCa().isPresent() ? servingCerts : servingCerts.withClientCa(clientCa),
                 providerTimeout);
     }

@@ -216,7 +216,7 @@ public final class VirtualKubelet implements AutoCloseable {
     /** The pod controller, fed by the informers once they have listed everything. */
     private void startPods(ApiClient client, Tracer tracer) throws IOException, InterruptedException {
         EnvResolver env = new EnvResolver(informers.resources(), this::allocatable);
-        events = new KubeEventRecorder(client, config.nodeName());
+        events = new KubeEventRecorder(client, config.nodeName(), config.eventQps(), config.eventBurst());
         podController = new PodController(podSettingsOverride.apply(PodControllerSettings.of(config.nodeName(),
                 config.internalIp(), config.podSyncWorkers()).withProviderTimeout(config.providerTimeout())),
                 informers.podIndex(), new KubePodClient(client),

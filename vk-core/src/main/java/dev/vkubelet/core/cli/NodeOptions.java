@@ -140,6 +140,13 @@ public class NodeOptions {
     @Parameter(names = "--kube-api-burst", description = "Burst of requests above --kube-api-qps")
     String kubeApiBurst = "10";
 
+    @Parameter(names = "--event-qps", description = "Events written to the API server per second, behind pod"
+            + " status writes; events beyond the burst wait their turn (0: unlimited)")
+    String eventQps = "5";
+
+    @Parameter(names = "--event-burst", description = "Events written at once above --event-qps")
+    String eventBurst = "10";
+
     @Parameter(names = "--trace-exporter", description = "Trace exporter, repeatable or comma-separated: "
             + "jaeger (JAEGER_ENDPOINT or JAEGER_AGENT_ENDPOINT), zpages (ZPAGES_PORT), zipkin (ZIPKIN_ENDPOINT),"
             + " file (VK_TRACE_FILE); none: no export")
@@ -240,6 +247,11 @@ public class NodeOptions {
         if (qps < 0 || burst < 1) {
             throw new UsageException("--kube-api-qps must be >= 0 and --kube-api-burst >= 1");
         }
+        double eventsPerSecond = number("--event-qps", eventQps);
+        int eventsAtOnce = integer("--event-burst", eventBurst);
+        if (eventsPerSecond < 0 || eventsAtOnce < 1) {
+            throw new UsageException("--event-qps must be >= 0 and --event-burst >= 1");
+        }
         String level = logLevel.toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
             throw new UsageException("--log-level '" + logLevel + "' is not one of trace, debug, info, warn, error");
@@ -247,8 +259,8 @@ public class NodeOptions {
         KubeAccess kube = kubeAccess();
         return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
                 internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
-                startup, idle, creation, qps, burst, tracing(), level, Path.of(pluginDir), listenAddress, anonymousAuth,
-                servingCerts(), providerLimit);
+                startup, idle, creation, qps, burst, eventsPerSecond, eventsAtOnce, tracing(), level, Path.of(pluginDir),
+                listenAddress, anonymousAuth, servingCerts(), providerLimit);
     }
 
     /** The kubeconfig when one is given or found, else the in-cluster service account. */

@@ -1,8 +1,8 @@
 package dev.vkubelet.core.env;
 
 import dev.vkubelet.provider.ClusterResources;
+import dev.vkubelet.provider.Models;
 import io.kubernetes.client.custom.Quantity;
-import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvFromSource;
@@ -66,7 +66,7 @@ public final class EnvResolver {
 
     /** Resolves {@code pod}'s environment with {@code addresses} for status field references. */
     public Result resolve(V1Pod pod, PodAddresses addresses) {
-        V1Pod copy = JSON.deserialize(JSON.serialize(pod), V1Pod.class);
+        V1Pod copy = Models.copy(pod);
         List<EnvEvent> events = new ArrayList<>();
         boolean[] usesPodIp = {false};
         String namespace = copy.getMetadata().getNamespace();

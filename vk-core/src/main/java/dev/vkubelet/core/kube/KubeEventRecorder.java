@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes core/v1 Events with source {@code <node>/pod-controller}, from a small pool of its own so
- * that callers never wait for the API server. Events beyond {@value #BACKLOG} waiting are dropped
- * (and logged): they are information, not state.
+ * that callers never wait for the API server, at most {@code --event-qps} per second above a burst
+ * (as the kubelet's {@code --event-qps}): in a burst of pods the API server's capacity goes to pod
+ * status first, and events follow with the times they happened at. Events beyond {@value #BACKLOG}
+ * waiting are dropped (and logged): they are information, not state.
  */
 public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
 
@@ -32,6 +34,7 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
     private final CoreV1Api api;
     private final String nodeName;
     private final String component;
+    private final RequestRateLimiter limiter;
     private final java.util.concurrent.ThreadPoolExecutor writers = new java.util.concurrent.ThreadPoolExecutor(
             THREADS, THREADS, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
             new java.util.concurrent.LinkedBlockingQueue<>(BACKLOG), r -> {
@@ -40,8 +43,13 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
                 return t;
             });
 
-    public KubeEventRecorder(ApiClient client, String nodeName) {
+    /**
+     * @param qps events written per second; zero for no limit
+     * @param burst events written at once above {@code qps}
+     */
+    public KubeEventRecorder(ApiClient client, String nodeName, double qps, int burst) {
         this.api = new CoreV1Api(Objects.requireNonNull(client, "client"));
+        this.limiter = qps > 0 ? new RequestRateLimiter(qps, burst) : null;
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.component = nodeName + "/pod-controller";
     }
@@ -70,7 +78,13 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
 
     private void write(CoreV1Event event) {
         try {
+            if (limiter != null) {
+                limiter.acquire();
+            }
             api.createNamespacedEvent(event.getMetadata().getNamespace(), event).execute();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.debug("not recording event {}: stopping", event.getReason());
         } catch (ApiException | RuntimeException e) {
             LOG.warn("cannot record event {} on pod {}/{}: {}", event.getReason(), event.getMetadata().getNamespace(),
                     event.getInvolvedObject().getName(), e.getMessage());

@@ -1,8 +1,8 @@
 package dev.vkubelet.core.node;
 
 import dev.vkubelet.core.Version;
+import dev.vkubelet.provider.Models;
 import dev.vkubelet.provider.NodeConfigurer;
-import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1DaemonEndpoint;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeAddress;
@@ -80,6 +80,6 @@ public final class NodeTemplate {
 
     /** A deep copy of a node. */
     static V1Node copy(V1Node node) {
-        return JSON.deserialize(JSON.serialize(node), V1Node.class);
+        return Models.copy(node);
     }
 }

@@ -1,9 +1,6 @@
 package dev.vkubelet.core.pod;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import dev.vkubelet.provider.Models;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
@@ -17,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * What counts as a change. Kubernetes lets a running pod change only container images, tolerations
@@ -26,9 +22,6 @@ import java.util.regex.Pattern;
  * order nor absent-versus-empty differences cause an update.
  */
 final class PodEquality {
-
-    private static final Pattern FRACTIONAL_SECONDS = Pattern.compile(
-            "(\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)\\.\\d+(Z|[+-]\\d\\d:\\d\\d)\"");
 
     private PodEquality() {}
 
@@ -56,7 +49,7 @@ final class PodEquality {
                 || !Objects.equals(orEmpty(old.getMetadata().getLabels()), orEmpty(now.getMetadata().getLabels()))
                 || !Objects.equals(orEmpty(old.getMetadata().getAnnotations()),
                         orEmpty(now.getMetadata().getAnnotations()))
-                || !JSON.serialize(old.getSpec()).equals(JSON.serialize(now.getSpec()));
+                || !Objects.equals(old.getSpec(), now.getSpec());
     }
 
     /** Whether an informer update changed the status (ours or someone else's write). */
@@ -64,9 +57,12 @@ final class PodEquality {
         return !sameStatus(old.getStatus(), now.getStatus());
     }
 
-    /** Statuses are equal once timestamps are cut to the seconds the API server keeps. */
+    /**
+     * Statuses are equal once both are as the API server stores them (timestamps cut to the seconds
+     * it keeps, no empty objects or lists: see {@link #normalize}).
+     */
     static boolean sameStatus(V1PodStatus a, V1PodStatus b) {
-        return canonical(a).equals(canonical(b));
+        return Objects.equals(Models.canonical(a), Models.canonical(b));
     }
 
     /**
@@ -75,38 +71,8 @@ final class PodEquality {
      * and client-java models start with empty collections).
      */
     static V1PodStatus normalize(V1PodStatus status) {
-        return JSON.deserialize(canonical(status), V1PodStatus.class);
-    }
-
-    private static String canonical(V1PodStatus status) {
-        String json = JSON.serialize(status == null ? new V1PodStatus() : status);
-        JsonElement tree = JsonParser.parseString(FRACTIONAL_SECONDS.matcher(json).replaceAll("$1$2\""));
-        return prune(tree) ? "{}" : tree.toString();
-    }
-
-    /** Removes nulls, empty objects and empty arrays, depth first; true when {@code element} is left empty. */
-    private static boolean prune(JsonElement element) {
-        if (element.isJsonObject()) {
-            JsonObject object = element.getAsJsonObject();
-            for (String key : List.copyOf(object.keySet())) {
-                if (prune(object.get(key))) {
-                    object.remove(key);
-                }
-            }
-            return object.size() == 0;
-        }
-        if (element.isJsonArray()) {
-            JsonArray array = element.getAsJsonArray();
-            for (int i = array.size() - 1; i >= 0; i--) {
-                if (array.get(i).isJsonNull()) {
-                    array.remove(i);
-                } else {
-                    prune(array.get(i));
-                }
-            }
-            return array.size() == 0;
-        }
-        return element.isJsonNull();
+        V1PodStatus canonical = Models.canonical(status);
+        return canonical == null ? new V1PodStatus() : canonical;
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {

@@ -6,9 +6,9 @@ import dev.vkubelet.core.ports.ObjectMissing;
 import dev.vkubelet.core.ports.PodClient;
 import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.provider.Models;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.Tracer;
-import io.kubernetes.client.openapi.JSON;
 import dev.vkubelet.provider.ProviderException;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -184,6 +184,6 @@ final class PodStatusSync {
     }
 
     static V1PodStatus copy(V1PodStatus status) {
-        return JSON.deserialize(JSON.serialize(status), V1PodStatus.class);
+        return Models.copy(status);
     }
 }

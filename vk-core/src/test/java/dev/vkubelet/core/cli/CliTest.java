@@ -81,6 +81,8 @@ class CliTest {
         assertEquals(Duration.ofSeconds(30), ran.streamIdleTimeout());
         assertEquals(Duration.ofSeconds(30), ran.streamCreationTimeout());
         assertEquals(Duration.ofSeconds(60), ran.providerTimeout());
+        assertEquals(5.0, ran.eventQps());
+        assertEquals(10, ran.eventBurst());
         assertEquals("virtual-kubelet.io/provider", ran.taint().getKey());
         assertEquals("mock", ran.taint().getValue());
         assertEquals("NoSchedule", ran.taint().getEffect());
@@ -138,6 +140,7 @@ class CliTest {
                 "--disable-taint", "--enable-node-lease", "false", "--pod-sync-workers", "3",
                 "--full-resync-period", "2m", "--startup-timeout", "45s", "--stream-idle-timeout", "1m",
                 "--stream-creation-timeout", "10s", "--kube-api-qps", "50", "--kube-api-burst", "100",
+                "--event-qps", "0", "--event-burst", "20",
                 "--trace-exporter", "file", "--trace-exporter", "zpages,file", "--trace-service-name", "svc",
                 "--trace-tag", "a=1", "--trace-tag", "b=x=y", "--trace-sample-rate", "12.5", "--log-level", "DEBUG",
                 "--plugin-dir", dir.toString()), errText());
@@ -149,6 +152,8 @@ class CliTest {
         assertEquals(3, ran.podSyncWorkers());
         assertEquals(Duration.ofSeconds(45), ran.startupTimeout());
         assertEquals(50.0, ran.kubeApiQps());
+        assertEquals(0.0, ran.eventQps());
+        assertEquals(20, ran.eventBurst());
         assertEquals(List.of("file", "zpages"), ran.tracing().exporters());
         assertEquals(Map.of("provider", "mock", "node", "n1", "os", "windows", "a", "1", "b", "x=y"),
                 ran.tracing().tags());
@@ -179,6 +184,9 @@ class CliTest {
         "--trace-tag|provider=x|--trace-tag: key 'provider' is set by the node agent itself",
         "--trace-granularity|verbose|--trace-granularity: 'verbose' is not a trace granularity",
         "--stream-idle-timeout|0|--stream-idle-timeout and --stream-creation-timeout must be positive",
+        "--event-qps|-1|--event-qps must be >= 0 and --event-burst >= 1",
+        "--event-burst|0|--event-qps must be >= 0 and --event-burst >= 1",
+        "--event-qps|lots|--event-qps 'lots' is not a number",
     })
     void invalidValuesExitNonZeroWithOneClearLine(String flag, String value, String expected) {
         int status = run("--provider", "mock", "--kubeconfig", kubeconfig.toString(), flag, value);
@@ -271,7 +279,8 @@ class CliTest {
                 "--cluster-domain", "--os", "--listen-port", "--metrics-addr", "--taint", "--disable-taint",
                 "--enable-node-lease", "--pod-sync-workers", "--full-resync-period", "--startup-timeout",
                 "--provider-timeout", "--stream-idle-timeout", "--stream-creation-timeout", "--kube-api-qps", "--kube-api-burst",
-                "--trace-exporter", "--trace-service-name", "--trace-tag", "--trace-sample-rate",
+                "--event-qps", "--event-burst", "--trace-exporter", "--trace-service-name", "--trace-tag",
+                "--trace-sample-rate",
                 "--trace-granularity", "--log-level",
                 "--plugin-dir", "--service-account-dir", "--version", "version", "providers", "local")) {
             assertTrue(help.contains(flag), "help lacks " + flag + ":\n" + help);

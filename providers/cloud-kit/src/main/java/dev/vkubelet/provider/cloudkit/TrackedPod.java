@@ -1,6 +1,6 @@
 package dev.vkubelet.provider.cloudkit;
 
-import io.kubernetes.client.openapi.JSON;
+import dev.vkubelet.provider.Models;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 
@@ -20,7 +20,7 @@ public class TrackedPod {
 
     /** A deep copy of a pod. */
     public static V1Pod copy(V1Pod pod) {
-        return JSON.deserialize(JSON.serialize(pod), V1Pod.class);
+        return Models.copy(pod);
     }
 
     public static String key(String namespace, String name) {

@@ -5,6 +5,7 @@ import dev.vkubelet.provider.ContainerAttach;
 import dev.vkubelet.provider.ContainerExec;
 import dev.vkubelet.provider.ContainerLogs;
 import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.provider.Models;
 import dev.vkubelet.provider.NodeConfigurer;
 import dev.vkubelet.provider.NodeProvider;
 import dev.vkubelet.provider.NotFoundException;
@@ -24,7 +25,6 @@ import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.custom.Quantity;
-import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
@@ -123,7 +123,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     }
 
     private static V1Pod copy(V1Pod pod) {
-        return JSON.deserialize(JSON.serialize(pod), V1Pod.class);
+        return Models.copy(pod);
     }
 
     @Override
@@ -288,7 +288,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         V1PodStatus garbage = config.faults().garbage(name);
         synchronized (this) {
             return Optional.ofNullable(pods.get(key(namespace, name)))
-                    .map(p -> garbage != null ? garbage : copy(p).getStatus());
+                    .map(p -> garbage != null ? garbage : Models.copy(p.getStatus()));
         }
     }
 

@@ -1,0 +1,147 @@
+package dev.vkubelet.provider;
+
+import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.custom.Quantity;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.Temporal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Deep copies and canonical forms of client-java model objects ({@code V1Pod}, {@code V1PodStatus},
+ * ...), made field by field. A round trip through client-java's JSON does the same several times
+ * slower (it builds and validates a JSON tree each way), which showed in profiles of pod bursts.
+ * A model is a class with a no-argument constructor whose instance fields hold models, lists, maps,
+ * strings, numbers, booleans, enums, {@code java.time} values, {@link Quantity}, {@link IntOrString}
+ * or byte arrays; the last is copied, the other leaves are immutable and shared.
+ */
+public final class Models {
+
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+            return Shape.of(type);
+        }
+    };
+
+    private Models() {}
+
+    /** A deep copy of {@code model}: changing one never changes the other. Null for null. */
+    public static <T> T copy(T model) {
+        @SuppressWarnings("unchecked")
+        T copy = (T) walk(model, false);
+        return copy;
+    }
+
+    /**
+     * {@code model} as the API server would store it, for comparison with {@code equals}: every
+     * {@link OffsetDateTime} in UTC and cut to whole seconds, and no empty lists, maps or objects
+     * (an object whose fields are all empty becomes null, so an empty model's canonical form is null).
+     * A deep copy like {@link #copy}.
+     */
+    public static <T> T canonical(T model) {
+        @SuppressWarnings("unchecked")
+        T canonical = (T) walk(model, true);
+        return canonical;
+    }
+
+    private static Object walk(Object value, boolean canonical) {
+        if (value == null || immutable(value)) {
+            return value;
+        }
+        if (value instanceof OffsetDateTime time) {
+            return canonical ? time.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) : time;
+        }
+        if (value instanceof byte[] bytes) {
+            return bytes.clone();
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object element : list) {
+                Object copied = walk(element, canonical);
+                if (copied != null || !canonical) {
+                    out.add(copied);
+                }
+            }
+            return canonical && out.isEmpty() ? null : out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object copied = walk(e.getValue(), canonical);
+                if (copied != null || !canonical) {
+                    out.put(e.getKey(), copied);
+                }
+            }
+            return canonical && out.isEmpty() ? null : out;
+        }
+        if (value instanceof Collection<?>) {
+            throw new IllegalArgumentException("cannot copy a " + value.getClass().getName() + ": only lists");
+        }
+        return SHAPES.get(value.getClass()).walk(value, canonical);
+    }
+
+    private static boolean immutable(Object value) {
+        return value instanceof String || value instanceof Number || value instanceof Boolean
+                || value instanceof Character || value instanceof Enum<?> || value instanceof Quantity
+                || value instanceof IntOrString || value instanceof UUID
+                || value instanceof Temporal && !(value instanceof OffsetDateTime);
+    }
+
+    /** A model class: its constructor and instance fields. */
+    private record Shape(Class<?> type, Constructor<?> constructor, Field[] fields) {
+
+        static Shape of(Class<?> type) {
+            if (type.getName().startsWith("java.") || type.getName().startsWith("javax.") || type.isArray()) {
+                throw new IllegalArgumentException("cannot copy a " + type.getName() + ": not a model");
+            }
+            Constructor<?> constructor;
+            try {
+                constructor = type.getDeclaredConstructor();
+                constructor.setAccessible(true);
+            } catch (NoSuchMethodException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot copy a " + type.getName()
+                        + ": not a model (no constructor without arguments)", e);
+            }
+            List<Field> fields = new ArrayList<>();
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (!Modifier.isStatic(f.getModifiers())) {
+                        if (Modifier.isFinal(f.getModifiers())) {
+                            throw new IllegalArgumentException("cannot copy a " + type.getName() + ": field "
+                                    + f.getName() + " is final");
+                        }
+                        f.setAccessible(true);
+                        fields.add(f);
+                    }
+                }
+            }
+            return new Shape(type, constructor, fields.toArray(Field[]::new));
+        }
+
+        Object walk(Object value, boolean canonical) {
+            try {
+                Object out = constructor.newInstance();
+                boolean empty = true;
+                for (Field f : fields) {
+                    Object copied = Models.walk(f.get(value), canonical);
+                    f.set(out, copied);
+                    empty &= copied == null;
+                }
+                return canonical && empty ? null : out;
+            } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalArgumentException("cannot copy a " + type.getName() + ": " + e, e);
+            }
+        }
+    }
+}
