@@ -144,9 +144,11 @@ class DeploymentIT {
         PodCommandLine line = PodCommandLine.of(deployment, configMaps, pod, serviceAccount,
                 URI.create(plane.serverUrl()).getPort(), dir);
         Map<String, String> env = new LinkedHashMap<>(line.env());
-        // Ten agents share this machine: any free kubelet port, no metrics port, a lighter JIT.
+        // Ten agents share this machine: any free kubelet port, no metrics port, smaller stacks, and no
+        // class data sharing recording (each would write an archive as it exits; DistributionIT tests it).
         env.put("KUBELET_PORT", "0");
-        env.put("JAVA_OPTS", env.getOrDefault("JAVA_OPTS", "") + " -XX:TieredStopAtLevel=1 -Xss512k");
+        env.put("JAVA_OPTS", env.getOrDefault("JAVA_OPTS", "") + " -Xss512k");
+        env.put("VK_CDS", "off");
         List<String> command = new ArrayList<>();
         command.add(install.launcher().toString());
         command.addAll(line.args());

@@ -130,6 +130,72 @@ class DistributionIT {
     }
 
     @Test
+    void theLauncherGivesSmallFootprintDefaultsThatJavaOptsOverride() throws IOException, InterruptedException {
+        Processes.Result plain = install.run(elsewhere, Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "--version");
+        assertEquals(0, plain.exit(), plain.text());
+        for (String flag : List.of("-XX:+UseSerialGC", "-XX:InitialHeapSize=33554432", "-XX:TieredStopAtLevel=1")) {
+            assertTrue(plain.out().contains(flag), "no " + flag + ": " + plain.text());
+        }
+        Processes.Result otherGc = install.run(elsewhere,
+                Map.of("JAVA_OPTS", "-XX:+UseParallelGC -Xms64m -XX:+PrintCommandLineFlags"), "--version");
+        assertEquals(0, otherGc.exit(), otherGc.text());
+        assertTrue(otherGc.out().contains("-XX:+UseParallelGC") && !otherGc.out().contains("UseSerialGC")
+                && otherGc.out().contains("-XX:InitialHeapSize=67108864"), otherGc.text());
+        Processes.Result none = install.run(elsewhere,
+                Map.of("VK_JVM_DEFAULTS", "", "JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "--version");
+        assertEquals(0, none.exit(), none.text());
+        assertFalse(none.out().contains("TieredStopAtLevel") || none.out().contains("UseSerialGC"), none.text());
+    }
+
+    @Test
+    void anAgentsFirstRunRecordsItsClassesAndLaterStartsMapThem() throws IOException, InterruptedException {
+        Path cds = dir.resolve("cds");
+        Map<String, String> env = Map.of("VK_CDS_DIR", cds.toString());
+        assertEquals(0, install.run(elsewhere, env, "--version").exit());
+        assertFalse(Files.exists(cds) && listing(cds).size() > 0, "--version is no node agent, but recorded");
+
+        // a node agent that cannot reach its API server gives up, and records as it exits
+        Path kubeconfig = Files.writeString(dir.resolve("unreachable.kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """);
+        Processes.Result agent = install.run(elsewhere, env, "--provider", "mock", "--kubeconfig", kubeconfig.toString(),
+                "--startup-timeout", "1s", "--listen-port", "0", "--metrics-addr=");
+        assertEquals(1, agent.exit(), agent.text());
+        assertFalse(agent.text().contains("[warning]"), "the JVM's CDS warnings reach the user: " + agent.text());
+        List<String> recorded = listing(cds);
+        assertEquals(1, recorded.size(), recorded.toString());
+        assertTrue(recorded.get(0).matches("agent-\\d+\\.jsa\\.\\d+"), recorded.toString());
+        String archive = recorded.get(0).replaceAll("\\.\\d+$", "");
+
+        // a damaged recording of another finished run is thrown away, the good one becomes the archive
+        byte[] good = Files.readAllBytes(cds.resolve(recorded.get(0)));
+        Files.write(cds.resolve(archive + ".99999999"), Arrays.copyOf(good, 4096));
+        Map<String, String> traced = Map.of("VK_CDS_DIR", cds.toString(), "JAVA_OPTS", "-Xlog:class+load=info");
+        Processes.Result mapped = install.run(elsewhere, traced, "--version");
+        assertEquals(0, mapped.exit(), mapped.text());
+        assertTrue(mapped.out().contains("dev.vkubelet.core.cli.Main source: shared objects file (top)"),
+                "the archive is not mapped: " + mapped.out().lines().filter(l -> l.contains("vkubelet")).toList());
+        assertEquals(List.of(archive), listing(cds));
+
+        Map<String, String> off = new java.util.HashMap<>(traced);
+        off.put("VK_CDS", "off");
+        Processes.Result unmapped = install.run(elsewhere, off, "--version");
+        assertEquals(0, unmapped.exit(), unmapped.text());
+        assertFalse(unmapped.out().contains("shared objects file (top)"), "VK_CDS=off still maps the archive");
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void pluginsAreDropInsAndDisabledTxtSwitchesThemOff() throws IOException, InterruptedException {
         Files.delete(install.plugins().resolve("aws-plugin.jar"));
         Processes.Result providers = install.run(elsewhere, Map.of(), "providers");

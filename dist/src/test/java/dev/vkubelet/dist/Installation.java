@@ -56,11 +56,16 @@ final class Installation {
         return home.resolve("plugins");
     }
 
-    /** Runs the launcher with {@code args} from {@code dir}. */
+    /**
+     * Runs the launcher with {@code args} from {@code dir}; class data sharing archives go beside the
+     * installation unless {@code env} says otherwise.
+     */
     Processes.Result run(Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(launcher().toString());
         command.addAll(List.of(args));
-        return Processes.run(command, dir, env, Duration.ofMinutes(2));
+        Map<String, String> withCds = new java.util.HashMap<>(env);
+        withCds.putIfAbsent("VK_CDS_DIR", home.resolveSibling("cds").toString());
+        return Processes.run(command, dir, withCds, Duration.ofMinutes(2));
     }
 }
