@@ -47,6 +47,23 @@ final class KubeCalls {
         }
     }
 
+    /**
+     * Runs {@code call} and reads its answer only when it is an error (for the message): a success's
+     * body is skipped. Returns the status code; throws as client-java's {@code execute} would.
+     */
+    static int unread(okhttp3.Call call) throws ApiException {
+        try (okhttp3.Response response = call.execute()) {
+            if (response.isSuccessful()) {
+                return response.code();
+            }
+            okhttp3.ResponseBody body = response.body();
+            throw new ApiException(response.message(), response.code(), response.headers().toMultimap(),
+                    body == null ? null : body.string());
+        } catch (java.io.IOException e) {
+            throw new ApiException(e);
+        }
+    }
+
     static ApiFailure failure(String what, ApiException e, boolean creating) {
         String message = e.getCode() == 0
                 ? what + " failed: cannot reach the API server: " + cause(e)

@@ -7,10 +7,11 @@ import dev.vkubelet.core.ports.PodClient;
 import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.provider.Models;
+import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.Tracer;
-import dev.vkubelet.provider.ProviderException;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
@@ -126,9 +127,8 @@ final class PodStatusSync {
                 metrics.podStatusWrite(false);
                 return true;
             }
-            // a new top-level object: the cached pod is not touched, and its metadata and spec are only read
-            V1Pod body = new V1Pod().apiVersion(pod.getApiVersion()).kind(pod.getKind()).metadata(pod.getMetadata())
-                    .spec(pod.getSpec()).status(next);
+            V1Pod body = new V1Pod().apiVersion(pod.getApiVersion()).kind(pod.getKind())
+                    .metadata(statusWriteMetadata(pod.getMetadata())).status(next);
             try (Span span = tracer.startSpan("pod.writeStatus")) {
                 span.attribute("namespace", pod.getMetadata().getNamespace())
                         .attribute("pod", pod.getMetadata().getName())
@@ -154,6 +154,24 @@ final class PodStatusSync {
                 pod = fresh.get();
             }
         }
+    }
+
+    /**
+     * The metadata a status write sends: all of it (the API server takes labels and annotations from
+     * a status write too) but the managed fields, which it keeps when a write leaves them out. The
+     * spec is not sent either: the status endpoint keeps the stored one. Both are most of a pod's
+     * bytes, which the agent would encrypt and the API server decode on every write. A new object,
+     * so the cached pod's metadata is not touched.
+     */
+    static V1ObjectMeta statusWriteMetadata(V1ObjectMeta meta) {
+        return new V1ObjectMeta().name(meta.getName()).namespace(meta.getNamespace()).uid(meta.getUid())
+                .resourceVersion(meta.getResourceVersion()).generation(meta.getGeneration())
+                .generateName(meta.getGenerateName()).creationTimestamp(meta.getCreationTimestamp())
+                .deletionTimestamp(meta.getDeletionTimestamp())
+                .deletionGracePeriodSeconds(meta.getDeletionGracePeriodSeconds()).labels(meta.getLabels())
+                .annotations(meta.getAnnotations()).ownerReferences(meta.getOwnerReferences())
+                .finalizers(meta.getFinalizers()).selfLink(meta.getSelfLink())
+                .managedFields(null); // not an empty list, which would reset them
     }
 
     /**

@@ -10,10 +10,11 @@ public interface PodClient {
     Optional<V1Pod> get(String namespace, String name);
 
     /**
-     * Replaces the pod's status ({@code pods/status}) only, guarded by the pod's resourceVersion.
-     * Throws {@link ObjectConflict} when the pod changed, {@link ObjectMissing} when it is gone.
+     * Replaces the pod's status ({@code pods/status}) only, guarded by the pod's resourceVersion;
+     * {@code pod} needs its metadata and status (the API server keeps the spec it has). Throws
+     * {@link ObjectConflict} when the pod changed, {@link ObjectMissing} when it is gone.
      */
-    V1Pod replaceStatus(V1Pod pod);
+    void replaceStatus(V1Pod pod);
 
     /**
      * Deletes the pod object now (grace period 0) if it still has {@code uid}. Returns false when

@@ -52,9 +52,22 @@ class PodLifecycleIT {
     @Test
     void aBoundPodRunsWithReadyAndAPodIp() throws Exception {
         VirtualKubelet agent = cluster.startMock();
-        cluster.create(pod("web"));
+        V1Pod web = pod("web");
+        web.getMetadata().putLabelsItem("app", "web").putAnnotationsItem("note", "kept");
+        V1Pod created = cluster.create(web);
         V1Pod running = cluster.awaitRunning("web");
         assertTrue(running.getStatus().getPodIP().startsWith("10.244."), running.getStatus().getPodIP());
+        // the status write sends neither spec nor managed fields: the API server keeps both, and the labels
+        assertEquals(created.getSpec().getContainers(), running.getSpec().getContainers());
+        assertEquals(java.util.Map.of("app", "web"), running.getMetadata().getLabels());
+        assertEquals(java.util.Map.of("note", "kept"), running.getMetadata().getAnnotations());
+        // client-java leaves managedFields out of the models it reads (an empty list), so read them raw
+        try (okhttp3.Response raw = cluster.admin.readNamespacedPod("web", cluster.namespace).buildCall(null)
+                .execute()) {
+            String json = raw.body().string();
+            assertTrue(json.contains("\"managedFields\"") && json.contains("\"f:spec\""),
+                    "the creator's managed fields are gone: " + json);
+        }
         assertEquals("127.0.0.1", running.getStatus().getHostIP());
         assertTrue(inProvider(agent, cluster.namespace, "web").isPresent());
         assertTrue(agent.provider().pods().getPods().stream().anyMatch(p -> "web".equals(p.getMetadata().getName())));

@@ -1,6 +1,7 @@
 package dev.vkubelet.core.pod;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,8 @@ import dev.vkubelet.provider.testkit.TestPods;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1ManagedFieldsEntry;
+import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
@@ -32,6 +35,8 @@ class PodStatusSyncTest {
     private final ProviderTimeouts timeouts = new ProviderTimeouts(Duration.ofSeconds(5), Tracer.noop());
     private V1Pod stored;
     private final List<V1Pod> writes = new ArrayList<>();
+    /** The request bodies as JSON, as they would go to the API server. */
+    private final List<String> bodies = new ArrayList<>();
     private final AtomicInteger conflicts = new AtomicInteger();
 
     private final PodIndex index = new PodIndex() {
@@ -58,7 +63,7 @@ class PodStatusSyncTest {
         }
 
         @Override
-        public V1Pod replaceStatus(V1Pod pod) {
+        public void replaceStatus(V1Pod pod) {
             if (conflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 stored.getMetadata().resourceVersion(stored.getMetadata().getResourceVersion() + "x");
                 throw new ObjectConflict("changed", null);
@@ -67,8 +72,8 @@ class PodStatusSyncTest {
                 throw new ObjectConflict("stale resourceVersion", null);
             }
             writes.add(copy(pod));
+            bodies.add(JSON.serialize(pod));
             stored.setStatus(copy(pod).getStatus());
-            return copy(stored);
         }
 
         @Override
@@ -116,6 +121,34 @@ class PodStatusSyncTest {
 
         assertEquals(Optional.empty(), sync.sync(new PodKey("ns", "p")));
         assertEquals(1, writes.size(), "an unchanged status was written again");
+    }
+
+    @Test
+    void aStatusWriteSendsTheMetadataAndStatusButNeitherSpecNorManagedFields() {
+        stored = TestPods.pod("ns", "p", "vk");
+        stored.getMetadata().resourceVersion("7").putLabelsItem("app", "web").putAnnotationsItem("note", "kept")
+                .addOwnerReferencesItem(new V1OwnerReference().apiVersion("apps/v1").kind("ReplicaSet").name("rs")
+                        .uid("rs-1"))
+                .addManagedFieldsItem(new V1ManagedFieldsEntry().manager("kubectl").operation("Update")
+                        .apiVersion("v1"));
+        backend.createPod(copy(stored));
+        int before = JSON.serialize(stored).length();
+
+        statusSync().sync(new PodKey("ns", "p"));
+
+        assertEquals(1, bodies.size());
+        String body = bodies.get(0);
+        assertFalse(body.contains("\"managedFields\""), body);
+        assertFalse(body.contains("\"spec\""), body);
+        V1Pod written = writes.get(0);
+        assertEquals("7", written.getMetadata().getResourceVersion());
+        assertEquals(stored.getMetadata().getUid(), written.getMetadata().getUid());
+        assertEquals(stored.getMetadata().getLabels(), written.getMetadata().getLabels());
+        assertEquals(stored.getMetadata().getAnnotations(), written.getMetadata().getAnnotations());
+        assertEquals(stored.getMetadata().getOwnerReferences(), written.getMetadata().getOwnerReferences());
+        assertEquals("Running", written.getStatus().getPhase());
+        assertEquals(1, stored.getMetadata().getManagedFields().size(), "the cached pod was changed");
+        assertTrue(body.length() < before, body.length() + " bytes sent for a pod of " + before);
     }
 
     @Test
