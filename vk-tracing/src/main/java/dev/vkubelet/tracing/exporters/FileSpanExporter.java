@@ -1,6 +1,6 @@
 package dev.vkubelet.tracing.exporters;
 
-import com.google.gson.Gson;
+import com.google.gson.stream.JsonWriter;
 import io.opencensus.common.Timestamp;
 import io.opencensus.trace.AttributeValue;
 import io.opencensus.trace.Span;
@@ -18,10 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +33,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FileSpanExporter extends SpanExporter.Handler implements AutoCloseable {
 
-    private static final Gson GSON = new Gson();
     /** The name of the span {@link #awaitFlush} sends through the export pipeline; never written. */
     static final String FLUSH_MARKER = "vk.exporter.flush";
 
@@ -64,7 +60,7 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
                     }
                     continue;
                 }
-                out.write(GSON.toJson(toMap(span)));
+                write(span);
                 out.write('\n');
             }
             out.flush();
@@ -73,47 +69,77 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
         }
     }
 
-    static Map<String, Object> toMap(SpanData span) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("traceId", span.getContext().getTraceId().toLowerBase16());
-        line.put("spanId", span.getContext().getSpanId().toLowerBase16());
+    /** One span as a JSON line, written straight into the file (no intermediate map or string). */
+    private void write(SpanData span) throws IOException {
+        JsonWriter json = new JsonWriter(new NonClosing(out));
+        json.beginObject();
+        json.name("traceId").value(span.getContext().getTraceId().toLowerBase16());
+        json.name("spanId").value(span.getContext().getSpanId().toLowerBase16());
         SpanId parent = span.getParentSpanId();
         if (parent != null && parent.isValid()) {
-            line.put("parentSpanId", parent.toLowerBase16());
+            json.name("parentSpanId").value(parent.toLowerBase16());
         }
-        line.put("name", span.getName());
-        line.put("start", time(span.getStartTimestamp()));
+        json.name("name").value(span.getName());
+        json.name("start").value(time(span.getStartTimestamp()));
         if (span.getEndTimestamp() != null) {
-            line.put("end", time(span.getEndTimestamp()));
+            json.name("end").value(time(span.getEndTimestamp()));
             io.opencensus.common.Duration d = span.getEndTimestamp().subtractTimestamp(span.getStartTimestamp());
-            line.put("durationNanos", d.getSeconds() * 1_000_000_000L + d.getNanos());
+            json.name("durationNanos").value(d.getSeconds() * 1_000_000_000L + d.getNanos());
         }
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("code", span.getStatus() == null ? "OK" : span.getStatus().getCanonicalCode().name());
+        json.name("status").beginObject();
+        json.name("code").value(span.getStatus() == null ? "OK" : span.getStatus().getCanonicalCode().name());
         if (span.getStatus() != null && span.getStatus().getDescription() != null) {
-            status.put("description", span.getStatus().getDescription());
+            json.name("description").value(span.getStatus().getDescription());
         }
-        line.put("status", status);
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        span.getAttributes().getAttributeMap().forEach((k, v) -> attributes.put(k, value(v)));
-        line.put("attributes", attributes);
-        List<Map<String, Object>> annotations = new ArrayList<>();
-        span.getAnnotations().getEvents().forEach(e -> {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("time", time(e.getTimestamp()));
-            a.put("description", e.getEvent().getDescription());
-            annotations.add(a);
-        });
-        line.put("annotations", annotations);
-        return line;
+        json.endObject();
+        json.name("attributes").beginObject();
+        for (Map.Entry<String, AttributeValue> a : span.getAttributes().getAttributeMap().entrySet()) {
+            json.name(a.getKey());
+            value(json, a.getValue());
+        }
+        json.endObject();
+        json.name("annotations").beginArray();
+        for (SpanData.TimedEvent<io.opencensus.trace.Annotation> e : span.getAnnotations().getEvents()) {
+            json.beginObject().name("time").value(time(e.getTimestamp()))
+                    .name("description").value(e.getEvent().getDescription()).endObject();
+        }
+        json.endArray();
+        json.endObject();
+        json.flush();
     }
 
     private static String time(Timestamp t) {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
     }
 
-    private static Object value(AttributeValue v) {
-        return v.match(s -> s, b -> b, l -> l, d -> d, other -> String.valueOf(other));
+    private static void value(JsonWriter json, AttributeValue v) throws IOException {
+        Object value = v.match(s -> s, b -> b, l -> l, d -> d, other -> String.valueOf(other));
+        if (value instanceof String s) {
+            json.value(s);
+        } else if (value instanceof Boolean b) {
+            json.value(b);
+        } else if (value instanceof Long l) {
+            json.value(l);
+        } else {
+            json.value((Double) value);
+        }
+    }
+
+    /** The file's writer for one span's {@link JsonWriter}, which must not close it. */
+    private static final class NonClosing extends java.io.FilterWriter {
+        NonClosing(java.io.Writer out) {
+            super(out);
+        }
+
+        @Override
+        public void flush() {
+            // the exporter flushes once per batch
+        }
+
+        @Override
+        public void close() {
+            // the file stays open
+        }
     }
 
     /**
