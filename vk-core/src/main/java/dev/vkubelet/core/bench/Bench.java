@@ -59,7 +59,7 @@ public final class Bench {
             ApiClient client = LocalControlPlane.clientFor(plane.nodeKubeconfig(workload.node()));
             try (StatusWriter writer = new StatusWriter(watchClient, client, workload.node(), workers)) {
                 return new WorkloadRun(plane.adminClient(), workload, "api-ceiling(" + workers + " workers)", progress,
-                        terminal).run();
+                        terminal).run().withSettings(workers + " workers, no client-side rate limit; JVM " + jvmOptions());
             }
         }
     }
@@ -83,8 +83,31 @@ public final class Bench {
             RunConfig config = options.toRunConfig();
             try (VirtualKubelet agent = new VirtualKubelet(config)) {
                 agent.start();
-                return new WorkloadRun(plane.adminClient(), workload, provider, progress, terminal).run();
+                return new WorkloadRun(plane.adminClient(), workload, provider, progress, terminal).run()
+                        .withSettings(settings(config));
             }
         }
+    }
+
+    /** The agent's settings that bear on throughput, and the JVM's options. */
+    static String settings(RunConfig config) {
+        return String.format(java.util.Locale.ROOT, "--pod-sync-workers %d, --kube-api-qps %s, --kube-api-burst %d,"
+                + " --event-qps %s, --event-burst %d, --trace-sample-rate %s; JVM %s", config.podSyncWorkers(),
+                config.kubeApiQps() > 0 ? number(config.kubeApiQps()) : "0 (no limit)", config.kubeApiBurst(),
+                config.eventQps() > 0 ? number(config.eventQps()) : "0 (no limit)", config.eventBurst(),
+                config.tracing().sampleRatePercent().isPresent()
+                        ? number(config.tracing().sampleRatePercent().getAsDouble()) + " %" : "default",
+                jvmOptions());
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** The JVM's -X options (the launcher's defaults and JAVA_OPTS), or "defaults". */
+    static String jvmOptions() {
+        List<String> options = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X")).toList();
+        return options.isEmpty() ? "defaults" : String.join(" ", options);
     }
 }

@@ -14,9 +14,15 @@ import java.util.Locale;
  * @param delete from delete to gone
  * @param logsRead how many pods' logs were read (when asked)
  * @param failures every pod that missed a step, with why
+ * @param settings what the node ran with, when the bench started it ({@code --local}); empty otherwise
  */
 public record BenchResult(String provider, String node, int pods, Phase create, Phase delete, int logsRead,
-        List<Failure> failures) {
+        List<Failure> failures, String settings) {
+
+    /** The same result, stating the settings the node ran with. */
+    public BenchResult withSettings(String used) {
+        return new BenchResult(provider, node, pods, create, delete, logsRead, failures, used);
+    }
 
     /**
      * One phase of the run.
@@ -70,6 +76,9 @@ public record BenchResult(String provider, String node, int pods, Phase create, 
     public String summary() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "bench: %d pods on node %s (provider %s)%n", pods, node, provider));
+        if (settings != null && !settings.isEmpty()) {
+            out.append("settings: ").append(settings).append('\n');
+        }
         out.append(create.line("create -> " + "ready", pods)).append('\n');
         out.append(delete.line("delete -> gone", pods)).append('\n');
         if (logsRead > 0) {

@@ -228,7 +228,7 @@ public final class WorkloadRun {
             BenchResult.Phase delete = BenchResult.Phase.of(deleteLatencies, n - deleteLatencies.length, deleteStart,
                     goneEnd);
             failures.sort(java.util.Comparator.comparing(BenchResult.Failure::pod));
-            return new BenchResult(provider, workload.node(), n, create, delete, logsRead, List.copyOf(failures));
+            return new BenchResult(provider, workload.node(), n, create, delete, logsRead, List.copyOf(failures), "");
         } finally {
             ticker.interrupt();
             clients.shutdownNow();

@@ -105,11 +105,15 @@ class BenchIT {
         int status = new Cli(System.getenv(), dir, Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err, new TraceComparisonIT.NoRunner()).run("bench", "--local", "--provider", "mock",
                 "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"), "--pods", "5", "--json",
-                json.toString());
+                json.toString(), "--agent-arg=--kube-api-qps=50");
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(Cli.OK, status, text);
         assertTrue(text.contains("bench: 5 pods on node virtual-kubelet (provider mock)"), text);
+        String settings = "--pod-sync-workers 10, --kube-api-qps 50, --kube-api-burst 10, --event-qps 5, --event-burst 10,"
+                + " --trace-sample-rate default; JVM ";
+        assertTrue(text.contains("\nsettings: " + settings), "the bench does not state what it used: " + text);
         JsonObject result = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertTrue(result.get("settings").getAsString().startsWith(settings), result.toString());
         assertSane(result.getAsJsonObject("create"), 5);
         assertSane(result.getAsJsonObject("delete"), 5);
     }
