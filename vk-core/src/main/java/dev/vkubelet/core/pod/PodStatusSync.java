@@ -164,14 +164,9 @@ final class PodStatusSync {
      * so the cached pod's metadata is not touched.
      */
     static V1ObjectMeta statusWriteMetadata(V1ObjectMeta meta) {
-        return new V1ObjectMeta().name(meta.getName()).namespace(meta.getNamespace()).uid(meta.getUid())
-                .resourceVersion(meta.getResourceVersion()).generation(meta.getGeneration())
-                .generateName(meta.getGenerateName()).creationTimestamp(meta.getCreationTimestamp())
-                .deletionTimestamp(meta.getDeletionTimestamp())
-                .deletionGracePeriodSeconds(meta.getDeletionGracePeriodSeconds()).labels(meta.getLabels())
-                .annotations(meta.getAnnotations()).ownerReferences(meta.getOwnerReferences())
-                .finalizers(meta.getFinalizers()).selfLink(meta.getSelfLink())
-                .managedFields(null); // not an empty list, which would reset them
+        // every field, so that one client-java adds later is not reset by omission; managed fields
+        // null, not an empty list, which would reset them
+        return Models.copy(meta).managedFields(null);
     }
 
     /**
