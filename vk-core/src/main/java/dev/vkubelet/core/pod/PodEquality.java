@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -73,6 +74,19 @@ final class PodEquality {
     static V1PodStatus normalize(V1PodStatus status) {
         V1PodStatus canonical = Models.canonical(status);
         return canonical == null ? new V1PodStatus() : canonical;
+    }
+
+    /**
+     * What a status write should send to turn {@code current} into {@code wanted}: {@code wanted}
+     * normalised, or empty when the two are the same status. One canonical form of each, where
+     * {@link #normalize} then {@link #sameStatus} would make {@code wanted}'s twice.
+     */
+    static Optional<V1PodStatus> statusToWrite(V1PodStatus current, V1PodStatus wanted) {
+        V1PodStatus canonical = Models.canonical(wanted);
+        if (Objects.equals(Models.canonical(current), canonical)) {
+            return Optional.empty();
+        }
+        return Optional.of(canonical == null ? new V1PodStatus() : canonical);
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {

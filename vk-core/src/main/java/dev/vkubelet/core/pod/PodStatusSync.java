@@ -122,11 +122,12 @@ final class PodStatusSync {
         V1Pod pod = cached;
         for (int attempt = 0; ; attempt++) {
             V1PodStatus current = pod.getStatus() == null ? new V1PodStatus() : pod.getStatus();
-            V1PodStatus next = PodEquality.normalize(change.apply(copy(current)));
-            if (PodEquality.sameStatus(current, next)) {
+            Optional<V1PodStatus> changed = PodEquality.statusToWrite(current, change.apply(copy(current)));
+            if (changed.isEmpty()) {
                 metrics.podStatusWrite(false);
                 return true;
             }
+            V1PodStatus next = changed.get();
             V1Pod body = new V1Pod().apiVersion(pod.getApiVersion()).kind(pod.getKind())
                     .metadata(statusWriteMetadata(pod.getMetadata())).status(next);
             try (Span span = tracer.startSpan("pod.writeStatus")) {

@@ -55,7 +55,7 @@ public class PodEqualityBenchmark {
     /** A status sync that finds nothing new: merge, then compare. */
     @Benchmark
     public boolean statusDiff() {
-        return PodEquality.sameStatus(stored, PodEquality.normalize(PodStatusSync.merge(stored, reported, "10.0.0.1")));
+        return PodEquality.statusToWrite(stored, PodStatusSync.merge(stored, reported, "10.0.0.1")).isEmpty();
     }
 
     /** A pod sync that finds nothing to update in the provider. */

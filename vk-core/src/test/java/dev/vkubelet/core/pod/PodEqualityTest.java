@@ -1,5 +1,6 @@
 package dev.vkubelet.core.pod;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,5 +125,19 @@ class PodEqualityTest {
         assertTrue(PodEquality.sameStatus(fromProvider, stored));
         stored.getContainerStatuses().get(0).ready(false);
         assertFalse(PodEquality.sameStatus(fromProvider, stored));
+    }
+
+    @Test
+    void statusToWriteIsTheNormalisedStatusOrNothing() {
+        OffsetDateTime t = OffsetDateTime.of(2026, 11, 27, 7, 0, 0, 0, ZoneOffset.UTC);
+        V1PodStatus stored = new V1PodStatus().phase("Running").startTime(t);
+        assertTrue(PodEquality.statusToWrite(stored, new V1PodStatus().phase("Running").startTime(t.plusNanos(7)))
+                .isEmpty(), "a difference below a second is no write");
+        V1PodStatus written = PodEquality.statusToWrite(stored, new V1PodStatus().phase("Failed")
+                .startTime(t.plusNanos(7)).conditions(List.of())).orElseThrow();
+        assertEquals(PodEquality.normalize(new V1PodStatus().phase("Failed").startTime(t.plusNanos(7))), written);
+        assertEquals(t, written.getStartTime());
+        assertEquals(new V1PodStatus(), PodEquality.statusToWrite(stored, new V1PodStatus()).orElseThrow(),
+                "an empty status is written as one, not as null");
     }
 }
