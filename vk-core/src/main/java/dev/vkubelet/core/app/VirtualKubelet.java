@@ -139,7 +139,28 @@ public final class VirtualKubelet implements AutoCloseable {
         }
         informers = new KubeInformers(withMetrics(built[1]),
                 config.nodeName(), config.namespace(), config.fullResyncPeriod());
-        int daemonPort = config.listenPort() == 0 ? freePort() : config.listenPort();
+        // --listen-port 0: a free port, held until the kubelet API binds it, because the provider is
+        // told the port before that server (which serves the provider) exists; a port only looked up
+        // and released could be taken meanwhile, e.g. by one of our own outgoing connections
+        java.net.ServerSocket reserved = config.listenPort() == 0 ? new java.net.ServerSocket(0) : null;
+        int daemonPort = reserved == null ? config.listenPort() : reserved.getLocalPort();
+        try {
+            startServing(client, ssl, daemonPort, reserved, tracer);
+        } finally {
+            if (reserved != null) {
+                reserved.close();
+            }
+        }
+        startNode(client, tracer, daemonPort);
+        startPods(client, tracer);
+    }
+
+    /**
+     * Creates the provider and starts the kubelet API on {@code daemonPort}, releasing
+     * {@code reserved}, which holds it, just before.
+     */
+    private void startServing(ApiClient client, FutureTask<SslContext> ssl, int daemonPort,
+            java.net.ServerSocket reserved, Tracer tracer) throws IOException, InterruptedException {
         ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),
                 daemonPort, config.clusterDomain(), config.providerConfig(), informers.resources(), tracer,
                 metrics.providerMetrics(config.provider()));
@@ -150,11 +171,13 @@ public final class VirtualKubelet implements AutoCloseable {
         LOG.info("provider '{}' created from {}", provider.name(), provider.source().path());
         InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(daemonPort)
                 : new InetSocketAddress(config.listenAddress(), daemonPort);
-        kubeletApi = KubeletApiServer.start(bind, joined(ssl), config.nodeName(), client, config.anonymousAuth(),
+        SslContext tlsContext = joined(ssl);
+        if (reserved != null) {
+            reserved.close();
+        }
+        kubeletApi = KubeletApiServer.start(bind, tlsContext, config.nodeName(), client, config.anonymousAuth(),
                 provider, tracer, Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
                 new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout()));
-        startNode(client, tracer, daemonPort);
-        startPods(client, tracer);
     }
 
     /** {@code work} started on a daemon thread of its own. */
@@ -190,12 +213,6 @@ public final class VirtualKubelet implements AutoCloseable {
             metrics = registry;
             metricsServer = new MetricsServer(MetricsServer.parseAddress(config.metricsAddr()), registry.registry());
             LOG.info("serving metrics at {}/metrics", metricsServer.address());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
