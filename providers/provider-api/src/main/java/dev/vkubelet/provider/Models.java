@@ -2,6 +2,9 @@ package dev.vkubelet.provider;
 
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1Pod;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -53,6 +56,42 @@ public final class Models {
         @SuppressWarnings("unchecked")
         T canonical = (T) walk(model, true);
         return canonical;
+    }
+
+    /**
+     * A deep copy of {@code pod} with every Secret-derived environment value withheld: a variable
+     * that keeps {@code valueFrom.secretKeyRef} (as the host hands them to {@code createPod}) loses
+     * its {@code value} and keeps the reference. What a provider returns from {@code getPod} and
+     * {@code getPods}, and may store outside the backend that runs the pod, goes through this.
+     */
+    public static V1Pod withoutSecretValues(V1Pod pod) {
+        V1Pod copy = copy(pod);
+        if (copy == null || copy.getSpec() == null) {
+            return copy;
+        }
+        withholdSecretValues(copy.getSpec().getContainers());
+        withholdSecretValues(copy.getSpec().getInitContainers());
+        if (copy.getSpec().getEphemeralContainers() != null) {
+            copy.getSpec().getEphemeralContainers().forEach(c -> withhold(c.getEnv()));
+        }
+        return copy;
+    }
+
+    private static void withholdSecretValues(List<V1Container> containers) {
+        if (containers != null) {
+            containers.forEach(c -> withhold(c.getEnv()));
+        }
+    }
+
+    private static void withhold(List<V1EnvVar> env) {
+        if (env != null) {
+            env.stream().filter(Models::fromSecret).forEach(var -> var.setValue(null));
+        }
+    }
+
+    /** Whether {@code var}'s value came from a Secret ({@code valueFrom.secretKeyRef} is set). */
+    public static boolean fromSecret(V1EnvVar var) {
+        return var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null;
     }
 
     private static Object walk(Object value, boolean canonical) {

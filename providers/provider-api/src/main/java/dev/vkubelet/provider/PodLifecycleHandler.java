@@ -24,7 +24,10 @@ public interface PodLifecycleHandler extends AutoCloseable {
      * <p>The containers' environment arrives resolved, as the kubelet would run it: every variable
      * has its {@code value} ({@code envFrom} expanded, references and {@code $(VAR)} resolved). A
      * variable whose value came from a Secret also keeps {@code valueFrom.secretKeyRef} naming the
-     * Secret and key, so a backend with secret values can store it as one.
+     * Secret and key, so a backend with secret values can store it as one. A Secret's value goes
+     * to the backend that runs the pod and nowhere else: not into what {@link #getPod} and
+     * {@link #getPods} return, logs, spans, metrics, events or files the provider writes outside the
+     * backend ({@link Models#withoutSecretValues} makes the copy to keep or return).
      */
     void createPod(V1Pod pod);
 
@@ -43,13 +46,19 @@ public interface PodLifecycleHandler extends AutoCloseable {
      */
     void deletePod(V1Pod pod);
 
-    /** The pod as the provider runs it, or empty when the provider does not have it. */
+    /**
+     * The pod as the provider runs it, or empty when the provider does not have it. Secret-derived
+     * environment values are withheld ({@link Models#withoutSecretValues}).
+     */
     Optional<V1Pod> getPod(String namespace, String name);
 
     /** The pod's current status, or empty when the provider does not have the pod. */
     Optional<V1PodStatus> getPodStatus(String namespace, String name);
 
-    /** Every pod the provider runs for this node. The host treats the list as immutable. */
+    /**
+     * Every pod the provider runs for this node, Secret-derived environment values withheld. The
+     * host treats the list as immutable.
+     */
     List<V1Pod> getPods();
 
     /** Releases the provider's resources at shutdown. Idempotent. The default does nothing. */

@@ -1,5 +1,6 @@
 package com.example.vk;
 
+import dev.vkubelet.provider.Models;
 import dev.vkubelet.provider.NotFoundException;
 import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.PodStatusNotifier;
@@ -99,8 +100,11 @@ final class ExampleProvider implements PodLifecycleHandler, PodStatusNotifier {
         notifier = onPodChanged;
     }
 
+    /**
+     * What this provider keeps of a pod: a copy without Secret-derived environment values. A real
+     * provider hands the values to its backend in createPod and keeps (and returns) only this.
+     */
     private static V1Pod copy(V1Pod pod) {
-        return new V1Pod().apiVersion(pod.getApiVersion()).kind(pod.getKind()).metadata(pod.getMetadata())
-                .spec(pod.getSpec());
+        return Models.withoutSecretValues(pod);
     }
 }

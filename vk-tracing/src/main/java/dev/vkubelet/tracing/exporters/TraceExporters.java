@@ -125,9 +125,16 @@ public final class TraceExporters implements AutoCloseable {
         return JaegerTraceExporter::unregister;
     }
 
-    private static InetSocketAddress zpagesAddress(Map<String, String> env) {
-        return hostPort("ZPAGES_PORT", require(env, "ZPAGES_PORT",
+    /**
+     * Where zPages listen: {@code ZPAGES_PORT} as {@code host:port}; {@code :port} means loopback,
+     * not every interface, because the pages have no authentication and show span attributes (pod
+     * names, namespaces, request paths): to expose them, name the address, e.g. {@code 0.0.0.0:8080}.
+     */
+    static InetSocketAddress zpagesAddress(Map<String, String> env) {
+        InetSocketAddress address = hostPort("ZPAGES_PORT", require(env, "ZPAGES_PORT",
                 "the zpages exporter needs ZPAGES_PORT (host:port to serve /debug/tracez on, e.g. localhost:8080)"));
+        return env.get("ZPAGES_PORT").strip().startsWith(":")
+                ? new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), address.getPort()) : address;
     }
 
     private static AutoCloseable startZPages(InetSocketAddress address) throws IOException {

@@ -15,7 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Serves the OpenCensus zPages under {@code /debug/} ({@code /debug/tracez}, {@code /debug/traceconfigz}, ...). */
+/**
+ * Serves the OpenCensus zPages under {@code /debug/} ({@code /debug/tracez}, {@code /debug/traceconfigz}, ...),
+ * without authentication: it listens on loopback unless told otherwise, and {@code traceconfigz} is
+ * read-only (OpenCensus' page would change the process's sampling on a GET with parameters).
+ */
 final class ZPagesServer implements AutoCloseable {
 
     /** How many in-flight spans per name the running-span store keeps (so they show in tracez). */
@@ -29,15 +33,17 @@ final class ZPagesServer implements AutoCloseable {
         for (ZPageHandler page : List.of(ZPageHandlers.getTracezZPageHandler(),
                 ZPageHandlers.getTraceConfigzZPageHandler(), ZPageHandlers.getRpczZpageHandler(),
                 ZPageHandlers.getStatszZPageHandler())) {
-            server.createContext("/debug" + page.getUrlPath(), exchange -> serve(page, exchange));
+            // traceconfigz changes the process's sampling from its query string: served read-only
+            boolean readOnly = page.getUrlPath().equals("/traceconfigz");
+            server.createContext("/debug" + page.getUrlPath(), exchange -> serve(page, exchange, readOnly));
         }
         server.start();
     }
 
-    private static void serve(ZPageHandler page, HttpExchange exchange) throws IOException {
+    private static void serve(ZPageHandler page, HttpExchange exchange, boolean readOnly) throws IOException {
         try (exchange) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            page.emitHtml(query(exchange.getRequestURI().getRawQuery()), body);
+            page.emitHtml(readOnly ? Map.of() : query(exchange.getRequestURI().getRawQuery()), body);
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, body.size());
             try (OutputStream out = exchange.getResponseBody()) {

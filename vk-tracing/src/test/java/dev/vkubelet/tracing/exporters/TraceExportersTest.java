@@ -156,6 +156,47 @@ class TraceExportersTest {
     }
 
     @Test
+    void zpagesListenOnLoopbackUnlessAnAddressIsNamed() {
+        assertTrue(TraceExporters.zpagesAddress(Map.of("ZPAGES_PORT", ":8080")).getAddress().isLoopbackAddress());
+        assertEquals(8080, TraceExporters.zpagesAddress(Map.of("ZPAGES_PORT", ":8080")).getPort());
+        assertTrue(TraceExporters.zpagesAddress(Map.of("ZPAGES_PORT", "0.0.0.0:8080")).getAddress()
+                .isAnyLocalAddress());
+    }
+
+    @Test
+    void traceconfigzCannotChangeSamplingThroughAGet() throws Exception {
+        io.opencensus.trace.config.TraceConfig config = io.opencensus.trace.Tracing.getTraceConfig();
+        io.opencensus.trace.config.TraceParams before = config.getActiveTraceParams();
+        config.updateActiveTraceParams(before.toBuilder().setSampler(
+                io.opencensus.trace.samplers.Samplers.alwaysSample()).build());
+        try {
+            // the query OpenCensus' own page acts on: it does restore the defaults when called directly
+            Map<String, String> restore = Map.of("change", "restore_default");
+            io.opencensus.contrib.zpages.ZPageHandlers.getTraceConfigzZPageHandler().emitHtml(restore,
+                    new java.io.ByteArrayOutputStream());
+            assertTrue(!config.getActiveTraceParams().getSampler().equals(
+                    io.opencensus.trace.samplers.Samplers.alwaysSample()), "the query changes nothing: test is void");
+            config.updateActiveTraceParams(before.toBuilder().setSampler(
+                    io.opencensus.trace.samplers.Samplers.alwaysSample()).build());
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            }
+            try (TraceExporters exporters = TraceExporters.start(List.of("zpages"),
+                    Map.of("ZPAGES_PORT", ":" + port), "svc")) {
+                HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + port + "/debug/traceconfigz?change=restore_default")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, page.statusCode());
+                assertEquals(io.opencensus.trace.samplers.Samplers.alwaysSample(),
+                        config.getActiveTraceParams().getSampler(), "a GET changed the sampler");
+            }
+        } finally {
+            config.updateActiveTraceParams(before);
+        }
+    }
+
+    @Test
     void jaegerCollectorGetsThriftBatchesWithServiceTagsParentsAndBasicAuth() throws Exception {
         BlockingQueue<byte[]> bodies = new LinkedBlockingQueue<>();
         BlockingQueue<String> auth = new LinkedBlockingQueue<>();

@@ -177,4 +177,23 @@ class OpenCensusTracingTest {
         assertThrows(IllegalArgumentException.class, () -> new TracingConfig(
                 "x", Map.of(), OptionalDouble.of(101), List.of(), Granularity.NORMAL, Map.of()));
     }
+
+    @Test
+    void neverSamplesNothingEvenUnderASampledCallerAndAlwaysSamplesEverything() {
+        io.opencensus.trace.TraceId trace = io.opencensus.trace.TraceId.fromLowerBase16(
+                "463ac35c9f6413ad48485a3953bb6124");
+        io.opencensus.trace.SpanId span = io.opencensus.trace.SpanId.fromLowerBase16("a2fb4a1d1a96d312");
+        io.opencensus.trace.SpanContext sampledCaller = io.opencensus.trace.SpanContext.create(trace, span,
+                io.opencensus.trace.TraceOptions.builder().setIsSampled(true).build());
+        io.opencensus.trace.SpanContext unsampledCaller = io.opencensus.trace.SpanContext.create(trace, span,
+                io.opencensus.trace.TraceOptions.DEFAULT);
+        io.opencensus.trace.SpanId child = io.opencensus.trace.SpanId.fromLowerBase16("b7ad6b7169203331");
+        assertEquals(false, OpenCensusTracing.sampler(0).shouldSample(sampledCaller, true, trace, child, "s",
+                List.of()), "never kept a trace because its caller said sampled");
+        assertEquals(false, OpenCensusTracing.sampler(0).shouldSample(null, null, trace, child, "s", List.of()));
+        assertEquals(true, OpenCensusTracing.sampler(100).shouldSample(unsampledCaller, true, trace, child, "s",
+                List.of()));
+        assertEquals(true, OpenCensusTracing.sampler(0.0001).shouldSample(sampledCaller, true, trace, child, "s",
+                List.of()), "a rate keeps a sampled caller's decision");
+    }
 }

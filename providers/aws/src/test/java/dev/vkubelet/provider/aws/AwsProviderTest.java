@@ -177,6 +177,34 @@ class AwsProviderTest {
     }
 
     @Test
+    void secretValuesGoToRunTaskOverridesAndNeverIntoTaskDefinitions() throws Exception {
+        Path config = sharedEmulatorConfig();
+        AwsProvider provider = provider(config);
+        String secret = "ecs-secret-" + java.util.UUID.randomUUID();
+        V1Pod pod = TestPods.withSecretEnv(TestPods.pod("default", "secret-env", NODE), "DB_PASSWORD", secret, "db",
+                "password");
+        pod.getSpec().getContainers().get(0).addEnvItem(new io.kubernetes.client.openapi.models.V1EnvVar()
+                .name("MODE").value("prod"));
+        provider.createPod(pod);
+        awaitNotified("secret-env", "Running");
+        AwsConfig settings = AwsConfig.load(config);
+        try (dev.vkubelet.provider.aws.ecs.AwsClients clients = new dev.vkubelet.provider.aws.ecs.AwsClients(settings,
+                settings.endpoint(), new dev.vkubelet.provider.aws.ecs.RequestTracing(Tracer.noop(),
+                dev.vkubelet.provider.ProviderMetrics.none()))) {
+            software.amazon.awssdk.services.ecs.model.Task task = clients.ecs().describeTasks(b -> b.cluster("shared")
+                    .tasks(clients.ecs().listTasks(l -> l.cluster("shared")).taskArns())).tasks().get(0);
+            var definition = clients.ecs().describeTaskDefinition(b -> b.taskDefinition(task.taskDefinitionArn()))
+                    .taskDefinition();
+            assertFalse(definition.toString().contains(secret), "a task definition holds the secret: " + definition);
+            assertEquals("prod", definition.containerDefinitions().get(0).environment().get(0).value());
+            assertEquals(1, definition.containerDefinitions().get(0).environment().size());
+            var overrides = task.overrides().containerOverrides();
+            assertEquals("app", overrides.get(0).name());
+            assertEquals(secret, overrides.get(0).environment().get(0).value(), "the secret did not reach the task");
+        }
+    }
+
+    @Test
     void aTaskTheBackendForgetsFailsItsPodOnce() throws Exception {
         EmulatorSettings settings = AwsConfig.load(TestConfigs.fast()).emulator();
         EcsEmulator before = EcsEmulator.start(settings);

@@ -35,9 +35,9 @@ public class TrackedPod {
         return key(pod);
     }
 
-    /** A copy of the pod with its current status, for the host. */
+    /** A copy of the pod with its current status and no Secret-derived values, for the host. */
     public synchronized V1Pod snapshot() {
-        V1Pod copy = copy(pod);
+        V1Pod copy = Models.withoutSecretValues(pod);
         copy.setStatus(status == null ? null : copy(new V1Pod().status(status)).getStatus());
         return copy;
     }

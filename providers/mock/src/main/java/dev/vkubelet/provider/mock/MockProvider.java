@@ -126,6 +126,11 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         return Models.copy(pod);
     }
 
+    /** What leaves the mock (answers, pushes, the state file): a copy without Secret-derived values. */
+    private static V1Pod view(V1Pod pod) {
+        return Models.withoutSecretValues(pod);
+    }
+
     @Override
     public void createPod(V1Pod pod) {
         V1Pod created;
@@ -152,7 +157,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                 }
             }
         }
-        podListener.accept(copy(created));
+        podListener.accept(view(created));
     }
 
     private void markRunning(String key) {
@@ -164,7 +169,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             }
             pod.setStatus(runningStatus(pod));
             persist();
-            changed = copy(pod);
+            changed = view(pod);
         }
         podListener.accept(changed);
     }
@@ -233,7 +238,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             updated.setStatus(existing.getStatus());
             pods.put(key(pod), updated);
             persist();
-            updated = copy(updated);
+            updated = view(updated);
         }
         podListener.accept(updated);
     }
@@ -268,7 +273,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                     condition("Ready", "False"), condition("ContainersReady", "False")));
             state.ifPresent(s -> s.record("delete", existing));
             persist();
-            deleted = copy(existing);
+            deleted = view(existing);
         }
         podListener.accept(deleted);
     }
@@ -279,7 +284,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     @Override
     public synchronized Optional<V1Pod> getPod(String namespace, String name) {
-        return Optional.ofNullable(pods.get(key(namespace, name))).map(MockProvider::copy);
+        return Optional.ofNullable(pods.get(key(namespace, name))).map(MockProvider::view);
     }
 
     @Override
@@ -294,12 +299,12 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     /** Writes the pods to the state file, if there is one. Called with the lock held. */
     private void persist() {
-        state.ifPresent(s -> s.save(pods.values()));
+        state.ifPresent(s -> s.save(pods.values().stream().map(MockProvider::view).toList()));
     }
 
     @Override
     public synchronized List<V1Pod> getPods() {
-        return pods.values().stream().map(MockProvider::copy).toList();
+        return pods.values().stream().map(MockProvider::view).toList();
     }
 
     @Override

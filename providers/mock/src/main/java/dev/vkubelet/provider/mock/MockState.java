@@ -17,6 +17,8 @@ import java.util.List;
  * The mock's pods kept in a file, so a node agent killed and started again finds its pods where it
  * left them (as a real backend would). Beside the file, {@code <file>.journal} gets a line per pod
  * created or deleted ({@code create <namespace>/<name> <uid>}), for tests to count what happened.
+ * Secret-derived environment values are never written: the file keeps their references
+ * ({@code valueFrom.secretKeyRef}), so a pod loaded from it has the references without the values.
  */
 final class MockState {
 

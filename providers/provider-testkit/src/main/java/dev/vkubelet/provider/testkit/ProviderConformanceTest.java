@@ -190,4 +190,22 @@ public abstract class ProviderConformanceTest {
                     () -> logs.getContainerLogs("default", "never-created", "app", LogOptions.defaults()).close());
         }
     }
+
+    @Test
+    void secretValuesNeverComeBackInThePodsTheProviderReturnsOrPushes() {
+        String value = "conformance-secret-" + java.util.UUID.randomUUID();
+        V1Pod pod = TestPods.withSecretEnv(TestPods.pod("default", "secret-env", NODE), "DB_PASSWORD", value,
+                "db-credentials", "password");
+        provider.createPod(pod);
+        Await.until(timeout(), "pod Running", () ->
+                provider.getPodStatus("default", "secret-env").filter(ProviderConformanceTest::running));
+        String listed = io.kubernetes.client.openapi.JSON.serialize(provider.getPods());
+        assertTrue(listed.contains("secret-env"), "getPods() does not list the pod: " + listed);
+        assertFalse(listed.contains(value), "getPods() returned a Secret's value: " + listed);
+        String got = io.kubernetes.client.openapi.JSON.serialize(provider.getPod("default", "secret-env")
+                .orElseThrow());
+        assertFalse(got.contains(value), "getPod() returned a Secret's value: " + got);
+        String pushed = io.kubernetes.client.openapi.JSON.serialize(List.copyOf(notified.values()));
+        assertFalse(pushed.contains(value), "a pushed pod carried a Secret's value: " + pushed);
+    }
 }

@@ -42,4 +42,16 @@ public final class TestPods {
                 .image("busybox:1.36").command(List.of("sh", "-c", script))));
         return pod;
     }
+
+    /**
+     * {@code pod} with a variable {@code name} in its first container whose {@code value} came from
+     * key {@code key} of Secret {@code secret}, as the host hands it to {@code createPod}: the value
+     * resolved, {@code valueFrom.secretKeyRef} kept beside it.
+     */
+    public static V1Pod withSecretEnv(V1Pod pod, String name, String value, String secret, String key) {
+        pod.getSpec().getContainers().get(0).addEnvItem(new io.kubernetes.client.openapi.models.V1EnvVar().name(name)
+                .value(value).valueFrom(new io.kubernetes.client.openapi.models.V1EnvVarSource().secretKeyRef(
+                        new io.kubernetes.client.openapi.models.V1SecretKeySelector().name(secret).key(key))));
+        return pod;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.vkubelet.provider.aws.ecs;
 
 import dev.vkubelet.provider.InvalidInputException;
+import dev.vkubelet.provider.Models;
 import dev.vkubelet.provider.aws.config.AwsConfig;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.LogConfiguration;
@@ -28,6 +30,7 @@ import software.amazon.awssdk.services.ecs.model.PortMapping;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import software.amazon.awssdk.services.ecs.model.TransportProtocol;
 
 /** Pods as Fargate task definitions and RunTask requests. */
@@ -115,12 +118,8 @@ public final class TaskDefinitions {
         if (reservation > 0 && (memory == 0 || reservation <= memory)) {
             d.memoryReservation((int) reservation);
         }
-        if (c.getEnv() != null) {
-            List<KeyValuePair> env = new ArrayList<>();
-            for (V1EnvVar e : c.getEnv()) {
-                String value = e.getValue() == null ? "" : e.getValue();
-                env.add(KeyValuePair.builder().name(e.getName()).value(value).build());
-            }
+        List<KeyValuePair> env = environment(c, false);
+        if (!env.isEmpty()) {
             d.environment(env);
         }
         if (c.getPorts() != null) {
@@ -144,6 +143,24 @@ public final class TaskDefinitions {
             d.logConfiguration(LogConfiguration.builder().logDriver(LogDriver.AWSLOGS).options(options).build());
         });
         return d.build();
+    }
+
+    /**
+     * The container's variables whose values came from a Secret ({@code secret}), or all others.
+     * Secret-derived values go into RunTask's container overrides, never into a task definition:
+     * definitions are kept for ever, in every revision, and readable by anyone who may describe them.
+     */
+    private static List<KeyValuePair> environment(V1Container c, boolean secret) {
+        List<KeyValuePair> env = new ArrayList<>();
+        if (c.getEnv() != null) {
+            for (V1EnvVar e : c.getEnv()) {
+                if (Models.fromSecret(e) == secret) {
+                    env.add(KeyValuePair.builder().name(e.getName()).value(e.getValue() == null ? "" : e.getValue())
+                            .build());
+                }
+            }
+        }
+        return env;
     }
 
     private static Quantity resource(V1Container c, String kind, String name) {
@@ -171,7 +188,7 @@ public final class TaskDefinitions {
         return q == null ? 0 : q.getNumber().divide(MIB, 0, RoundingMode.CEILING).longValueExact();
     }
 
-    /** The RunTask request of {@code pod} with the registered definition. */
+    /** The RunTask request of {@code pod} with the registered definition, Secret-derived variables as overrides. */
     public RunTaskRequest run(V1Pod pod, String taskDefinitionArn, String nodeName) {
         AwsVpcConfiguration.Builder vpc = AwsVpcConfiguration.builder()
                 .subnets(config.subnets())
@@ -180,7 +197,14 @@ public final class TaskDefinitions {
             vpc.securityGroups(config.securityGroups());
         }
         String uid = pod.getMetadata().getUid();
-        return RunTaskRequest.builder()
+        List<ContainerOverride> overrides = new ArrayList<>();
+        for (V1Container c : pod.getSpec().getContainers()) {
+            List<KeyValuePair> secret = environment(c, true);
+            if (!secret.isEmpty()) {
+                overrides.add(ContainerOverride.builder().name(c.getName()).environment(secret).build());
+            }
+        }
+        RunTaskRequest.Builder request = RunTaskRequest.builder()
                 .cluster(config.cluster())
                 .taskDefinition(taskDefinitionArn)
                 .launchType(LaunchType.FARGATE)
@@ -192,7 +216,10 @@ public final class TaskDefinitions {
                 .tags(Tag.builder().key(PodTags.NODE).value(nodeName).build(),
                         Tag.builder().key(PodTags.NAMESPACE).value(pod.getMetadata().getNamespace()).build(),
                         Tag.builder().key(PodTags.POD).value(pod.getMetadata().getName()).build(),
-                        Tag.builder().key(PodTags.UID).value(uid).build())
-                .build();
+                        Tag.builder().key(PodTags.UID).value(uid).build());
+        if (!overrides.isEmpty()) {
+            request.overrides(TaskOverride.builder().containerOverrides(overrides).build());
+        }
+        return request.build();
     }
 }

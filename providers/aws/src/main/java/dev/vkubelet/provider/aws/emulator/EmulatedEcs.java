@@ -270,6 +270,9 @@ final class EmulatedEcs {
                 Json.optionalString(definition, "cpu", "256"), Json.optionalString(definition, "memory", "512"),
                 Json.optionalString(request, "platformVersion", "1.4.0"), tags, containers,
                 "attachment-" + UUID.randomUUID(), "10.0." + ((n >> 8) & 0xff) + "." + (n & 0xff), Instant.now());
+        if (request.has("overrides") && request.get("overrides").isJsonObject()) {
+            task.overrides = request.getAsJsonObject("overrides").deepCopy();
+        }
         tasks.put(taskArn, task);
         if (token != null) {
             clientTokens.put(token, taskArn);

@@ -49,6 +49,8 @@ final class EmulatedTask {
     final String eniId;
     final String privateIp;
     final Instant createdAt;
+    /** The RunTask request's {@code overrides}, answered as ECS does in DescribeTasks; null without. */
+    JsonObject overrides;
     String lastStatus = "PROVISIONING";
     String desiredStatus = "RUNNING";
     String attachmentStatus = "PRECREATED";
@@ -103,6 +105,9 @@ final class EmulatedTask {
             t.addProperty("startedBy", startedBy);
         }
         t.addProperty("version", version);
+        if (overrides != null) {
+            t.add("overrides", overrides.deepCopy());
+        }
         t.addProperty("availabilityZone", "us-east-1a");
         t.addProperty("connectivity", "CONNECTED");
         time(t, "createdAt", createdAt);
