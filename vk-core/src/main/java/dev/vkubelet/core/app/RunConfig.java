@@ -41,6 +41,8 @@ import java.util.Optional;
  * @param anonymousAuth whether the kubelet API lets unauthenticated callers through (still authorised)
  * @param servingCerts the kubelet API's TLS files
  * @param providerTimeout how long one provider call may take before it is abandoned and retried
+ * @param runtimeRequestTimeout how long a provider call made for a kubelet API request may take
+ *     before the request is answered 504
  */
 public record RunConfig(
         String nodeName,
@@ -71,7 +73,8 @@ public record RunConfig(
         String listenAddress,
         boolean anonymousAuth,
         ServingCerts servingCerts,
-        Duration providerTimeout) {
+        Duration providerTimeout,
+        Duration runtimeRequestTimeout) {
 
     /**
      * The kubelet API's certificate and key (both or neither: neither means self-signed) and the
@@ -115,6 +118,7 @@ public record RunConfig(
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(servingCerts, "servingCerts");
         Objects.requireNonNull(providerTimeout, "providerTimeout");
+        Objects.requireNonNull(runtimeRequestTimeout, "runtimeRequestTimeout");
     }
 
     /** The same configuration against a local control plane: its kubeconfig, its CA for client certificates. */
@@ -124,6 +128,6 @@ public record RunConfig(
                 podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
                 kubeApiBurst, eventQps, eventBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,
                 servingCerts.clientCa().isPresent() ? servingCerts : servingCerts.withClientCa(clientCa),
-                providerTimeout);
+                providerTimeout, runtimeRequestTimeout);
     }
 }

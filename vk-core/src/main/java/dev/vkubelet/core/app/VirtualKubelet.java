@@ -55,6 +55,7 @@ public final class VirtualKubelet implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VirtualKubelet.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration REVIEW_TIMEOUT = Duration.ofSeconds(10);
 
     private final RunConfig config;
     private final UnaryOperator<NodeSettings> settingsOverride;
@@ -71,6 +72,7 @@ public final class VirtualKubelet implements AutoCloseable {
     private MicrometerInstrumentation registry;
     private MetricsServer metricsServer;
     private KubeletApiServer kubeletApi;
+    private KubeletApiServer.Limits kubeletApiLimits = KubeletApiServer.Limits.DEFAULTS;
     private boolean closed;
 
     /** An agent for {@code config}; nothing happens until {@link #start()}. */
@@ -105,6 +107,12 @@ public final class VirtualKubelet implements AutoCloseable {
                 Objects.requireNonNull(provider, "provider"));
     }
 
+    /** The kubelet API's limits (connections, bodies, streams, reviews); call before {@link #start()}. */
+    public synchronized VirtualKubelet withKubeletApiLimits(KubeletApiServer.Limits limits) {
+        this.kubeletApiLimits = Objects.requireNonNull(limits, "limits");
+        return this;
+    }
+
     /**
      * Loads plugins, creates the provider, registers the node and starts its loops.
      *
@@ -121,8 +129,11 @@ public final class VirtualKubelet implements AutoCloseable {
         // plugins load
         FutureTask<SslContext> ssl = background("kubelet-api-tls",
                 () -> KubeletApiServer.sslContext(tls, config.nodeName(), config.internalIp()));
+        // the node's requests; the informers' watches; the kubelet API's reviews (a client of their own,
+        // so a flood of bogus credentials never shares a pool or rate limiter with heartbeats)
         FutureTask<ApiClient[]> clients = background("api-clients", () -> new ApiClient[] {
-            KubeClients.build(config.kube(), READ_TIMEOUT), KubeClients.build(config.kube(), Duration.ZERO)});
+            KubeClients.build(config.kube(), READ_TIMEOUT), KubeClients.build(config.kube(), Duration.ZERO),
+            KubeClients.build(config.kube(), REVIEW_TIMEOUT)});
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
         startObservability();
         if (embeddedProvider == null) {
@@ -145,7 +156,7 @@ public final class VirtualKubelet implements AutoCloseable {
         java.net.ServerSocket reserved = config.listenPort() == 0 ? new java.net.ServerSocket(0) : null;
         int daemonPort = reserved == null ? config.listenPort() : reserved.getLocalPort();
         try {
-            startServing(client, ssl, daemonPort, reserved, tracer);
+            startServing(withMetrics(built[2]), ssl, daemonPort, reserved, tracer);
         } finally {
             if (reserved != null) {
                 reserved.close();
@@ -159,7 +170,7 @@ public final class VirtualKubelet implements AutoCloseable {
      * Creates the provider and starts the kubelet API on {@code daemonPort}, releasing
      * {@code reserved}, which holds it, just before.
      */
-    private void startServing(ApiClient client, FutureTask<SslContext> ssl, int daemonPort,
+    private void startServing(ApiClient reviewClient, FutureTask<SslContext> ssl, int daemonPort,
             java.net.ServerSocket reserved, Tracer tracer) throws IOException, InterruptedException {
         ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),
                 daemonPort, config.clusterDomain(), config.providerConfig(), informers.resources(), tracer,
@@ -175,9 +186,11 @@ public final class VirtualKubelet implements AutoCloseable {
         if (reserved != null) {
             reserved.close();
         }
-        kubeletApi = KubeletApiServer.start(bind, tlsContext, config.nodeName(), client, config.anonymousAuth(),
-                provider, tracer, Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
-                new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout()));
+        kubeletApi = KubeletApiServer.start(bind, tlsContext, config.nodeName(), reviewClient, config.anonymousAuth(),
+                provider, informers.podIndex(), tracer,
+                Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
+                new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout(),
+                        config.runtimeRequestTimeout()), kubeletApiLimits);
     }
 
     /** {@code work} started on a daemon thread of its own. */

@@ -126,9 +126,13 @@ public class NodeOptions {
             + " takes longer is abandoned and retried with backoff")
     String providerTimeout = "60s";
 
-    @Parameter(names = "--stream-idle-timeout",
-            description = "An exec/attach/port-forward session with no traffic for this long is closed")
+    @Parameter(names = "--stream-idle-timeout", description = "A kubelet API connection with no traffic for this"
+            + " long is closed (exec/attach/port-forward sessions, idle and half-open connections)")
     String streamIdleTimeout = "30s";
+
+    @Parameter(names = "--runtime-request-timeout", description = "A provider call the kubelet API makes for a"
+            + " request (running pods, stats, metrics, opening logs) that takes longer answers 504")
+    String runtimeRequestTimeout = "20s";
 
     @Parameter(names = "--stream-creation-timeout",
             description = "A port-forward session whose client opens no stream within this time is closed")
@@ -242,6 +246,10 @@ public class NodeOptions {
         if (idle.isZero() || creation.isZero()) {
             throw new UsageException("--stream-idle-timeout and --stream-creation-timeout must be positive");
         }
+        Duration runtimeRequest = duration("--runtime-request-timeout", runtimeRequestTimeout);
+        if (runtimeRequest.isZero()) {
+            throw new UsageException("--runtime-request-timeout must be positive, got " + runtimeRequestTimeout);
+        }
         double qps = number("--kube-api-qps", kubeApiQps);
         int burst = integer("--kube-api-burst", kubeApiBurst);
         if (qps < 0 || burst < 1) {
@@ -260,7 +268,7 @@ public class NodeOptions {
         return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
                 internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
                 startup, idle, creation, qps, burst, eventsPerSecond, eventsAtOnce, tracing(), level, Path.of(pluginDir),
-                listenAddress, anonymousAuth, servingCerts(), providerLimit);
+                listenAddress, anonymousAuth, servingCerts(), providerLimit, runtimeRequest);
     }
 
     /** The kubeconfig when one is given or found, else the in-cluster service account. */

@@ -3,6 +3,7 @@ package dev.vkubelet.core.kubeletapi;
 import dev.vkubelet.core.controlplane.Pki;
 import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
@@ -37,8 +39,25 @@ import org.slf4j.LoggerFactory;
 public final class KubeletApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeletApiServer.class);
-    private static final int MAX_REQUEST_BYTES = 1 << 20;
     private static final int HANDLER_THREADS = 16;
+    private static final String CONNECTION_IDLE = "connection-idle";
+    private static final String FRONT_DOOR = "front-door";
+
+    /**
+     * What the server spends on any one client and on all of them: open connections in all and
+     * from one client address; a request body's size (no kubelet endpoint takes more than a few
+     * KiB); how long a new connection may take to send its first request head; streams open at once
+     * (followed logs, exec, attach, port-forward sessions); token and access reviews in flight, a
+     * second and in a burst, and how many results are cached; provider calls from the API in flight.
+     */
+    public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxBodyBytes,
+            java.time.Duration firstRequest, int maxStreams, int reviewsInFlight, double reviewsPerSecond,
+            int reviewBurst, int reviewCacheSize, int providerCallsInFlight) {
+
+        /** The defaults, documented in DEBUGGING.md ("The kubelet API's limits"). */
+        public static final Limits DEFAULTS = new Limits(1024, 256, 8 * 1024, java.time.Duration.ofSeconds(10), 512,
+                8, 20, 40, 4096, 32);
+    }
 
     /**
      * TLS material: the serving certificate and key (both or neither; neither means a self-signed
@@ -48,70 +67,120 @@ public final class KubeletApiServer implements AutoCloseable {
     public record Tls(Optional<Path> certificate, Optional<Path> key, Optional<Path> clientCa) {}
 
     /**
-     * Limits of streaming sessions (exec, attach, port-forward): a session with no traffic either way for
-     * {@code idle} is closed; a port-forward session whose client opens no stream within
-     * {@code creation} is closed.
+     * Time limits: a connection with no traffic either way for {@code idle} is closed (half-open and
+     * idle keep-alive connections, silent exec, attach and port-forward sessions; a followed log
+     * instead once its client has read nothing for that long); a port-forward session whose client
+     * opens no stream within {@code creation} is closed; a provider call made for a request (running
+     * pods, stats, metrics, opening a log) that takes longer than {@code providerCall} answers 504.
      */
-    public record StreamTimeouts(java.time.Duration idle, java.time.Duration creation) {}
+    public record StreamTimeouts(java.time.Duration idle, java.time.Duration creation,
+            java.time.Duration providerCall) {}
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventExecutorGroup handlers;
     private final ExecutorService streams;
+    private final ExecutorService reviews;
+    private final ProviderDeadline deadline;
     private final Channel channel;
 
     private KubeletApiServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup handlers,
-            ExecutorService streams, Channel channel) {
+            ExecutorService streams, ExecutorService reviews, ProviderDeadline deadline, Channel channel) {
         this.boss = boss;
         this.workers = workers;
         this.handlers = handlers;
         this.streams = streams;
+        this.reviews = reviews;
+        this.deadline = deadline;
         this.channel = channel;
     }
 
     /**
      * Binds {@code address} and serves the kubelet API for {@code nodeName} from {@code provider}.
      *
-     * @param client for TokenReviews and SubjectAccessReviews
+     * @param reviewClient for TokenReviews and SubjectAccessReviews: a client of their own, so
+     *     reviews never share a connection pool or rate limiter with the node's heartbeats and writes
      * @param anonymous whether unauthenticated callers are let through (as {@code system:anonymous},
      *     still authorised)
+     * @param index the pods bound to the node, as the pod watch has them
      */
     public static KubeletApiServer start(InetSocketAddress address, SslContext ssl, String nodeName,
-            ApiClient client, boolean anonymous, ProviderHandle provider, Tracer tracer,
-            Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation, StreamTimeouts timeouts)
-            throws IOException, InterruptedException {
-        KubeletAuth auth = new KubeletAuth(client, nodeName, anonymous);
+            ApiClient reviewClient, boolean anonymous, ProviderHandle provider, PodIndex index, Tracer tracer,
+            Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation, StreamTimeouts timeouts,
+            Limits limits) throws IOException, InterruptedException {
+        ReviewBudget budget = new ReviewBudget(limits.reviewsInFlight(), limits.reviewsPerSecond(),
+                limits.reviewBurst(), System::nanoTime);
+        Authenticator authenticator = new Authenticator(reviewClient, anonymous, budget, limits.reviewCacheSize());
+        Authorizer authorizer = new Authorizer(reviewClient, nodeName, budget, limits.reviewCacheSize());
+        ConnectionGuard guard = new ConnectionGuard(limits.maxConnections(), limits.maxConnectionsPerAddress());
         AtomicInteger openStreams = new AtomicInteger();
         instrumentation.kubeletStreams(openStreams::get);
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         EventExecutorGroup handlers = new DefaultEventExecutorGroup(HANDLER_THREADS);
-        ExecutorService streams = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "kubelet-api-stream");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService streams = Executors.newCachedThreadPool(daemon("kubelet-api-stream"));
+        ExecutorService reviews = new java.util.concurrent.ThreadPoolExecutor(0, limits.reviewsInFlight(), 30,
+                TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), daemon("kubelet-api-review"));
+        ProviderDeadline deadline = new ProviderDeadline(timeouts.providerCall(), limits.providerCallsInFlight(),
+                tracer);
         try {
             Channel channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(CONNECTION_IDLE, new IdleStateHandler(0, 0,
+                                    timeouts.idle().toMillis(), TimeUnit.MILLISECONDS));
+                            ch.pipeline().addLast(guard);
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                            ch.pipeline().addLast(new HttpServerCodec());
-                            ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                            ch.pipeline().addLast(new HttpServerCodec(4096, 16 * 1024, 8192));
+                            ch.pipeline().addLast(FRONT_DOOR, new FrontDoor(authenticator, reviews,
+                                    limits.maxBodyBytes(), limits.firstRequest(), instrumentation));
+                            ch.pipeline().addLast(new HttpObjectAggregator(limits.maxBodyBytes()));
                             ch.pipeline().addLast(handlers,
-                                    new KubeletHandler(auth, provider, tracer, metrics, streams, instrumentation,
-                                            openStreams, timeouts));
+                                    new KubeletHandler(authorizer, provider, index, deadline, tracer, metrics, streams,
+                                            instrumentation, openStreams, timeouts, limits.maxStreams()));
                         }
                     }).bind(address).sync().channel();
-            LOG.info("kubelet API listening on https://{}", channel.localAddress());
-            return new KubeletApiServer(boss, workers, handlers, streams, channel);
+            LOG.info("kubelet API listening on https://{}", describe((InetSocketAddress) channel.localAddress()));
+            return new KubeletApiServer(boss, workers, handlers, streams, reviews, deadline, channel);
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully();
             workers.shutdownGracefully();
             handlers.shutdownGracefully();
             streams.shutdownNow();
+            reviews.shutdownNow();
+            deadline.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code host:port} for a log line; the wildcard address as {@code *}. */
+    private static String describe(InetSocketAddress address) {
+        String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress() ? "*"
+                : address.getAddress() instanceof java.net.Inet6Address
+                        ? "[" + address.getAddress().getHostAddress() + "]" : address.getAddress().getHostAddress();
+        return host + ":" + address.getPort();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Takes the connection's idle limit away (a followed log may be quiet for as long as it likes). */
+    static void removeConnectionIdle(io.netty.channel.ChannelPipeline pipeline) {
+        if (pipeline.get(CONNECTION_IDLE) != null) {
+            pipeline.remove(CONNECTION_IDLE);
+        }
+    }
+
+    /** Takes the front door away once the connection is a stream session (no more HTTP requests). */
+    static void removeFrontDoor(io.netty.channel.ChannelPipeline pipeline) {
+        if (pipeline.get(FRONT_DOOR) != null) {
+            pipeline.remove(FRONT_DOOR);
         }
     }
 
@@ -157,5 +226,7 @@ public final class KubeletApiServer implements AutoCloseable {
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         streams.shutdownNow();
+        reviews.shutdownNow();
+        deadline.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.provider.ContainerAttach;
 import dev.vkubelet.provider.ContainerExec;
 import dev.vkubelet.provider.ContainerLogs;
@@ -14,9 +15,6 @@ import dev.vkubelet.provider.StatsSummaryProvider;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
-import io.kubernetes.client.openapi.JSON;
-import io.kubernetes.client.openapi.models.V1ListMeta;
-import io.kubernetes.client.openapi.models.V1PodList;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -37,34 +35,34 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one request: authenticates and authorises it, traces it (a server span named by route,
- * continuing a B3 or W3C trace context), and routes it. Runs on an executor of its own, never on
- * the event loop, since authorisation and providers may block.
+ * Serves one request that passed the {@link FrontDoor}: authorises its caller, traces it (a server
+ * span named by route, continuing an authenticated caller's B3 or W3C trace context), and routes
+ * it; provider calls run within the {@link ProviderDeadline}. Runs on an executor of its own,
+ * never on the event loop, since authorisation and providers may block.
  */
 final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeletHandler.class);
     private static final int MAX_FRAME_BYTES = 1 << 20;
 
-    private final KubeletAuth auth;
+    private final Authorizer authorizer;
     private final ProviderHandle provider;
+    private final PodIndex index;
+    private final ProviderDeadline deadline;
+    private final int maxStreams;
     private final Tracer tracer;
     private final Optional<PrometheusMeterRegistry> metrics;
     private final ExecutorService streams;
@@ -72,35 +70,21 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final AtomicInteger openStreams;
     private final KubeletApiServer.StreamTimeouts timeouts;
 
-    KubeletHandler(KubeletAuth auth, ProviderHandle provider, Tracer tracer, Optional<PrometheusMeterRegistry> metrics,
-            ExecutorService streams, Instrumentation instrumentation, AtomicInteger openStreams,
-            KubeletApiServer.StreamTimeouts timeouts) {
-        this.auth = Objects.requireNonNull(auth, "auth");
+    KubeletHandler(Authorizer authorizer, ProviderHandle provider, PodIndex index, ProviderDeadline deadline,
+            Tracer tracer, Optional<PrometheusMeterRegistry> metrics, ExecutorService streams,
+            Instrumentation instrumentation, AtomicInteger openStreams, KubeletApiServer.StreamTimeouts timeouts,
+            int maxStreams) {
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.provider = Objects.requireNonNull(provider, "provider");
+        this.index = Objects.requireNonNull(index, "index");
+        this.deadline = Objects.requireNonNull(deadline, "deadline");
+        this.maxStreams = maxStreams;
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.streams = Objects.requireNonNull(streams, "streams");
         this.instrumentation = Objects.requireNonNull(instrumentation, "instrumentation");
         this.openStreams = Objects.requireNonNull(openStreams, "openStreams");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
-    }
-
-    /** Closes a streaming session that saw no traffic either way for the idle timeout. */
-    private void closeWhenIdle(ChannelHandlerContext ctx) {
-        String ssl = ctx.pipeline().context(SslHandler.class).name();
-        ctx.pipeline().addAfter(ssl, "stream-idle", new io.netty.handler.timeout.IdleStateHandler(0, 0,
-                timeouts.idle().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
-        ctx.pipeline().addAfter("stream-idle", "stream-idle-close", new io.netty.channel.ChannelInboundHandlerAdapter() {
-            @Override
-            public void userEventTriggered(ChannelHandlerContext c, Object event) throws Exception {
-                if (event instanceof io.netty.handler.timeout.IdleStateEvent) {
-                    LOG.info("closing a stream idle for {}", timeouts.idle());
-                    c.close();
-                } else {
-                    super.userEventTriggered(c, event);
-                }
-            }
-        });
     }
 
     /** An answer with a status and a plain-text or JSON body. */
@@ -116,19 +100,25 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String path = uri.path();
         String route = route(path);
         long started = System.nanoTime();
+        Caller caller = FrontDoor.callers(ctx).poll();
+        if (caller == null) {
+            // every request passes the front door, which queues its caller: never reached
+            respond(ctx, request, Answer.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "request without a caller"));
+            ctx.close();
+            return;
+        }
+        // only an authenticated caller's trace context is continued: an anonymous one cannot make
+        // the agent record (or export) spans by saying its trace is sampled
         try (Span span = tracer.startServerSpan("kubelet " + request.method() + " " + route,
-                name -> request.headers().get(name))) {
+                caller.authenticated() ? name -> request.headers().get(name) : name -> null)) {
             span.attribute("http.method", request.method().name()).attribute("http.path", path)
                     .attribute("http.route", route)
                     .attribute("http.user_agent", String.valueOf(request.headers().get(HttpHeaderNames.USER_AGENT)));
             Answer answer;
             try {
-                if (!path.equals("/healthz")) {
-                    Caller caller = auth.authenticate(peerChain(ctx), request.headers().get(HttpHeaderNames.AUTHORIZATION));
-                    auth.authorize(caller, request.method().name(), path);
-                }
+                authorizer.authorize(caller, request.method().name(), path);
                 answer = serve(ctx, request, uri, path);
-            } catch (KubeletAuth.Refused e) {
+            } catch (Refused e) {
                 answer = Answer.text(HttpResponseStatus.valueOf(e.status), e.getMessage());
             } catch (IllegalArgumentException e) {
                 answer = Answer.text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
@@ -168,31 +158,17 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return "other";
     }
 
-    private static X509Certificate[] peerChain(ChannelHandlerContext ctx) {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        if (ssl == null) {
-            return null;
-        }
-        try {
-            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            return Arrays.stream(chain).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
-        } catch (SSLPeerUnverifiedException e) {
-            return null;
-        }
-    }
-
     /** Returns the answer, or null when the response was (or is being) streamed. */
-    private Answer serve(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String path) {
+    private Answer serve(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String path)
+            throws Refused {
         List<String> parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
         String head = parts.isEmpty() ? "" : parts.get(0);
         switch (head) {
-            case "healthz":
-                return Answer.text(HttpResponseStatus.OK, "ok");
             case "pods":
+                return new Answer(HttpResponseStatus.OK, "application/json", PodLists.pods(index));
             case "runningpods":
-                V1PodList list = new V1PodList().apiVersion("v1").kind("PodList").metadata(new V1ListMeta())
-                        .items(provider.pods().getPods());
-                return new Answer(HttpResponseStatus.OK, "application/json", JSON.serialize(list));
+                return new Answer(HttpResponseStatus.OK, "application/json", PodLists.running(index,
+                        deadline.call("getPods", () -> provider.pods().getPods())));
             case "containerLogs":
                 if (parts.size() != 4) {
                     throw new IllegalArgumentException("expected /containerLogs/{namespace}/{pod}/{container}");
@@ -208,20 +184,22 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     return notImplemented("stats");
                 }
                 return new Answer(HttpResponseStatus.OK, "application/json",
-                        StatsRendering.summaryJson(stats.getStatsSummary()));
+                        StatsRendering.summaryJson(deadline.call("getStatsSummary", stats::getStatsSummary)));
             case "metrics":
                 if (path.startsWith("/metrics/resource")) {
                     Optional<ResourceMetricsProvider> own = provider.capability(ResourceMetricsProvider.class);
                     if (own.isPresent()) {
                         return new Answer(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                                StatsRendering.families(own.get().getResourceMetrics()));
+                                StatsRendering.families(deadline.call("getResourceMetrics",
+                                        own.get()::getResourceMetrics)));
                     }
                     Optional<StatsSummaryProvider> summary = provider.capability(StatsSummaryProvider.class);
                     if (summary.isEmpty()) {
                         return notImplemented("resource metrics");
                     }
                     return new Answer(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                            StatsRendering.resourceMetrics(summary.get().getStatsSummary()));
+                            StatsRendering.resourceMetrics(deadline.call("getStatsSummary",
+                                    summary.get()::getStatsSummary)));
                 }
                 if (parts.size() == 1 && metrics.isPresent()) {
                     return new Answer(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
@@ -246,7 +224,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** {@code /portForward/{namespace}/{pod}}: SPDY/3.1 with {@code portforward.k8s.io}, or a WebSocket. */
     private Answer portForward(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
-            List<String> parts) {
+            List<String> parts) throws Refused {
         PortForwarder forwarder = provider.capability(PortForwarder.class).orElse(null);
         if (forwarder == null) {
             return notImplemented("port-forward");
@@ -257,6 +235,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String namespace = parts.get(1);
         String pod = parts.get(2);
         requirePod(namespace, pod);
+        requireStreamPlace();
         String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
         if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
             return webSocketPortForward(ctx, request, uri, namespace, pod, forwarder);
@@ -315,7 +294,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         ctx.pipeline().addLast(session);
-        closeWhenIdle(ctx);
+        KubeletApiServer.removeFrontDoor(ctx.pipeline());
         handshaker.handshake(ctx.channel(), request).addListener(done -> {
             if (!done.isSuccess()) {
                 ctx.close();
@@ -342,13 +321,13 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ChannelHandlerContext http = ctx.pipeline().context(io.netty.handler.codec.http.HttpServerCodec.class);
             http.writeAndFlush(Unpooled.copiedBuffer(switching, StandardCharsets.US_ASCII));
             ctx.pipeline().remove(io.netty.handler.codec.http.HttpObjectAggregator.class);
+            KubeletApiServer.removeFrontDoor(ctx.pipeline());
             ctx.pipeline().replace(io.netty.handler.codec.http.HttpServerCodec.class, "spdy-codec",
                     new io.netty.handler.codec.spdy.SpdyFrameCodec(io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1));
             ctx.pipeline().addAfter("spdy-codec", "spdy-session", new io.netty.handler.codec.spdy.SpdySessionHandler(
                     io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1, true));
             ctx.pipeline().addAfter("spdy-session", "stream-session", session);
-            closeWhenIdle(ctx);
-            ctx.channel().eventLoop().schedule(() -> {
+                ctx.channel().eventLoop().schedule(() -> {
                 if (!streamsOpened.getAsBoolean()) {
                     LOG.info("closing a stream session: its streams were not opened within {}", timeouts.creation());
                     ctx.close();
@@ -372,7 +351,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** The target and streams of an exec or attach request, validated. */
     private WebSocketExec.Request streamRequest(QueryStringDecoder uri, List<String> parts, String kind,
-            List<String> command) {
+            List<String> command) throws Refused {
         if (parts.size() != 4) {
             throw new IllegalArgumentException("expected /" + kind + "/{namespace}/{pod}/{container}");
         }
@@ -383,12 +362,21 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             throw new IllegalArgumentException("you must specify at least one of stdin, stdout, stderr");
         }
         requirePod(wanted.namespace(), wanted.pod());
+        requireStreamPlace();
         return wanted;
     }
 
-    /** Fails with 404 unless {@code namespace/pod} is on this node. */
+    /** Fails with 503 when {@code maxStreams} streams (followed logs, stream sessions) are open. */
+    private void requireStreamPlace() throws Refused {
+        if (openStreams.get() >= maxStreams) {
+            throw new Refused(503, "Service unavailable: " + maxStreams + " streams are open on this node; retry"
+                    + " later");
+        }
+    }
+
+    /** Fails with 404 unless {@code namespace/pod} is bound to this node (the pod watch's view). */
     private void requirePod(String namespace, String pod) {
-        if (provider.pods().getPod(namespace, pod).isEmpty()) {
+        if (index.get(namespace, pod).isEmpty()) {
             throw new NotFoundException("pod " + namespace + "/" + pod + " is not on this node");
         }
     }
@@ -400,7 +388,8 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /** {@code /exec/{namespace}/{pod}/{container}?command=...}: a WebSocket stream session. */
-    private Answer exec(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, List<String> parts) {
+    private Answer exec(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, List<String> parts)
+            throws Refused {
         ContainerExec exec = provider.capability(ContainerExec.class).orElse(null);
         if (exec == null) {
             return notImplemented("exec");
@@ -416,7 +405,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** {@code /attach/{namespace}/{pod}/{container}}: attach to the container's main process over a WebSocket. */
     private Answer attach(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
-            List<String> parts) {
+            List<String> parts) throws Refused {
         ContainerAttach attach = provider.capability(ContainerAttach.class).orElse(null);
         if (attach == null) {
             return notImplemented("attach");
@@ -473,20 +462,25 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private Answer logs(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String namespace,
-            String pod, String container) {
+            String pod, String container) throws Refused {
         ContainerLogs logs = provider.capability(ContainerLogs.class).orElse(null);
         if (logs == null) {
             return notImplemented("container logs");
         }
         LogOptions options = LogRequest.parse(uri.parameters());
         requirePod(namespace, pod);
-        InputStream in = logs.getContainerLogs(namespace, pod, container, options);
+        requireStreamPlace();
+        InputStream in = deadline.call("getContainerLogs", () -> logs.getContainerLogs(namespace, pod, container,
+                options));
         if (in == null) {
             return Answer.text(HttpResponseStatus.OK, "");
         }
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         HttpUtil.setTransferEncodingChunked(head, true);
+        // a followed log may be quiet for long: no idle limit, but a client that stops reading is
+        // dropped once a write has waited for the idle timeout
+        KubeletApiServer.removeConnectionIdle(ctx.pipeline());
         ctx.writeAndFlush(head);
         ctx.channel().closeFuture().addListener(f -> closeQuietly(in));
         openStreams.incrementAndGet();
@@ -500,12 +494,15 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return null;
     }
 
-    private static void copy(ChannelHandlerContext ctx, InputStream in) {
+    private void copy(ChannelHandlerContext ctx, InputStream in) {
         byte[] buffer = new byte[8192];
         try (in) {
             for (int n = in.read(buffer); n >= 0 && ctx.channel().isActive(); n = in.read(buffer)) {
-                if (n > 0) {
-                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(buffer, 0, n))).sync();
+                if (n > 0 && !ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(buffer, 0, n)))
+                        .await(timeouts.idle().toMillis())) {
+                    LOG.info("closing a log stream whose client read nothing for {}", timeouts.idle());
+                    ctx.close();
+                    return;
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {

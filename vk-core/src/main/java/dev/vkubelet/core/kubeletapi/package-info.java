@@ -7,11 +7,20 @@
  *   <li>{@link dev.vkubelet.core.kubeletapi.KubeletApiServer}: TLS (certificate from flags or
  *       {@code APISERVER_*_LOCATION}, else self-signed), client certificates optional so bearer
  *       tokens still work when a client CA is set;
- *   <li>{@link dev.vkubelet.core.kubeletapi.KubeletAuth}: x509 client certificates, bearer tokens
- *       by TokenReview, every request authorised by SubjectAccessReview ({@code nodes/proxy},
- *       {@code nodes/log}, {@code nodes/stats}, {@code nodes/metrics}), decisions cached;
+ *   <li>{@link dev.vkubelet.core.kubeletapi.ConnectionGuard}: connection caps (in all, per client
+ *       address) and the idle limit; {@link dev.vkubelet.core.kubeletapi.FrontDoor}: on the event
+ *       loop, from the request head: {@code /healthz}, body limit, authentication (certificate,
+ *       cached token, anonymous, else a TokenReview while reading waits);
+ *   <li>{@link dev.vkubelet.core.kubeletapi.Authenticator} and
+ *       {@link dev.vkubelet.core.kubeletapi.Authorizer}: x509 client certificates, bearer tokens by
+ *       TokenReview, every request authorised by SubjectAccessReview as the current kubelet does;
+ *       reviews on a client of their own, within a {@link dev.vkubelet.core.kubeletapi.ReviewBudget},
+ *       results in a bounded {@link dev.vkubelet.core.kubeletapi.ReviewCache} keyed by digests;
  *   <li>{@link dev.vkubelet.core.kubeletapi.KubeletHandler}: routing, errors as 4xx/5xx with a
- *       message, streamed container logs;
+ *       message, streamed container logs; provider calls within a
+ *       {@link dev.vkubelet.core.kubeletapi.ProviderDeadline} (504 when it passes);
+ *       {@link dev.vkubelet.core.kubeletapi.PodLists}: {@code /pods} and {@code /runningpods/} from
+ *       the pod watch's API objects, never the provider's resolved copies;
  *   <li>{@link dev.vkubelet.core.kubeletapi.LogRequest}: log query parameters, validated as the
  *       kubelet does; {@link dev.vkubelet.core.kubeletapi.StatsRendering}: the stats summary JSON and
  *       the resource metrics text.

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads an in-process agent's own Prometheus metrics. */
-final class AgentMetrics {
+public final class AgentMetrics {
 
     private static final Pattern REQUESTS = Pattern.compile(
             "(?m)^vk_apiserver_request_duration_seconds_count\\{([^}]*)\\} (\\S+)$");
@@ -18,7 +18,7 @@ final class AgentMetrics {
     private AgentMetrics() {}
 
     /** How many API server requests the agent made whose labels ({@code code="409",resource="pods/status",...}) match. */
-    static double apiRequests(VirtualKubelet agent, Predicate<String> labels) throws Exception {
+    public static double apiRequests(VirtualKubelet agent, Predicate<String> labels) throws Exception {
         String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + agent.metricsAddress().orElseThrow().getPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
