@@ -54,14 +54,16 @@ class DeploymentIT {
     /**
      * The first step that fails without each rule of the ClusterRole. Without nodes/status the node
      * object is created, but registration ends with a status write, so the agent never gets to its
-     * lease; without configmaps, secrets and services its informers never sync, so it starts no pods.
+     * lease; without configmaps and secrets it cannot read the pod's references, without services its
+     * informer never syncs, so it starts no pods.
      */
     private static final Map<String, NodeScenario.Step> NEEDED_FOR = Map.of(
             "pods", NodeScenario.Step.RUNS_POD,
             "pods/status", NodeScenario.Step.RUNS_POD,
             "nodes", NodeScenario.Step.REGISTERS_NODE,
             "nodes/status", NodeScenario.Step.RENEWS_LEASE,
-            "configmaps,secrets,services", NodeScenario.Step.RUNS_POD,
+            "configmaps,secrets", NodeScenario.Step.RUNS_POD,
+            "services", NodeScenario.Step.RUNS_POD,
             "events", NodeScenario.Step.RECORDS_EVENTS,
             "leases", NodeScenario.Step.RENEWS_LEASE,
             "tokenreviews", NodeScenario.Step.ANSWERS_KUBELET_API,

@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * A read-only view of cluster objects a provider may need to run a pod (for example to mount a
- * ConfigMap volume). Returned objects are shared: do not mutate them.
+ * ConfigMap volume). The host shows a ConfigMap or Secret only while a pod of the provider's node
+ * refers to it (else it is empty, as if it did not exist); it reads them by name, when asked.
+ * Returned objects are shared: do not mutate them.
  */
 public interface ClusterResources {
 

@@ -77,23 +77,38 @@ public record RunConfig(
         Duration runtimeRequestTimeout) {
 
     /**
-     * The kubelet API's certificate and key (both or neither: neither means self-signed) and the
-     * CA client certificates must chain to ({@code APISERVER_*_LOCATION} or the {@code --tls-*} flags).
+     * The kubelet API's certificate and key (both or neither: neither means self-signed, or from the
+     * cluster when {@code rotate}), the CA client certificates must chain to
+     * ({@code APISERVER_*_LOCATION} or the {@code --tls-*} flags), whether the serving certificate
+     * comes from the cluster ({@code --rotate-server-certificates}), the lowest TLS version and the
+     * TLS 1.2 cipher suites (empty: the JDK's).
      */
-    public record ServingCerts(Optional<Path> certificate, Optional<Path> key, Optional<Path> clientCa) {
+    public record ServingCerts(Optional<Path> certificate, Optional<Path> key, Optional<Path> clientCa,
+            boolean rotate, String minTlsVersion, java.util.List<String> cipherSuites) {
 
         public ServingCerts {
             Objects.requireNonNull(certificate, "certificate");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(clientCa, "clientCa");
+            Objects.requireNonNull(minTlsVersion, "minTlsVersion");
+            cipherSuites = java.util.List.copyOf(cipherSuites);
             if (certificate.isPresent() != key.isPresent()) {
                 throw new IllegalArgumentException("the serving certificate and key go together");
             }
+            if (rotate && certificate.isPresent()) {
+                throw new IllegalArgumentException("a serving certificate from files and one from the cluster exclude"
+                        + " each other");
+            }
+        }
+
+        /** Files only, TLS 1.2 and up, the JDK's suites. */
+        public ServingCerts(Optional<Path> certificate, Optional<Path> key, Optional<Path> clientCa) {
+            this(certificate, key, clientCa, false, "VersionTLS12", java.util.List.of());
         }
 
         /** The same with another client CA. */
         public ServingCerts withClientCa(Path ca) {
-            return new ServingCerts(certificate, key, Optional.of(ca));
+            return new ServingCerts(certificate, key, Optional.of(ca), rotate, minTlsVersion, cipherSuites);
         }
     }
 

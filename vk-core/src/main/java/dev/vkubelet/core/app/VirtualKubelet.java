@@ -2,14 +2,17 @@ package dev.vkubelet.core.app;
 
 import dev.vkubelet.core.Version;
 import dev.vkubelet.core.env.EnvResolver;
+import dev.vkubelet.core.kube.KubeCertificateRequests;
 import dev.vkubelet.core.kube.KubeClients;
 import dev.vkubelet.core.kube.KubeEventRecorder;
 import dev.vkubelet.core.kube.KubeInformers;
 import dev.vkubelet.core.kube.KubeLeaseClient;
 import dev.vkubelet.core.kube.KubeNodeClient;
 import dev.vkubelet.core.kube.KubePodClient;
+import dev.vkubelet.core.kube.KubeReferencedObjects;
 import dev.vkubelet.core.kube.RequestRateLimiter;
 import dev.vkubelet.core.kubeletapi.KubeletApiServer;
+import dev.vkubelet.core.kubeletapi.ServingCertificates;
 import dev.vkubelet.core.metrics.ApiRequestMetrics;
 import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.metrics.MetricsServer;
@@ -28,13 +31,11 @@ import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.tracing.Tracer;
 import dev.vkubelet.tracing.exporters.TraceExporters;
 import dev.vkubelet.tracing.opencensus.OpenCensusTracing;
-import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -56,6 +57,8 @@ public final class VirtualKubelet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualKubelet.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REVIEW_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a serving certificate request may wait for approval before another is made. */
+    private static final Duration CERTIFICATE_WAIT = Duration.ofMinutes(15);
 
     private final RunConfig config;
     private final UnaryOperator<NodeSettings> settingsOverride;
@@ -63,6 +66,7 @@ public final class VirtualKubelet implements AutoCloseable {
     private final Function<ProviderContext, PodLifecycleHandler> embeddedProvider;
     private PluginHost plugins;
     private KubeInformers informers;
+    private KubeReferencedObjects resources;
     private ProviderHandle provider;
     private NodeController nodeController;
     private PodController podController;
@@ -72,6 +76,9 @@ public final class VirtualKubelet implements AutoCloseable {
     private MicrometerInstrumentation registry;
     private MetricsServer metricsServer;
     private KubeletApiServer kubeletApi;
+    private ServingCertificates certificates;
+    /** The agent's client, for certificate signing requests (set once the clients are built). */
+    private volatile ApiClient certificateClient;
     private KubeletApiServer.Limits kubeletApiLimits = KubeletApiServer.Limits.DEFAULTS;
     private boolean closed;
 
@@ -124,11 +131,9 @@ public final class VirtualKubelet implements AutoCloseable {
     public synchronized void start() throws IOException, InterruptedException {
         Logging.setLevel(config.logLevel());
         RunConfig.ServingCerts certs = config.servingCerts();
-        KubeletApiServer.Tls tls = new KubeletApiServer.Tls(certs.certificate(), certs.key(), certs.clientCa());
         // each takes a good part of a second (key generation; client-java's model classes): made while
         // plugins load
-        FutureTask<SslContext> ssl = background("kubelet-api-tls",
-                () -> KubeletApiServer.sslContext(tls, config.nodeName(), config.internalIp()));
+        FutureTask<ServingCertificates> ssl = background("kubelet-api-tls", () -> servingCertificates(certs));
         // the node's requests; the informers' watches; the kubelet API's reviews (a client of their own,
         // so a flood of bogus credentials never shares a pool or rate limiter with heartbeats)
         FutureTask<ApiClient[]> clients = background("api-clients", () -> new ApiClient[] {
@@ -144,12 +149,14 @@ public final class VirtualKubelet implements AutoCloseable {
         LOG.info("API server: {}", config.kube().describe());
         ApiClient[] built = joined(clients);
         ApiClient client = withMetrics(built[0]);
+        certificateClient = client;
         if (config.kubeApiQps() > 0) {
             client.setHttpClient(client.getHttpClient().newBuilder()
                     .addInterceptor(new RequestRateLimiter(config.kubeApiQps(), config.kubeApiBurst())).build());
         }
         informers = new KubeInformers(withMetrics(built[1]),
                 config.nodeName(), config.namespace(), config.fullResyncPeriod());
+        resources = new KubeReferencedObjects(client, informers::services);
         // --listen-port 0: a free port, held until the kubelet API binds it, because the provider is
         // told the port before that server (which serves the provider) exists; a port only looked up
         // and released could be taken meanwhile, e.g. by one of our own outgoing connections
@@ -170,10 +177,11 @@ public final class VirtualKubelet implements AutoCloseable {
      * Creates the provider and starts the kubelet API on {@code daemonPort}, releasing
      * {@code reserved}, which holds it, just before.
      */
-    private void startServing(ApiClient reviewClient, FutureTask<SslContext> ssl, int daemonPort,
+    private void startServing(ApiClient reviewClient, FutureTask<ServingCertificates> ssl, int daemonPort,
             java.net.ServerSocket reserved, Tracer tracer) throws IOException, InterruptedException {
         ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),
-                daemonPort, config.clusterDomain(), config.providerConfig(), informers.resources(), tracer,
+                daemonPort, config.clusterDomain(), config.providerConfig(),
+                resources.referencedBy(informers.podIndex()), tracer,
                 metrics.providerMetrics(config.provider()));
         provider = embeddedProvider == null
                 ? plugins.createProvider(config.provider(), context, tracer, metrics)
@@ -182,15 +190,37 @@ public final class VirtualKubelet implements AutoCloseable {
         LOG.info("provider '{}' created from {}", provider.name(), provider.source().path());
         InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(daemonPort)
                 : new InetSocketAddress(config.listenAddress(), daemonPort);
-        SslContext tlsContext = joined(ssl);
+        certificates = joined(ssl);
+        certificates.start();
         if (reserved != null) {
             reserved.close();
         }
-        kubeletApi = KubeletApiServer.start(bind, tlsContext, config.nodeName(), reviewClient, config.anonymousAuth(),
+        kubeletApi = KubeletApiServer.start(bind, certificates, config.nodeName(), reviewClient, config.anonymousAuth(),
                 provider, informers.podIndex(), tracer,
                 Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
                 new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout(),
                         config.runtimeRequestTimeout()), kubeletApiLimits);
+    }
+
+    /**
+     * The serving certificate: from files, from the cluster (a CertificateSigningRequest through the
+     * agent's client, once it exists), or self-signed for the node's name and address.
+     */
+    private ServingCertificates servingCertificates(RunConfig.ServingCerts certs) throws IOException {
+        ServingCertificates.TlsOptions options = new ServingCertificates.TlsOptions(certs.minTlsVersion(),
+                certs.cipherSuites(), certs.clientCa());
+        if (certs.certificate().isPresent()) {
+            return ServingCertificates.fromFiles(certs.certificate().get(), certs.key().orElseThrow(), options);
+        }
+        java.util.List<String> addresses = java.util.List.of(config.internalIp());
+        if (certs.rotate()) {
+            return ServingCertificates.fromCluster(config.nodeName(), addresses, options, pem ->
+                    new KubeCertificateRequests(certificateClient, config.nodeName(), CERTIFICATE_WAIT).sign(pem));
+        }
+        LOG.warn("no serving certificate given (APISERVER_CERT_LOCATION/APISERVER_KEY_LOCATION,"
+                + " --tls-cert-file/--tls-private-key-file or --rotate-server-certificates): using a self-signed"
+                + " certificate for {} {}", config.nodeName(), config.internalIp());
+        return ServingCertificates.selfSigned(config.nodeName(), addresses, options);
     }
 
     /** {@code work} started on a daemon thread of its own. */
@@ -245,7 +275,7 @@ public final class VirtualKubelet implements AutoCloseable {
 
     /** The pod controller, fed by the informers once they have listed everything. */
     private void startPods(ApiClient client, Tracer tracer) throws IOException, InterruptedException {
-        EnvResolver env = new EnvResolver(informers.resources(), this::allocatable);
+        EnvResolver env = new EnvResolver(resources, this::allocatable);
         events = new KubeEventRecorder(client, config.nodeName(), config.eventQps(), config.eventBurst());
         podController = new PodController(podSettingsOverride.apply(PodControllerSettings.of(config.nodeName(),
                 config.internalIp(), config.podSyncWorkers()).withProviderTimeout(config.providerTimeout())),
@@ -268,8 +298,6 @@ public final class VirtualKubelet implements AutoCloseable {
                 pods.onDelete(pod);
             }
         });
-        informers.onConfigMaps(namespaceChanges(pods));
-        informers.onSecrets(namespaceChanges(pods));
         informers.start();
         try {
             informers.awaitSynced(config.startupTimeout().isZero() ? Duration.ofDays(365) : config.startupTimeout());
@@ -304,26 +332,6 @@ public final class VirtualKubelet implements AutoCloseable {
                 ? Map.of() : node.getStatus().getAllocatable();
     }
 
-    private static <T extends KubernetesObject> ResourceEventHandler<T> namespaceChanges(
-            PodController pods) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T object) {
-                pods.onReferencedObjectChanged(object.getMetadata().getNamespace());
-            }
-
-            @Override
-            public void onUpdate(T old, T now) {
-                pods.onReferencedObjectChanged(now.getMetadata().getNamespace());
-            }
-
-            @Override
-            public void onDelete(T object, boolean finalStateUnknown) {
-                // a pod already running keeps the environment it started with
-            }
-        };
-    }
-
     /** The provider, once created. */
     public synchronized ProviderHandle provider() {
         return provider;
@@ -353,6 +361,7 @@ public final class VirtualKubelet implements AutoCloseable {
         closed = true;
         // in this order: nothing new comes in, the loops stop, then what they used goes away
         stop("the kubelet API", kubeletApi);
+        stop("the serving certificates", certificates);
         stop("the pod controller", podController);
         stop("the informers", informers);
         stop("the event recorder", events);

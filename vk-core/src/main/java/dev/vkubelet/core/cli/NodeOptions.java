@@ -91,6 +91,19 @@ public class NodeOptions {
             + " APISERVER_KEY_LOCATION)")
     String tlsKeyFile;
 
+    @Parameter(names = "--rotate-server-certificates", arity = 1, description = "Serve the kubelet API with a"
+            + " certificate the cluster issues (a CertificateSigningRequest for signer kubernetes.io/kubelet-serving,"
+            + " approved by an administrator), renewed at 80 % of its lifetime; self-signed until issued")
+    boolean rotateServerCertificates;
+
+    @Parameter(names = "--tls-min-version", description = "Lowest TLS version of the kubelet API: VersionTLS12 or"
+            + " VersionTLS13")
+    String tlsMinVersion = "VersionTLS12";
+
+    @Parameter(names = "--tls-cipher-suites", description = "Comma-separated TLS 1.2 cipher suites of the kubelet"
+            + " API (IANA names, as the kubelet takes them); TLS 1.3's are fixed; default: the JDK's")
+    String tlsCipherSuites;
+
     @Parameter(names = "--client-ca-file", description = "CA that kubelet API client certificates must chain to"
             + " (env APISERVER_CA_CERT_LOCATION; without it only bearer tokens authenticate)")
     String clientCaFile;
@@ -406,7 +419,45 @@ public class NodeOptions {
         Optional<Path> cert = Optional.ofNullable(tlsCertFile).map(f -> readable("--tls-cert-file", f));
         Optional<Path> key = Optional.ofNullable(tlsKeyFile).map(f -> readable("--tls-private-key-file", f));
         Optional<Path> ca = Optional.ofNullable(clientCaFile).map(f -> readable("--client-ca-file", f));
-        return new RunConfig.ServingCerts(cert, key, ca);
+        if (rotateServerCertificates && cert.isPresent()) {
+            throw new UsageException("--rotate-server-certificates and --tls-cert-file/--tls-private-key-file (or"
+                    + " APISERVER_CERT_LOCATION) exclude each other: the certificate comes from the cluster or from"
+                    + " files");
+        }
+        if (!tlsMinVersion.equals("VersionTLS12") && !tlsMinVersion.equals("VersionTLS13")) {
+            throw new UsageException("--tls-min-version '" + tlsMinVersion + "' is not VersionTLS12 or VersionTLS13");
+        }
+        return new RunConfig.ServingCerts(cert, key, ca, rotateServerCertificates, tlsMinVersion, cipherSuites());
+    }
+
+    /**
+     * The {@code --tls-cipher-suites}, each one the JDK supports; Go's short names of the
+     * ChaCha20 suites ({@code ..._CHACHA20_POLY1305}) are taken for the JDK's {@code ..._SHA256}.
+     */
+    private List<String> cipherSuites() {
+        if (tlsCipherSuites == null || tlsCipherSuites.isBlank()) {
+            return List.of();
+        }
+        java.util.Set<String> supported;
+        try {
+            supported = java.util.Set.of(javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters()
+                    .getCipherSuites());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no TLS", e);
+        }
+        List<String> suites = new ArrayList<>();
+        for (String name : tlsCipherSuites.split(",")) {
+            String suite = name.strip();
+            if (!supported.contains(suite) && supported.contains(suite + "_SHA256")) {
+                suite = suite + "_SHA256";
+            }
+            if (!supported.contains(suite) || suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")) {
+                throw new UsageException("--tls-cipher-suites: '" + name.strip() + "' is not a TLS 1.2 cipher suite"
+                        + " this JVM supports");
+            }
+            suites.add(suite);
+        }
+        return suites;
     }
 
     private static Path readable(String what, String file) {

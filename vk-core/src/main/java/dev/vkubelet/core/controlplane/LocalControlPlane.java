@@ -47,24 +47,36 @@ import org.slf4j.LoggerFactory;
  * and deletes the directory; a JVM shutdown hook does the same on Ctrl-C or SIGTERM, and
  * {@link #start} first removes what a killed JVM left behind.
  *
- * <p>Authorization is {@code Node,RBAC}. Node identities ({@link #nodeKubeconfig(String)}) are
- * client certificates for {@code system:node:<name>} in group {@code system:nodes}, which is bound
- * to the ClusterRole {@value #NODE_ROLE} that grants what a virtual kubelet needs.
+ * <p>Authorization is {@code Node,RBAC} with the {@code NodeRestriction} admission plugin, as in a
+ * production cluster. Node identities ({@link #nodeKubeconfig(String)}) are client certificates for
+ * {@code system:node:<name>} in group {@code system:nodes}: the Node authorizer gives them what a
+ * kubelet may do, and no more (a Secret or ConfigMap only when a pod bound to the node refers to
+ * it). The ClusterRole {@value #NODE_ROLE} holds what a virtual kubelet running under another
+ * identity (a service account) needs; it is created, bound to nobody.
  */
 public final class LocalControlPlane implements AutoCloseable {
 
-    /** The ClusterRole granted to group {@code system:nodes}. */
+    /** The ClusterRole a node agent under a service account needs (the manifests' rules); bound to nobody here. */
     public static final String NODE_ROLE = "virtual-kubelet:node";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalControlPlane.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    /** What to run beside etcd and kube-apiserver, and extra kube-apiserver flags (later ones win). */
-    public record Options(boolean controllerManager, boolean scheduler, List<String> apiServerFlags) {
+    /**
+     * What to run beside etcd and kube-apiserver, and extra flags of kube-apiserver and
+     * kube-controller-manager (later ones win).
+     */
+    public record Options(boolean controllerManager, boolean scheduler, List<String> apiServerFlags,
+            List<String> controllerManagerFlags) {
 
         public Options {
             apiServerFlags = List.copyOf(apiServerFlags);
+            controllerManagerFlags = List.copyOf(controllerManagerFlags);
+        }
+
+        public Options(boolean controllerManager, boolean scheduler, List<String> apiServerFlags) {
+            this(controllerManager, scheduler, apiServerFlags, List.of());
         }
 
         /** etcd and kube-apiserver only: what the tests need (the ServiceAccount admission is off). */
@@ -81,7 +93,14 @@ public final class LocalControlPlane implements AutoCloseable {
         public Options withApiServerFlags(String... flags) {
             List<String> all = new ArrayList<>(apiServerFlags);
             all.addAll(List.of(flags));
-            return new Options(controllerManager, scheduler, all);
+            return new Options(controllerManager, scheduler, all, controllerManagerFlags);
+        }
+
+        /** The same with kube-controller-manager running, with these flags added. */
+        public Options withControllerManager(String... flags) {
+            List<String> all = new ArrayList<>(controllerManagerFlags);
+            all.addAll(List.of(flags));
+            return new Options(true, scheduler, apiServerFlags, all);
         }
     }
 
@@ -222,6 +241,7 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                 "--service-cluster-ip-range=10.0.0.0/24",
                 "--authorization-mode=Node,RBAC",
+                "--enable-admission-plugins=NodeRestriction",
                 "--allow-privileged=true",
                 "--kubelet-client-certificate=" + pkiDir.resolve("apiserver-kubelet-client.crt"),
                 "--kubelet-client-key=" + pkiDir.resolve("apiserver-kubelet-client.key"),
@@ -238,14 +258,16 @@ public final class LocalControlPlane implements AutoCloseable {
         awaitReady();
         adminClient = clientFor(dir.resolve("admin.kubeconfig"));
         awaitNamespace("kube-node-lease");
-        grantNodeRole();
+        createNodeRole();
 
         if (options.controllerManager()) {
-            launchController("kube-controller-manager",
+            List<String> flags = new ArrayList<>(List.of(
                     "--service-account-private-key-file=" + pkiDir.resolve("sa.key"),
                     "--root-ca-file=" + pkiDir.resolve("ca.crt"),
                     "--cluster-signing-cert-file=" + pkiDir.resolve("ca.crt"),
-                    "--cluster-signing-key-file=" + pkiDir.resolve("ca.key"));
+                    "--cluster-signing-key-file=" + pkiDir.resolve("ca.key")));
+            flags.addAll(options.controllerManagerFlags());
+            launchController("kube-controller-manager", flags.toArray(String[]::new));
         }
         if (options.scheduler()) {
             launchController("kube-scheduler");
@@ -335,25 +357,22 @@ public final class LocalControlPlane implements AutoCloseable {
                 rule("", List.of("pods/status"), List.of("update")),
                 rule("", List.of("nodes"), List.of("get", "create", "patch")),
                 rule("", List.of("nodes/status"), List.of("update")),
-                rule("", List.of("configmaps", "secrets", "services"), List.of("list", "watch")),
+                rule("", List.of("configmaps", "secrets"), List.of("get")),
+                rule("", List.of("services"), List.of("list", "watch")),
                 rule("", List.of("events"), List.of("create")),
                 rule("coordination.k8s.io", List.of("leases"), List.of("get", "create", "update")),
                 rule("authentication.k8s.io", List.of("tokenreviews"), List.of("create")),
                 rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create")));
     }
 
-    private void grantNodeRole() throws IOException {
+    private void createNodeRole() throws IOException {
         RbacAuthorizationV1Api rbac = new RbacAuthorizationV1Api(adminClient);
         V1ClusterRole role = new V1ClusterRole().metadata(new V1ObjectMeta().name(NODE_ROLE)).rules(nodeRules());
-        V1ClusterRoleBinding binding = new V1ClusterRoleBinding().metadata(new V1ObjectMeta().name(NODE_ROLE))
-                .roleRef(new V1RoleRef().apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name(NODE_ROLE))
-                .subjects(List.of(new RbacV1Subject().kind("Group").apiGroup("rbac.authorization.k8s.io")
-                        .name("system:nodes")));
         try {
             rbac.createClusterRole(role).execute();
-            rbac.createClusterRoleBinding(binding).execute();
         } catch (ApiException e) {
-            throw new IOException("cannot create node RBAC: HTTP " + e.getCode() + " " + e.getResponseBody(), e);
+            throw new IOException("cannot create the node agent's ClusterRole: HTTP " + e.getCode() + " "
+                    + e.getResponseBody(), e);
         }
     }
 
@@ -434,6 +453,32 @@ public final class LocalControlPlane implements AutoCloseable {
     /** A shared admin client (do not change its settings). */
     public ApiClient adminClient() {
         return adminClient;
+    }
+
+    /**
+     * A kubeconfig for {@code user}, bound to the ClusterRole {@value #NODE_ROLE}: an agent under an
+     * identity that is not a node's, as with the manifests' service account.
+     */
+    public synchronized Path roleKubeconfig(String user) throws IOException {
+        try {
+            new RbacAuthorizationV1Api(adminClient).createClusterRoleBinding(new V1ClusterRoleBinding()
+                    .metadata(new V1ObjectMeta().name(NODE_ROLE + ":" + user))
+                    .roleRef(new V1RoleRef().apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name(NODE_ROLE))
+                    .subjects(List.of(new RbacV1Subject().kind("User").apiGroup("rbac.authorization.k8s.io")
+                            .name(user)))).execute();
+        } catch (ApiException e) {
+            if (e.getCode() != 409) {
+                throw new IOException("cannot bind " + NODE_ROLE + " to " + user + ": HTTP " + e.getCode(), e);
+            }
+        }
+        return userKubeconfig(user, List.of());
+    }
+
+    /** A kubeconfig with a client certificate for {@code user} in {@code groups} (no role bound to it). */
+    public synchronized Path userKubeconfig(String user, List<String> groups) throws IOException {
+        Path file = dir.resolve("user-" + user.replaceAll("[^A-Za-z0-9.-]", "_") + ".kubeconfig");
+        writeKubeconfig(file, user, pki.client(user, groups));
+        return file;
     }
 
     /** The kubeconfig of node {@code nodeName}: user {@code system:node:<name>} in {@code system:nodes}. */

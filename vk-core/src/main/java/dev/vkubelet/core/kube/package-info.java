@@ -1,6 +1,9 @@
 /**
  * The client-java implementations of the ports in {@code dev.vkubelet.core.ports}, and how the
- * {@code ApiClient} is found ({@link dev.vkubelet.core.kube.KubeClients}).
+ * {@code ApiClient} is found ({@link dev.vkubelet.core.kube.KubeClients}); the pod and Service
+ * watches ({@link dev.vkubelet.core.kube.KubeInformers}); ConfigMaps and Secrets read by name when a
+ * pod refers to them, never listed ({@link dev.vkubelet.core.kube.KubeReferencedObjects},
+ * {@link dev.vkubelet.core.kube.PodReferences}).
  *
  * <p>The only package of the host that calls the Kubernetes HTTP client. Translates
  * {@code ApiException}s into the ports' outcome classes: 404 to {@code ObjectMissing}, 409 to

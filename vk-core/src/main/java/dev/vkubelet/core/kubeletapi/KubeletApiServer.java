@@ -1,6 +1,5 @@
 package dev.vkubelet.core.kubeletapi;
 
-import dev.vkubelet.core.controlplane.Pki;
 import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.PodIndex;
@@ -17,16 +16,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,13 +54,6 @@ public final class KubeletApiServer implements AutoCloseable {
     }
 
     /**
-     * TLS material: the serving certificate and key (both or neither; neither means a self-signed
-     * certificate for the node's name and address), and the CA that client certificates must chain
-     * to (none: client certificates are not accepted, bearer tokens still are).
-     */
-    public record Tls(Optional<Path> certificate, Optional<Path> key, Optional<Path> clientCa) {}
-
-    /**
      * Time limits: a connection with no traffic either way for {@code idle} is closed (half-open and
      * idle keep-alive connections, silent exec, attach and port-forward sessions; a followed log
      * instead once its client has read nothing for that long); a port-forward session whose client
@@ -96,7 +83,8 @@ public final class KubeletApiServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code address} and serves the kubelet API for {@code nodeName} from {@code provider}.
+     * Binds {@code address} and serves the kubelet API for {@code nodeName} from {@code provider},
+     * each new connection with the serving certificate {@code certificates} holds then.
      *
      * @param reviewClient for TokenReviews and SubjectAccessReviews: a client of their own, so
      *     reviews never share a connection pool or rate limiter with the node's heartbeats and writes
@@ -104,7 +92,7 @@ public final class KubeletApiServer implements AutoCloseable {
      *     still authorised)
      * @param index the pods bound to the node, as the pod watch has them
      */
-    public static KubeletApiServer start(InetSocketAddress address, SslContext ssl, String nodeName,
+    public static KubeletApiServer start(InetSocketAddress address, ServingCertificates certificates, String nodeName,
             ApiClient reviewClient, boolean anonymous, ProviderHandle provider, PodIndex index, Tracer tracer,
             Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation, StreamTimeouts timeouts,
             Limits limits) throws IOException, InterruptedException {
@@ -131,7 +119,7 @@ public final class KubeletApiServer implements AutoCloseable {
                             ch.pipeline().addLast(CONNECTION_IDLE, new IdleStateHandler(0, 0,
                                     timeouts.idle().toMillis(), TimeUnit.MILLISECONDS));
                             ch.pipeline().addLast(guard);
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            ch.pipeline().addLast(certificates.current().newHandler(ch.alloc()));
                             ch.pipeline().addLast(new HttpServerCodec(4096, 16 * 1024, 8192));
                             ch.pipeline().addLast(FRONT_DOOR, new FrontDoor(authenticator, reviews,
                                     limits.maxBodyBytes(), limits.firstRequest(), instrumentation));
@@ -182,32 +170,6 @@ public final class KubeletApiServer implements AutoCloseable {
         if (pipeline.get(FRONT_DOOR) != null) {
             pipeline.remove(FRONT_DOOR);
         }
-    }
-
-    /**
-     * The server's TLS context from {@code tls}, or with a self-signed certificate for the node's name
-     * and address (P-256 keys, made in milliseconds; RSA keys took a random 0.1 to 1 s of start-up).
-     */
-    public static SslContext sslContext(Tls tls, String nodeName, String nodeIp) throws IOException {
-        SslContextBuilder builder;
-        if (tls.certificate().isPresent() && tls.key().isPresent()) {
-            builder = SslContextBuilder.forServer(tls.certificate().get().toFile(), tls.key().get().toFile());
-        } else {
-            LOG.warn("no serving certificate given (APISERVER_CERT_LOCATION/APISERVER_KEY_LOCATION or "
-                    + "--tls-cert-file/--tls-private-key-file): using a self-signed certificate for {} {}",
-                    nodeName, nodeIp);
-            Pki pki = Pki.newCa("virtual-kubelet-" + nodeName + "-ca", Pki.KeyType.EC);
-            Pki.Issued serving = pki.server(nodeName, List.of(nodeName, "localhost"),
-                    nodeIp.equals("127.0.0.1") ? List.of(nodeIp) : List.of(nodeIp, "127.0.0.1"));
-            builder = SslContextBuilder.forServer(serving.keys().getPrivate(), serving.certificate(),
-                    pki.ca().certificate());
-        }
-        if (tls.clientCa().isPresent()) {
-            builder.trustManager(tls.clientCa().get().toFile()).clientAuth(ClientAuth.OPTIONAL);
-        } else {
-            builder.clientAuth(ClientAuth.NONE);
-        }
-        return builder.protocols("TLSv1.3", "TLSv1.2").build();
     }
 
     /** The bound address. */

@@ -1,44 +1,27 @@
 package dev.vkubelet.core.kubeletapi;
 
+import dev.vkubelet.core.cache.ExpiringCache;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
  * Review results (token reviews, access reviews) kept for a while, at most {@code capacity} of them,
- * the least recently used going first. Keys are SHA-256 digests of their parts, each part
+ * the least recently used going first ({@link ExpiringCache}). Keys are SHA-256 digests of their parts, each part
  * length-prefixed, so a cached entry never holds a bearer token and two different inputs never
  * share a key by concatenation.
  */
 final class ReviewCache<V> {
 
-    private record Entry<V>(V value, long expiresAt) {}
-
-    private final int capacity;
-    private final LongSupplier nanoTime;
-    private final Map<String, Entry<V>> entries;
+    private final ExpiringCache<String, V> entries;
 
     ReviewCache(int capacity, LongSupplier nanoTime) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1");
-        }
-        this.capacity = capacity;
-        this.nanoTime = nanoTime;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry<V>> eldest) {
-                return size() > ReviewCache.this.capacity;
-            }
-        };
+        this.entries = new ExpiringCache<>(capacity, nanoTime);
     }
 
     /** The key of {@code parts}: a hex SHA-256 of each part's length and bytes in turn. */
@@ -57,24 +40,16 @@ final class ReviewCache<V> {
     }
 
     /** The unexpired value under {@code key}, if any. */
-    synchronized Optional<V> get(String key) {
-        Entry<V> entry = entries.get(key);
-        if (entry == null) {
-            return Optional.empty();
-        }
-        if (entry.expiresAt() - nanoTime.getAsLong() <= 0) {
-            entries.remove(key);
-            return Optional.empty();
-        }
-        return Optional.of(entry.value());
+    Optional<V> get(String key) {
+        return entries.get(key);
     }
 
     /** Keeps {@code value} under {@code key} for {@code ttl}. */
-    synchronized void put(String key, V value, Duration ttl) {
-        entries.put(key, new Entry<>(value, nanoTime.getAsLong() + ttl.toNanos()));
+    void put(String key, V value, Duration ttl) {
+        entries.put(key, value, ttl);
     }
 
-    synchronized int size() {
+    int size() {
         return entries.size();
     }
 }

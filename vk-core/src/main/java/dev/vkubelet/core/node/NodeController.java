@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +66,10 @@ public final class NodeController implements AutoCloseable {
     private final ExecutorService pinger;
 
     private V1Node desired;
+    /** Labels the API server refused to let this identity set (NodeRestriction), left out from then on. */
+    private final Set<String> refusedLabels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Whether the API server refused to let this identity change an existing node's taints (NodeRestriction). */
+    private volatile boolean taintsRefused;
     private Optional<String> pingFailure = Optional.empty();
     private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
@@ -185,12 +190,7 @@ public final class NodeController implements AutoCloseable {
             }
             Optional<V1Node> existing = nodes.get(settings.nodeName());
             if (existing.isEmpty()) {
-                try {
-                    V1Node created = nodes.create(want);
-                    LOG.info("registered node {} (uid {})", settings.nodeName(), created.getMetadata().getUid());
-                } catch (ObjectExists raced) {
-                    reconcileMetadata();
-                }
+                create(want);
             } else {
                 reconcileMetadata();
             }
@@ -198,11 +198,77 @@ public final class NodeController implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the node. A node identity under the NodeRestriction admission plugin may not set some
+     * labels ({@code kubernetes.io/role}, which upstream virtual-kubelet sets): those the API server
+     * names in its refusal are left out, once, with a warning, and the node is created without them.
+     */
+    private void create(V1Node want) {
+        while (true) {
+            refusedLabels.forEach(want.getMetadata().getLabels()::remove);
+            try {
+                V1Node created = nodes.create(want);
+                LOG.info("registered node {} (uid {})", settings.nodeName(), created.getMetadata().getUid());
+                return;
+            } catch (ObjectExists raced) {
+                reconcileMetadata();
+                return;
+            } catch (ApiFailure e) {
+                leaveOutRefusedLabels(e);
+            }
+        }
+    }
+
+    /** Leaves out from now on the labels {@code failure} says this identity may not set; else rethrows it. */
+    private void leaveOutRefusedLabels(ApiFailure failure) {
+        Set<String> refused = refusedLabels(failure);
+        if (refused.isEmpty() || !refusedLabels.addAll(refused)) {
+            throw failure;
+        }
+        LOG.warn("the API server does not let this identity set node labels {} (NodeRestriction): the node is"
+                + " registered without them", refused);
+    }
+
+    /**
+     * The labels a 403 from NodeRestriction names: {@code ... is not allowed to set the following
+     * labels: a, b} (creating) or {@code ... is not allowed to modify labels: a, b} (patching).
+     */
+    static Set<String> refusedLabels(ApiFailure failure) {
+        String message = failure.getMessage();
+        if (message == null || failure.code() != 403) {
+            return Set.of();
+        }
+        String marker = null;
+        int at = -1;
+        for (String candidate : List.of("is not allowed to set the following labels: ",
+                "is not allowed to modify labels: ")) {
+            at = message.indexOf(candidate);
+            if (at >= 0) {
+                marker = candidate;
+                break;
+            }
+        }
+        if (marker == null) {
+            return Set.of();
+        }
+        Set<String> labels = new java.util.LinkedHashSet<>();
+        // the list ends at the end of the message, or where the quoted message it came in does
+        String list = message.substring(at + marker.length()).replaceAll("[\\\\\"].*$", "");
+        for (String label : list.split(",")) {
+            String name = label.strip();
+            if (name.matches("[A-Za-z0-9./_-]+")) {
+                labels.add(name);
+            }
+        }
+        return labels;
+    }
+
     private void reconcileMetadata() {
         for (int attempt = 0; ; attempt++) {
             V1Node current = nodes.get(settings.nodeName())
                     .orElseThrow(() -> new ObjectMissing("node " + settings.nodeName() + " vanished", null));
-            Map<String, String> labels = NodeTemplate.labels(settings);
+            Map<String, String> labels = new LinkedHashMap<>(NodeTemplate.labels(settings));
+            refusedLabels.forEach(labels::remove);
             Map<String, String> have = current.getMetadata().getLabels() == null
                     ? Map.of() : current.getMetadata().getLabels();
             Map<String, String> missing = new LinkedHashMap<>();
@@ -212,8 +278,8 @@ public final class NodeController implements AutoCloseable {
                 }
             });
             List<V1Taint> currentTaints = current.getSpec() == null ? null : current.getSpec().getTaints();
-            Optional<List<V1Taint>> taints = NodeStatusMerge.mergeTaints(currentTaints, settings.taint(),
-                    settings.taintEnabled());
+            Optional<List<V1Taint>> taints = taintsRefused ? Optional.empty()
+                    : NodeStatusMerge.mergeTaints(currentTaints, settings.taint(), settings.taintEnabled());
             if (missing.isEmpty() && taints.isEmpty()) {
                 return;
             }
@@ -232,6 +298,16 @@ public final class NodeController implements AutoCloseable {
             } catch (ObjectConflict e) {
                 if (attempt + 1 >= CONFLICT_ATTEMPTS) {
                     throw e;
+                }
+            } catch (ApiFailure e) {
+                if (e.code() == 403 && String.valueOf(e.getMessage()).contains("is not allowed to modify taints")
+                        && !taintsRefused) {
+                    taintsRefused = true;
+                    LOG.warn("the API server does not let this identity change the taints of existing node {}"
+                            + " (NodeRestriction): it keeps {}; delete the node to register it with the taint"
+                            + " configured now", settings.nodeName(), currentTaints);
+                } else {
+                    leaveOutRefusedLabels(e);
                 }
             }
         }

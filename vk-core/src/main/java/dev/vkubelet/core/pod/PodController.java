@@ -122,12 +122,6 @@ public final class PodController implements AutoCloseable {
                 .attribute("pod", pod.getMetadata().getName());
     }
 
-    /** A ConfigMap or Secret of {@code namespace} changed: pods waiting for it get another look. */
-    public void onReferencedObjectChanged(String namespace) {
-        index.list().stream().filter(p -> namespace.equals(p.getMetadata().getNamespace()))
-                .forEach(p -> syncQueue.add(PodKey.of(p)));
-    }
-
     /**
      * Starts: removes dangling pods from the provider (the index must have synced), subscribes to
      * provider notifications or starts polling, and starts the workers.

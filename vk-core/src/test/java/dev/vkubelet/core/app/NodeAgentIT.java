@@ -77,7 +77,7 @@ class NodeAgentIT {
     private RunConfig config(Map<String, String> env, String... flags) throws IOException {
         NodeOptions options = new NodeOptions(env, Path.of("/nonexistent-home"), Optional.empty());
         List<String> args = new ArrayList<>(List.of("--provider", "mock", "--nodename", node,
-                "--metrics-addr", "127.0.0.1:0", "--listen-port", "0", "--kubeconfig", plane.nodeKubeconfig(node).toString()));
+                "--metrics-addr", "127.0.0.1:0", "--listen-port", "0", "--kubeconfig", plane.roleKubeconfig("vk-agent-" + node).toString()));
         args.addAll(List.of(flags));
         if (!args.contains("--plugin-dir")) {
             args.addAll(List.of("--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins")));

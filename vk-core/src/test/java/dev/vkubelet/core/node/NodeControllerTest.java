@@ -187,4 +187,22 @@ class NodeControllerTest {
         controller(untainted).register();
         assertEquals(List.of(), api.get(NODE).orElseThrow().getSpec().getTaints());
     }
+
+    @Test
+    void labelsNodeRestrictionRefusesAreReadFromItsAnswer() {
+        dev.vkubelet.core.ports.ApiFailure refused = new dev.vkubelet.core.ports.ApiFailure(403, "create node n failed:"
+                + " HTTP 403 nodes \\\"n\\\" is forbidden: node \\\"n\\\" is not allowed to set the following labels:"
+                + " kubernetes.io/role, node-role.kubernetes.io/agent", null);
+        assertEquals(java.util.Set.of("kubernetes.io/role", "node-role.kubernetes.io/agent"),
+                NodeController.refusedLabels(refused));
+        assertEquals(java.util.Set.of("kubernetes.io/role"), NodeController.refusedLabels(new dev.vkubelet.core.ports
+                .ApiFailure(403, "... is not allowed to set the following labels: kubernetes.io/role\\\", x", null)));
+        assertEquals(java.util.Set.of("kubernetes.io/role"), NodeController.refusedLabels(new dev.vkubelet.core.ports
+                .ApiFailure(403, "patch node n failed: HTTP 403 nodes \\\"n\\\" is forbidden: is not allowed to modify"
+                        + " labels: kubernetes.io/role", null)));
+        assertEquals(java.util.Set.of(), NodeController.refusedLabels(new dev.vkubelet.core.ports.ApiFailure(500,
+                "is not allowed to set the following labels: a", null)));
+        assertEquals(java.util.Set.of(), NodeController.refusedLabels(new dev.vkubelet.core.ports.ApiFailure(403,
+                "forbidden: cannot create resource nodes", null)));
+    }
 }

@@ -63,8 +63,11 @@ public final class PodClusterFixture implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--provider", provider, "--nodename", node,
                 "--metrics-addr", "127.0.0.1:0", "--listen-port", "0",
                 "--client-ca-file", plane.caCertificate().toString(),
-                "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"),
-                "--kubeconfig", plane.nodeKubeconfig(node).toString()));
+                "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins")));
+        if (!List.of(flags).contains("--kubeconfig")) {
+            // the node's own identity, as a kubelet has: Node authorizer and NodeRestriction
+            args.addAll(List.of("--kubeconfig", plane.nodeKubeconfig(node).toString()));
+        }
         args.addAll(List.of(flags));
         com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse(args.toArray(String[]::new));
         return options.toRunConfig();
@@ -114,6 +117,15 @@ public final class PodClusterFixture implements AutoCloseable {
     public VirtualKubelet startEmbedded(PodLifecycleHandler provider, String... flags) throws Exception {
         VirtualKubelet agent = VirtualKubelet.embedded(config("in-memory", flags), c -> provider, FAST_NODE,
                 FAST_PODS);
+        agents.add(agent);
+        agent.start();
+        return agent;
+    }
+
+    /** Starts an agent whose in-process provider is made from the context the host hands it. */
+    public VirtualKubelet startEmbedded(java.util.function.Function<dev.vkubelet.provider.ProviderContext,
+            PodLifecycleHandler> provider, String... flags) throws Exception {
+        VirtualKubelet agent = VirtualKubelet.embedded(config("in-memory", flags), provider, FAST_NODE, FAST_PODS);
         agents.add(agent);
         agent.start();
         return agent;

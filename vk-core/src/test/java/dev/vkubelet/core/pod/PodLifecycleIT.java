@@ -133,8 +133,13 @@ class PodLifecycleIT {
                 .data(Map.of("password", "hunter2".getBytes(StandardCharsets.UTF_8)))).execute();
         cluster.awaitRunning("mandatory");
         V1Pod started = inProvider(agent, cluster.namespace, "mandatory").orElseThrow();
-        assertEquals("hunter2", started.getSpec().getContainers().get(0).getEnv().stream()
-                .filter(e -> "PASSWORD".equals(e.getName())).findFirst().orElseThrow().getValue());
+        V1EnvVar seen = started.getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> "PASSWORD".equals(e.getName())).findFirst().orElseThrow();
+        assertEquals(null, seen.getValue(), "the provider handed a Secret's value back to the host");
+        assertEquals("db", seen.getValueFrom().getSecretKeyRef().getName());
+        // the value reached the backend: the mock's shell runs with it
+        assertTrue(cluster.kubectl("exec", "-n", cluster.namespace, "mandatory", "--", "env")
+                .contains("PASSWORD=hunter2"));
     }
 
     @Test
