@@ -82,18 +82,6 @@ final class KubeCalls {
     }
 
     private static String summary(ApiException e) {
-        String body = e.getResponseBody();
-        if (body != null && !body.isBlank()) {
-            int at = body.indexOf("\"message\":");
-            if (at >= 0) {
-                int start = body.indexOf('"', at + 10) + 1;
-                int end = body.indexOf("\",", start);
-                if (start > 0 && end > start) {
-                    return body.substring(start, end);
-                }
-            }
-            return body.length() > 300 ? body.substring(0, 300) : body;
-        }
-        return String.valueOf(e.getMessage());
+        return ApiMessages.of(e);
     }
 }

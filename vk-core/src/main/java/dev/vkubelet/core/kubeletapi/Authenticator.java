@@ -119,7 +119,7 @@ final class Authenticator {
                     .kind("TokenReview").spec(new V1TokenReviewSpec().token(token))).execute().getStatus();
         } catch (ApiException e) {
             LOG.warn("cannot check a kubelet API caller's bearer token with the API server (may the node agent create"
-                    + " tokenreviews?): HTTP {}", e.getCode());
+                    + " tokenreviews?): HTTP {} {}", e.getCode(), dev.vkubelet.core.kube.ApiMessages.of(e));
             throw new Refused(503, "cannot check the bearer token with the API server: HTTP " + e.getCode());
         } catch (Refused e) {
             throw e;

@@ -137,7 +137,7 @@ final class Authorizer {
                                     .subresource(check.subresource()).name(nodeName)))).execute().getStatus();
         } catch (ApiException e) {
             LOG.warn("cannot authorise a kubelet API request with the API server (may the node agent create"
-                    + " subjectaccessreviews?): HTTP {}", e.getCode());
+                    + " subjectaccessreviews?): HTTP {} {}", e.getCode(), dev.vkubelet.core.kube.ApiMessages.of(e));
             throw new Refused(503, "cannot authorise the request with the API server: HTTP " + e.getCode());
         } catch (Refused e) {
             throw e;

@@ -41,16 +41,18 @@ public final class KubeletApiServer implements AutoCloseable {
      * What the server spends on any one client and on all of them: open connections in all and
      * from one client address; a request body's size (no kubelet endpoint takes more than a few
      * KiB); how long a new connection may take to send its first request head; streams open at once
-     * (followed logs, exec, attach, port-forward sessions); token and access reviews in flight, a
-     * second and in a burst, and how many results are cached; provider calls from the API in flight.
+     * (followed logs, exec, attach, port-forward sessions); forwarded-port streams of one session and
+     * in all; token and access reviews in flight, a second and in a burst, and how many results are
+     * cached; provider calls from the API in flight.
      */
     public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxBodyBytes,
-            java.time.Duration firstRequest, int maxStreams, int reviewsInFlight, double reviewsPerSecond,
-            int reviewBurst, int reviewCacheSize, int providerCallsInFlight) {
+            java.time.Duration firstRequest, int maxStreams, int maxStreamsPerSession, int maxForwardedStreams,
+            int reviewsInFlight, double reviewsPerSecond, int reviewBurst, int reviewCacheSize,
+            int providerCallsInFlight) {
 
-        /** The defaults, documented in DEBUGGING.md ("The kubelet API's limits"). */
+        /** The defaults, documented in DEBUGGING.md ("The kubelet API: security model and limits"). */
         public static final Limits DEFAULTS = new Limits(1024, 256, 8 * 1024, java.time.Duration.ofSeconds(10), 512,
-                8, 20, 40, 4096, 32);
+                64, 1024, 8, 20, 40, 4096, 32);
     }
 
     /**
@@ -111,6 +113,7 @@ public final class KubeletApiServer implements AutoCloseable {
                 TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), daemon("kubelet-api-review"));
         ProviderDeadline deadline = new ProviderDeadline(timeouts.providerCall(), limits.providerCallsInFlight(),
                 tracer);
+        StreamPlaces forwarded = new StreamPlaces(limits.maxStreamsPerSession(), limits.maxForwardedStreams());
         try {
             Channel channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -126,7 +129,7 @@ public final class KubeletApiServer implements AutoCloseable {
                             ch.pipeline().addLast(new HttpObjectAggregator(limits.maxBodyBytes()));
                             ch.pipeline().addLast(handlers,
                                     new KubeletHandler(authorizer, provider, index, deadline, tracer, metrics, streams,
-                                            instrumentation, openStreams, timeouts, limits.maxStreams()));
+                                            instrumentation, openStreams, timeouts, limits.maxStreams(), forwarded));
                         }
                     }).bind(address).sync().channel();
             LOG.info("kubelet API listening on https://{}", describe((InetSocketAddress) channel.localAddress()));

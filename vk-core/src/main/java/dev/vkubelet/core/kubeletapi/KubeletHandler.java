@@ -63,6 +63,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final PodIndex index;
     private final ProviderDeadline deadline;
     private final int maxStreams;
+    private final StreamPlaces forwarded;
     private final Tracer tracer;
     private final Optional<PrometheusMeterRegistry> metrics;
     private final ExecutorService streams;
@@ -73,7 +74,8 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     KubeletHandler(Authorizer authorizer, ProviderHandle provider, PodIndex index, ProviderDeadline deadline,
             Tracer tracer, Optional<PrometheusMeterRegistry> metrics, ExecutorService streams,
             Instrumentation instrumentation, AtomicInteger openStreams, KubeletApiServer.StreamTimeouts timeouts,
-            int maxStreams) {
+            int maxStreams, StreamPlaces forwarded) {
+        this.forwarded = Objects.requireNonNull(forwarded, "forwarded");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.index = Objects.requireNonNull(index, "index");
@@ -247,7 +249,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return Answer.text(HttpResponseStatus.FORBIDDEN, "no supported stream protocol: this node speaks"
                     + " portforward.k8s.io");
         }
-        SpdyPortForward session = new SpdyPortForward(namespace, pod, forwarder, streams);
+        SpdyPortForward session = new SpdyPortForward(namespace, pod, forwarder, streams, forwarded);
         switchToSpdy(ctx, "portforward.k8s.io", session, session::anyStreamOpened);
         return null;
     }
@@ -271,6 +273,9 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         if (ports.isEmpty()) {
             throw new IllegalArgumentException("at least one port query parameter is required");
+        }
+        if (ports.size() > forwarded.perSession()) {
+            throw new IllegalArgumentException("at most " + forwarded.perSession() + " ports per session");
         }
         String selected = protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
                 WebSocketPortForward.SUBPROTOCOLS, WebSocketPortForward.BINARY);

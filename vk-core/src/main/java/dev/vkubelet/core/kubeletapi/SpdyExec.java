@@ -85,7 +85,7 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
             Integer in = streams.get("stdin");
             Integer resize = streams.get("resize");
             if (in != null && data.streamId() == in) {
-                stdin.feed(bytes);
+                stdin.feed(bytes, ctx.channel());
                 if (data.isLast()) {
                     stdin.finish();
                 }

@@ -8,6 +8,8 @@ import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +19,8 @@ import java.util.concurrent.ExecutorService;
  * error stream and a data stream carrying the same {@code requestID} and {@code port} headers. The
  * data stream's bytes go to the provider's {@link PortForwarder}; what it answers goes back on the
  * data stream; a failure is written on the error stream. Flow control and pings are
- * {@code SpdySessionHandler}'s.
+ * {@code SpdySessionHandler}'s; a data stream beyond the session's or the server's
+ * {@link StreamPlaces} is reset ({@code REFUSED_STREAM}).
  */
 final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
 
@@ -27,6 +30,7 @@ final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
     private final ExecutorService threads;
     private final Map<String, Integer> errorStreams = new ConcurrentHashMap<>();
     private final Map<Integer, QueueInputStream> inputs = new ConcurrentHashMap<>();
+    private final StreamPlaces places;
     private volatile boolean opened;
 
     /** Whether the client has opened a stream yet (the creation timeout closes sessions that have not). */
@@ -34,10 +38,12 @@ final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
         return opened;
     }
 
-    SpdyPortForward(String namespace, String pod, PortForwarder forwarder, ExecutorService threads) {
+    SpdyPortForward(String namespace, String pod, PortForwarder forwarder, ExecutorService threads,
+            StreamPlaces places) {
         this.namespace = namespace;
         this.pod = pod;
         this.forwarder = forwarder;
+        this.places = places;
         this.threads = threads;
     }
 
@@ -57,16 +63,33 @@ final class SpdyPortForward extends SimpleChannelInboundHandler<SpdyFrame> {
             if ("error".equals(type)) {
                 errorStreams.put(requestId, stream);
             } else if ("data".equals(type)) {
+                if (inputs.size() >= places.perSession() || !places.take()) {
+                    // refused: the client sees the stream reset, the session and its other streams go on
+                    ctx.writeAndFlush(new DefaultSpdyRstStreamFrame(stream, SpdyStreamStatus.REFUSED_STREAM));
+                    return;
+                }
                 QueueInputStream in = new QueueInputStream();
                 inputs.put(stream, in);
-                threads.execute(() -> forward(ctx, stream, requestId, portText, in));
+                try {
+                    threads.execute(() -> {
+                        try {
+                            forward(ctx, stream, requestId, portText, in);
+                        } finally {
+                            places.release();
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    places.release();
+                    inputs.remove(stream);
+                    ctx.close();
+                }
             }
         } else if (frame instanceof SpdyDataFrame data) {
             QueueInputStream in = inputs.get(data.streamId());
             if (in != null) {
                 byte[] bytes = new byte[data.content().readableBytes()];
                 data.content().readBytes(bytes);
-                in.feed(bytes);
+                in.feed(bytes, ctx.channel());
                 if (data.isLast()) {
                     in.finish();
                 }

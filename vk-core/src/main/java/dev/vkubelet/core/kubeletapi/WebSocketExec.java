@@ -132,7 +132,7 @@ final class WebSocketExec extends WebSocketChannels {
     @Override
     protected void onData(ChannelHandlerContext ctx, int stream, byte[] payload) {
         if (stream == STDIN) {
-            stdin.feed(payload);
+            stdin.feed(payload, ctx.channel());
         } else if (stream == CLOSE && payload.length > 0 && payload[0] == STDIN) {
             stdin.finish();
         } else if (stream == RESIZE) {

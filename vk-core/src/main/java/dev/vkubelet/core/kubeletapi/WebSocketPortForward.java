@@ -78,7 +78,7 @@ final class WebSocketPortForward extends WebSocketChannels {
     @Override
     protected void onData(ChannelHandlerContext ctx, int channel, byte[] payload) {
         if (channel % 2 == 0 && channel / 2 < inputs.length) {
-            inputs[channel / 2].feed(payload);
+            inputs[channel / 2].feed(payload, ctx.channel());
         }
     }
 
