@@ -1,5 +1,6 @@
 package dev.vkubelet.core.kubeletapi;
 
+import static dev.vkubelet.core.kubeletapi.KubeletClients.get;
 import static dev.vkubelet.core.pod.PodClusterFixture.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import dev.vkubelet.core.app.VirtualKubelet;
 import dev.vkubelet.core.controlplane.LocalControlPlane;
-import dev.vkubelet.core.controlplane.Pki;
 import dev.vkubelet.core.pod.PodClusterFixture;
 import dev.vkubelet.core.testing.LocalControlPlaneExtension;
 import dev.vkubelet.provider.testkit.Await;
@@ -24,12 +24,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -175,11 +173,10 @@ class KubeletApiIT {
         cluster.create("plain");
         cluster.awaitRunning("plain");
         String base = "https://127.0.0.1:" + agent.kubeletApiAddress().orElseThrow().getPort();
-        HttpResponse<String> anonymous = get(insecure(tls(null)), base + "/pods", Map.of());
+        HttpResponse<String> anonymous = get(KubeletClients.anonymous(), base + "/pods", Map.of());
         assertEquals(403, anonymous.statusCode(), anonymous.body());
         assertTrue(anonymous.body().contains("user=system:anonymous"), anonymous.body());
-        HttpClient masters = insecure(tls(clientCertificate(cluster.plane().pki().client("caps-test",
-                List.of("system:masters")))));
+        HttpClient masters = KubeletClients.withCertificate(cluster.plane(), "caps-test", List.of("system:masters"));
         for (String path : List.of("/containerLogs/" + cluster.namespace() + "/plain/app", "/stats/summary",
                 "/metrics/resource")) {
             HttpResponse<String> missing = get(masters, base + path, Map.of());
@@ -204,7 +201,7 @@ class KubeletApiIT {
         VirtualKubelet agent = cluster.startMock("--stream-creation-timeout", "1s");
         cluster.create("unused");
         cluster.awaitRunning("unused");
-        SSLContext context = tls(clientCertificate(cluster.plane().pki().client("pf-test", List.of("system:masters"))));
+        SSLContext context = KubeletClients.sslContext(cluster.plane(), "pf-test", List.of("system:masters"));
         int port = agent.kubeletApiAddress().orElseThrow().getPort();
         try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
                 .createSocket("127.0.0.1", port)) {
@@ -301,24 +298,6 @@ class KubeletApiIT {
         assertTrue(kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/pods").get(0).contains("\"stats\""));
     }
 
-    private static HttpClient insecure(SSLContext context) {
-        return HttpClient.newBuilder().sslContext(context).build();
-    }
-
-    private static SSLContext tls(KeyManagerFactory keys) throws Exception {
-        return dev.vkubelet.provider.testkit.TrustAll.context(keys);
-    }
-
-    private static KeyManagerFactory clientCertificate(Pki.Issued issued) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("client", issued.keys().getPrivate(), new char[0],
-                new java.security.cert.Certificate[] {issued.certificate()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, new char[0]);
-        return kmf;
-    }
-
     @Test
     void directRequestsAreAuthenticatedAuthorisedAndValidated() throws Exception {
         Path spans = dir.resolve("spans.jsonl");
@@ -329,7 +308,7 @@ class KubeletApiIT {
         String base = "https://127.0.0.1:" + agent.kubeletApiAddress().orElseThrow().getPort();
         String logs = base + "/containerLogs/" + cluster.namespace() + "/direct/app";
 
-        HttpClient anonymous = insecure(tls(null));
+        HttpClient anonymous = KubeletClients.anonymous();
         assertEquals(401, get(anonymous, logs, Map.of()).statusCode());
         assertEquals(200, get(anonymous, base + "/healthz", Map.of()).statusCode());
 
@@ -366,8 +345,8 @@ class KubeletApiIT {
         assertEquals(403, get(anonymous, base + "/stats/summary", Map.of("Authorization", "Bearer " + readerToken))
                 .statusCode(), "nodes/proxy must not grant nodes/stats");
 
-        HttpClient masters = insecure(tls(clientCertificate(cluster.plane().pki().client("kubelet-api-test",
-                List.of("system:masters")))));
+        HttpClient masters = KubeletClients.withCertificate(cluster.plane(), "kubelet-api-test",
+                List.of("system:masters"));
         HttpResponse<String> ok = get(masters, logs + "?tailLines=1", Map.of());
         assertEquals(200, ok.statusCode(), ok.body());
         assertEquals("mock log line 100 of " + cluster.namespace() + "/direct/app\n", ok.body());
@@ -477,10 +456,4 @@ class KubeletApiIT {
         return out;
     }
 
-    private static HttpResponse<String> get(HttpClient client, String url, Map<String, String> headers)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
-        headers.forEach(request::header);
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

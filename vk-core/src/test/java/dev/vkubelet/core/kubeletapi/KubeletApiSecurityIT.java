@@ -1,6 +1,5 @@
 package dev.vkubelet.core.kubeletapi;
 
-import static dev.vkubelet.core.pod.PodClusterFixture.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,10 +13,8 @@ import dev.vkubelet.core.controlplane.LocalControlPlane;
 import dev.vkubelet.core.pod.InMemoryProvider;
 import dev.vkubelet.core.pod.PodClusterFixture;
 import dev.vkubelet.core.testing.LocalControlPlaneExtension;
-import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.StatsSummaryProvider;
 import dev.vkubelet.provider.stats.StatsSummary;
-import dev.vkubelet.provider.testkit.Await;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.models.V1EnvFromSource;
@@ -25,7 +22,6 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretEnvSource;
 import io.kubernetes.client.openapi.models.V1SecretKeySelector;
@@ -42,7 +38,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +46,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -318,12 +312,15 @@ class KubeletApiSecurityIT {
         }
     }
 
-    /** A provider whose list, stats and logs hang once {@link #hang} is set. */
-    static final class HangingProvider implements PodLifecycleHandler, StatsSummaryProvider,
-            dev.vkubelet.provider.PodStatusNotifier {
-        final InMemoryProvider backend = new InMemoryProvider(true);
+    /** A provider whose list and stats hang once {@link #hang} is set. */
+    static final class HangingProvider extends dev.vkubelet.core.pod.DelegatingProvider.Notifying
+            implements StatsSummaryProvider {
         final AtomicBoolean hang = new AtomicBoolean();
         final CountDownLatch release = new CountDownLatch(1);
+
+        HangingProvider() {
+            super(new InMemoryProvider(true));
+        }
 
         private void maybeHang() {
             if (hang.get()) {
@@ -336,45 +333,15 @@ class KubeletApiSecurityIT {
         }
 
         @Override
-        public void createPod(V1Pod pod) {
-            backend.createPod(pod);
-        }
-
-        @Override
-        public void updatePod(V1Pod pod) {
-            backend.updatePod(pod);
-        }
-
-        @Override
-        public void deletePod(V1Pod pod) {
-            backend.deletePod(pod);
-        }
-
-        @Override
-        public Optional<V1Pod> getPod(String namespace, String name) {
-            return backend.getPod(namespace, name);
-        }
-
-        @Override
-        public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-            return backend.getPodStatus(namespace, name);
-        }
-
-        @Override
         public List<V1Pod> getPods() {
             maybeHang();
-            return backend.getPods();
+            return super.getPods();
         }
 
         @Override
         public StatsSummary getStatsSummary() {
             maybeHang();
             throw new IllegalStateException("not reached in this test");
-        }
-
-        @Override
-        public void notifyPods(Consumer<V1Pod> onPodChanged) {
-            backend.notifyPods(onPodChanged);
         }
     }
 

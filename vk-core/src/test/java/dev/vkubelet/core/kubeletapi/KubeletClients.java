@@ -34,6 +34,12 @@ final class KubeletClients {
 
     /** A client presenting a certificate of the control plane's CA for {@code user} in {@code groups}. */
     static HttpClient withCertificate(LocalControlPlane plane, String user, List<String> groups) throws Exception {
+        return HttpClient.newBuilder().sslContext(sslContext(plane, user, groups)).build();
+    }
+
+    /** TLS presenting a certificate of the control plane's CA for {@code user} in {@code groups}. */
+    static javax.net.ssl.SSLContext sslContext(LocalControlPlane plane, String user, List<String> groups)
+            throws Exception {
         Pki.Issued issued = plane.pki().client(user, groups);
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -41,7 +47,7 @@ final class KubeletClients {
                 new java.security.cert.Certificate[] {issued.certificate()});
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(store, new char[0]);
-        return HttpClient.newBuilder().sslContext(dev.vkubelet.provider.testkit.TrustAll.context(kmf)).build();
+        return dev.vkubelet.provider.testkit.TrustAll.context(kmf);
     }
 
     static HttpResponse<String> get(HttpClient client, String url, Map<String, String> headers) throws Exception {

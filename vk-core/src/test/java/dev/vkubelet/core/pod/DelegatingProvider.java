@@ -12,20 +12,20 @@ import java.util.function.Consumer;
  * Passes every lifecycle call to another provider; tests override the calls they want to break.
  * It does not notify status (the host polls it); {@link Notifying} does.
  */
-class DelegatingProvider implements PodLifecycleHandler {
+public class DelegatingProvider implements PodLifecycleHandler {
 
     private final PodLifecycleHandler delegate;
 
-    DelegatingProvider(PodLifecycleHandler delegate) {
+    public DelegatingProvider(PodLifecycleHandler delegate) {
         this.delegate = delegate;
     }
 
     /** A delegating provider that also passes on the status notification subscription. */
-    static class Notifying extends DelegatingProvider implements PodStatusNotifier {
+    public static class Notifying extends DelegatingProvider implements PodStatusNotifier {
 
         private final InMemoryProvider backend;
 
-        Notifying(InMemoryProvider backend) {
+        public Notifying(InMemoryProvider backend) {
             super(backend);
             this.backend = backend;
         }
