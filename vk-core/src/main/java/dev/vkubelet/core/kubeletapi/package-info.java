@@ -4,9 +4,11 @@
  * mode, and the routes.
  *
  * <ul>
- *   <li>{@link dev.vkubelet.core.kubeletapi.KubeletApiServer}: TLS (certificate from flags or
- *       {@code APISERVER_*_LOCATION}, else self-signed), client certificates optional so bearer
- *       tokens still work when a client CA is set;
+ *   <li>{@link dev.vkubelet.core.kubeletapi.KubeletApiServer}: the pipeline and its limits; TLS from
+ *       {@link dev.vkubelet.core.kubeletapi.ServingCertificates} (files reloaded on change, a
+ *       certificate the cluster issues and renews, or self-signed; {@code CertificateRequests} makes
+ *       the key and CSR), client certificates optional so bearer tokens still work when a client CA
+ *       is set;
  *   <li>{@link dev.vkubelet.core.kubeletapi.ConnectionGuard}: connection caps (in all, per client
  *       address) and the idle limit; {@link dev.vkubelet.core.kubeletapi.FrontDoor}: on the event
  *       loop, from the request head: {@code /healthz}, body limit, authentication (certificate,
@@ -21,6 +23,10 @@
  *       {@link dev.vkubelet.core.kubeletapi.ProviderDeadline} (504 when it passes);
  *       {@link dev.vkubelet.core.kubeletapi.PodLists}: {@code /pods} and {@code /runningpods/} from
  *       the pod watch's API objects, never the provider's resolved copies;
+ *   <li>stream sessions (exec, attach, port-forward over WebSocket or SPDY): client input bounded by
+ *       {@link dev.vkubelet.core.kubeletapi.QueueInputStream} and
+ *       {@link dev.vkubelet.core.kubeletapi.ReadGate}, forwarded streams by
+ *       {@link dev.vkubelet.core.kubeletapi.StreamPlaces}, output written frame by frame;
  *   <li>{@link dev.vkubelet.core.kubeletapi.LogRequest}: log query parameters, validated as the
  *       kubelet does; {@link dev.vkubelet.core.kubeletapi.StatsRendering}: the stats summary JSON and
  *       the resource metrics text.
