@@ -113,7 +113,8 @@ public final class KubeletApiServer implements AutoCloseable {
                 TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), daemon("kubelet-api-review"));
         ProviderDeadline deadline = new ProviderDeadline(timeouts.providerCall(), limits.providerCallsInFlight(),
                 tracer);
-        StreamPlaces forwarded = new StreamPlaces(limits.maxStreamsPerSession(), limits.maxForwardedStreams());
+        RouteContext routes = new RouteContext(provider, index, deadline, streams, openStreams, limits.maxStreams(),
+                new StreamPlaces(limits.maxStreamsPerSession(), limits.maxForwardedStreams()), timeouts, metrics);
         try {
             Channel channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -128,8 +129,7 @@ public final class KubeletApiServer implements AutoCloseable {
                                     limits.maxBodyBytes(), limits.firstRequest(), instrumentation));
                             ch.pipeline().addLast(new HttpObjectAggregator(limits.maxBodyBytes()));
                             ch.pipeline().addLast(handlers,
-                                    new KubeletHandler(authorizer, provider, index, deadline, tracer, metrics, streams,
-                                            instrumentation, openStreams, timeouts, limits.maxStreams(), forwarded));
+                                    new KubeletHandler(authorizer, routes, tracer, instrumentation));
                         }
                     }).bind(address).sync().channel();
             LOG.info("kubelet API listening on https://{}", describe((InetSocketAddress) channel.localAddress()));

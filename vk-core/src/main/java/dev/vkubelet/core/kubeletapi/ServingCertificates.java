@@ -1,6 +1,5 @@
 package dev.vkubelet.core.kubeletapi;
 
-import dev.vkubelet.core.controlplane.Pki;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -153,13 +152,12 @@ public final class ServingCertificates implements AutoCloseable {
     }
 
     private void serveSelfSigned() throws IOException {
-        Pki pki = Pki.newCa("virtual-kubelet-" + nodeName + "-ca", Pki.KeyType.EC);
         List<String> ips = new ArrayList<>(addresses);
         if (!ips.contains("127.0.0.1")) {
             ips.add("127.0.0.1");
         }
-        Pki.Issued issued = pki.server(nodeName, List.of(nodeName, "localhost"), ips);
-        serve(issued.keys().getPrivate(), List.of(issued.certificate(), pki.ca().certificate()));
+        SelfSigned.Issued issued = SelfSigned.certificate(nodeName, ips);
+        serve(issued.keys().getPrivate(), List.of(issued.certificate()));
     }
 
     private void loadFiles() throws IOException {

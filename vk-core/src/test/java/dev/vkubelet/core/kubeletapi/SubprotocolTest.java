@@ -8,20 +8,20 @@ class SubprotocolTest {
 
     @Test
     void theClientsOrderDecidesAsInNettysHandshake() {
-        assertEquals(WebSocketPortForward.BASE64, KubeletHandler.protocol(
+        assertEquals(WebSocketPortForward.BASE64, StreamUpgrades.protocol(
                 "v4.base64.channel.k8s.io, v4.channel.k8s.io", WebSocketPortForward.SUBPROTOCOLS,
                 WebSocketPortForward.BINARY));
-        assertEquals(WebSocketPortForward.BINARY, KubeletHandler.protocol(
+        assertEquals(WebSocketPortForward.BINARY, StreamUpgrades.protocol(
                 "v4.channel.k8s.io,v4.base64.channel.k8s.io", WebSocketPortForward.SUBPROTOCOLS,
                 WebSocketPortForward.BINARY));
-        assertEquals(WebSocketExec.V4, KubeletHandler.protocol("v9.channel.k8s.io, v4.channel.k8s.io",
+        assertEquals(WebSocketExec.V4, StreamUpgrades.protocol("v9.channel.k8s.io, v4.channel.k8s.io",
                 WebSocketExec.SUBPROTOCOLS, WebSocketExec.V1));
     }
 
     @Test
     void nothingWeSpeakFallsBack() {
-        assertEquals(WebSocketExec.V1, KubeletHandler.protocol(null, WebSocketExec.SUBPROTOCOLS, WebSocketExec.V1));
-        assertEquals(WebSocketPortForward.BINARY, KubeletHandler.protocol("chat",
+        assertEquals(WebSocketExec.V1, StreamUpgrades.protocol(null, WebSocketExec.SUBPROTOCOLS, WebSocketExec.V1));
+        assertEquals(WebSocketPortForward.BINARY, StreamUpgrades.protocol("chat",
                 WebSocketPortForward.SUBPROTOCOLS, WebSocketPortForward.BINARY));
     }
 }

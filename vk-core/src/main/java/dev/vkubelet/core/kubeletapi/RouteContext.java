@@ -1,0 +1,40 @@
+package dev.vkubelet.core.kubeletapi;
+
+import dev.vkubelet.core.plugin.ProviderHandle;
+import dev.vkubelet.core.ports.PodIndex;
+import dev.vkubelet.provider.NotFoundException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the routes share: the provider and its deadline, the pod watch, the stream threads and
+ * counts, the time limits, the agent's metrics registry.
+ */
+record RouteContext(ProviderHandle provider, PodIndex index, ProviderDeadline deadline, ExecutorService streams,
+        AtomicInteger openStreams, int maxStreams, StreamPlaces forwarded, KubeletApiServer.StreamTimeouts timeouts,
+        Optional<PrometheusMeterRegistry> metrics) {
+
+    /** 501: the provider lacks the capability. */
+    Answer notImplemented(String what) {
+        return Answer.text(HttpResponseStatus.NOT_IMPLEMENTED, "provider " + provider.name() + " does not support "
+                + what);
+    }
+
+    /** Fails with 404 unless {@code namespace/pod} is bound to this node (the pod watch's view). */
+    void requirePod(String namespace, String pod) {
+        if (index.get(namespace, pod).isEmpty()) {
+            throw new NotFoundException("pod " + namespace + "/" + pod + " is not on this node");
+        }
+    }
+
+    /** Fails with 503 when {@code maxStreams} streams (followed logs, stream sessions) are open. */
+    void requireStreamPlace() throws Refused {
+        if (openStreams.get() >= maxStreams) {
+            throw new Refused(503, "Service unavailable: " + maxStreams + " streams are open on this node; retry"
+                    + " later");
+        }
+    }
+}
