@@ -1,6 +1,7 @@
 package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.core.metrics.Instrumentation;
+import dev.vkubelet.core.plugin.ProviderDeadline;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.tracing.Tracer;
@@ -112,7 +113,7 @@ public final class KubeletApiServer implements AutoCloseable {
         ExecutorService reviews = new java.util.concurrent.ThreadPoolExecutor(0, limits.reviewsInFlight(), 30,
                 TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), daemon("kubelet-api-review"));
         ProviderDeadline deadline = new ProviderDeadline(timeouts.providerCall(), limits.providerCallsInFlight(),
-                tracer);
+                "kubelet-api-provider-call", tracer);
         RouteContext routes = new RouteContext(provider, index, deadline, streams, openStreams, limits.maxStreams(),
                 new StreamPlaces(limits.maxStreamsPerSession(), limits.maxForwardedStreams()), timeouts, metrics);
         try {

@@ -1,6 +1,7 @@
 package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.core.metrics.Instrumentation;
+import dev.vkubelet.core.plugin.ProviderDeadline;
 import dev.vkubelet.provider.NotFoundException;
 import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.tracing.Span;
@@ -117,6 +118,11 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return route.serve(ctx, request, uri, parts);
         } catch (Refused e) {
             return Answer.text(HttpResponseStatus.valueOf(e.status), e.getMessage());
+        } catch (ProviderDeadline.Exceeded e) {
+            return Answer.text(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway timeout: " + e.getMessage());
+        } catch (ProviderDeadline.Busy e) {
+            return Answer.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "Service unavailable: " + e.getMessage()
+                    + "; retry later");
         } catch (IllegalArgumentException e) {
             return Answer.text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         } catch (NotFoundException e) {

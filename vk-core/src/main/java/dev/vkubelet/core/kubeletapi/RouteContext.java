@@ -1,5 +1,6 @@
 package dev.vkubelet.core.kubeletapi;
 
+import dev.vkubelet.core.plugin.ProviderDeadline;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.provider.NotFoundException;

@@ -1,6 +1,7 @@
 package dev.vkubelet.core.node;
 
 import dev.vkubelet.core.metrics.Instrumentation;
+import dev.vkubelet.core.plugin.ProviderDeadline;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.ApiFailure;
 import dev.vkubelet.core.ports.NodeClient;
@@ -28,12 +29,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +61,7 @@ public final class NodeController implements AutoCloseable {
     private final Clock clock;
     private final Instrumentation metrics;
     private final ScheduledExecutorService scheduler;
-    private final ExecutorService pinger;
+    private final ProviderDeadline pinger;
 
     private V1Node desired;
     /** Labels the API server refused to let this identity set (NodeRestriction), left out from then on. */
@@ -90,7 +88,8 @@ public final class NodeController implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-controller-" + settings.nodeName()));
-        this.pinger = Executors.newCachedThreadPool(daemon("node-ping-" + settings.nodeName()));
+        this.pinger = new ProviderDeadline(settings.pingTimeout(), Integer.MAX_VALUE, "node-ping-" + settings.nodeName(),
+                tracer);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -367,25 +366,17 @@ public final class NodeController implements AutoCloseable {
     }
 
     private Optional<String> timedPing(NodeProvider nodeProvider) {
-        Future<?> call = pinger.submit(tracer.propagate(() -> {
-            nodeProvider.ping();
-            return null;
-        }));
         try {
-            call.get(settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            pinger.run("ping", nodeProvider::ping);
             return Optional.empty();
-        } catch (TimeoutException e) {
-            call.cancel(true);
+        } catch (ProviderDeadline.Exceeded e) {
             return Optional.of("no answer within " + settings.pingTimeout());
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
+        } catch (RuntimeException e) {
+            Throwable cause = e;
             if (cause.getClass() == ProviderException.class && cause.getCause() != null) {
                 cause = cause.getCause(); // the plugin boundary's wrapper: report what the provider said
             }
             return Optional.of(cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
         }
     }
 
@@ -454,7 +445,7 @@ public final class NodeController implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
-        pinger.shutdownNow();
+        pinger.close();
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

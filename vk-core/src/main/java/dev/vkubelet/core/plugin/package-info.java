@@ -7,7 +7,9 @@
  * creates the provider through {@link dev.vkubelet.core.plugin.ProviderCalls}, the single
  * decorator that, around every call, swaps the thread context class loader to the plugin's, opens
  * a span, sets the MDC fields {@code provider}, {@code traceId}, {@code spanId}, and turns every
- * exception into one of the shared provider errors.
+ * exception into one of the shared provider errors. {@link dev.vkubelet.core.plugin.ProviderDeadline}
+ * is the one time limit on those calls, for the pod controller, the node controller's ping and the
+ * kubelet API alike (a bounded number in flight, abandoned past the limit).
  *
  * <p>What crosses the class loader boundary (the host's copies, which plugins must take in
  * {@code provided} scope): the provider API, the tracing facade, client-java and its models (with

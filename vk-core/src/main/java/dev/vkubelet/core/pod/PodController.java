@@ -2,6 +2,7 @@ package dev.vkubelet.core.pod;
 
 import dev.vkubelet.core.env.EnvResolver;
 import dev.vkubelet.core.metrics.Instrumentation;
+import dev.vkubelet.core.plugin.ProviderDeadline;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.EventRecorder;
 import dev.vkubelet.core.ports.PodClient;
@@ -45,7 +46,7 @@ public final class PodController implements AutoCloseable {
     private final Tracer tracer;
     private final Instrumentation metrics;
     private final ScheduledExecutorService scheduler;
-    private final ProviderTimeouts timeouts;
+    private final ProviderDeadline timeouts;
     private final WorkQueue<PodKey> syncQueue;
     private final WorkQueue<PodKey> statusQueue;
     private final PodSync sync;
@@ -73,7 +74,7 @@ public final class PodController implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.timeouts = new ProviderTimeouts(settings.providerTimeout(), tracer);
+        this.timeouts = new ProviderDeadline(settings.providerTimeout(), Integer.MAX_VALUE, "provider-call", tracer);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.syncQueue = new WorkQueue<>(scheduler, settings.backoff(), () -> metrics.queueAdded("sync"));
         this.statusQueue = new WorkQueue<>(scheduler, settings.backoff(), () -> metrics.queueAdded("status"));

@@ -1,11 +1,12 @@
 package dev.vkubelet.core.pod;
 
 import dev.vkubelet.core.metrics.Instrumentation;
+import dev.vkubelet.core.plugin.ProviderDeadline;
+import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.ObjectConflict;
 import dev.vkubelet.core.ports.ObjectMissing;
 import dev.vkubelet.core.ports.PodClient;
 import dev.vkubelet.core.ports.PodIndex;
-import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.provider.Models;
 import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.tracing.Span;
@@ -35,17 +36,17 @@ final class PodStatusSync {
     private final PodIndex index;
     private final PodClient pods;
     private final ProviderHandle provider;
-    private final ProviderTimeouts timeouts;
+    private final ProviderDeadline timeouts;
     private final String hostIp;
     private final Instrumentation metrics;
     private final java.time.Clock clock;
     private final Tracer tracer;
 
-    PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderTimeouts timeouts, String hostIp) {
+    PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderDeadline timeouts, String hostIp) {
         this(index, pods, provider, timeouts, hostIp, Instrumentation.NOOP, java.time.Clock.systemUTC(), Tracer.noop());
     }
 
-    PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderTimeouts timeouts, String hostIp,
+    PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderDeadline timeouts, String hostIp,
             Instrumentation metrics, java.time.Clock clock, Tracer tracer) {
         this.index = Objects.requireNonNull(index, "index");
         this.pods = Objects.requireNonNull(pods, "pods");

@@ -4,6 +4,7 @@ import dev.vkubelet.core.env.EnvEvent;
 import dev.vkubelet.core.env.EnvResolver;
 import dev.vkubelet.core.env.PodAddresses;
 import dev.vkubelet.core.metrics.Instrumentation;
+import dev.vkubelet.core.plugin.ProviderDeadline;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.EventRecorder;
 import dev.vkubelet.core.ports.PodClient;
@@ -44,7 +45,7 @@ final class PodSync {
     private final PodClient pods;
     private final EventRecorder events;
     private final ProviderHandle provider;
-    private final ProviderTimeouts timeouts;
+    private final ProviderDeadline timeouts;
     private final EnvResolver env;
     private final PodStatusSync status;
     private final String hostIp;
@@ -55,7 +56,7 @@ final class PodSync {
     /** Env events already recorded, so each is recorded once per pod: key, uid, reason, message. */
     private final Set<String> reportedEnvEvents = ConcurrentHashMap.newKeySet();
 
-    PodSync(PodIndex index, PodClient pods, EventRecorder events, ProviderHandle provider, ProviderTimeouts timeouts,
+    PodSync(PodIndex index, PodClient pods, EventRecorder events, ProviderHandle provider, ProviderDeadline timeouts,
             EnvResolver env, PodStatusSync status, String hostIp, Clock clock, Instrumentation metrics) {
         this.index = Objects.requireNonNull(index, "index");
         this.pods = Objects.requireNonNull(pods, "pods");

@@ -11,7 +11,7 @@
  *   <li>{@link dev.vkubelet.core.pod.PodStatusSync}: provider to Kubernetes: status-only writes
  *       guarded by resourceVersion, skipped when nothing changed;
  *   <li>{@link dev.vkubelet.core.pod.PodEquality}: what counts as a change worth an update;
- *   <li>{@link dev.vkubelet.core.pod.ProviderTimeouts}: every provider call with a time limit.
+ *   <li>every provider call runs within {@code --provider-timeout} ({@code plugin.ProviderDeadline}).
  * </ul>
  *
  * <p>Depends on the ports, the env resolver, the work queue, the plugin host's

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class PodStatusSyncTest {
 
     private final InMemoryProvider backend = new InMemoryProvider(false);
-    private final ProviderTimeouts timeouts = new ProviderTimeouts(Duration.ofSeconds(5), Tracer.noop());
+    private final dev.vkubelet.core.plugin.ProviderDeadline timeouts = new dev.vkubelet.core.plugin.ProviderDeadline(
+            Duration.ofSeconds(5), Integer.MAX_VALUE, "provider-call", Tracer.noop());
     private V1Pod stored;
     private final List<V1Pod> writes = new ArrayList<>();
     /** The request bodies as JSON, as they would go to the API server. */
