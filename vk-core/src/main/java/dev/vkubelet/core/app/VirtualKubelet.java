@@ -13,6 +13,7 @@ import dev.vkubelet.core.kube.KubeReferencedObjects;
 import dev.vkubelet.core.kube.RequestRateLimiter;
 import dev.vkubelet.core.kubeletapi.KubeletApiServer;
 import dev.vkubelet.core.kubeletapi.ServingCertificates;
+import dev.vkubelet.core.kubeletapi.TlsOptions;
 import dev.vkubelet.core.metrics.ApiRequestMetrics;
 import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.metrics.MetricsServer;
@@ -207,7 +208,7 @@ public final class VirtualKubelet implements AutoCloseable {
      * agent's client, once it exists), or self-signed for the node's name and address.
      */
     private ServingCertificates servingCertificates(RunConfig.ServingCerts certs) throws IOException {
-        ServingCertificates.TlsOptions options = new ServingCertificates.TlsOptions(certs.minTlsVersion(),
+        TlsOptions options = new TlsOptions(certs.minTlsVersion(),
                 certs.cipherSuites(), certs.clientCa());
         if (certs.certificate().isPresent()) {
             return ServingCertificates.fromFiles(certs.certificate().get(), certs.key().orElseThrow(), options);

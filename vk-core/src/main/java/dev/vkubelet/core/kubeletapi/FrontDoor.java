@@ -1,31 +1,20 @@
 package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.core.metrics.Instrumentation;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpExpectationFailedEvent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,7 +22,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * What every request meets first, on the connection's event loop, from its head alone: {@code /healthz}
@@ -147,8 +135,8 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
                 content.release();
                 instrumentation.kubeletRequest("other", 413, Duration.ZERO);
                 swallowing = true;
-                respond(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Request entity too large: kubelet API"
-                        + " requests carry at most " + maxBody + " bytes", false);
+                Answer.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Request entity too large: kubelet API"
+                        + " requests carry at most " + maxBody + " bytes").send(ctx, false);
                 return;
             }
             ctx.fireChannelRead(content);
@@ -168,7 +156,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
             swallowing = !last;
             swallowed = 0;
             ReferenceCountUtil.release(request);
-            respond(ctx, HttpResponseStatus.OK, "ok", HttpUtil.isKeepAlive(request));
+            Answer.text(HttpResponseStatus.OK, "ok").send(ctx, HttpUtil.isKeepAlive(request));
             instrumentation.kubeletRequest("/healthz", 200, Duration.ofNanos(System.nanoTime() - started));
             return;
         }
@@ -180,7 +168,7 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
         }
         Authenticator.Known known;
         try {
-            known = authenticator.known(peerChain(ctx), request.headers().get(HttpHeaderNames.AUTHORIZATION));
+            known = authenticator.known(Authenticator.peerChain(ctx), request.headers().get(HttpHeaderNames.AUTHORIZATION));
         } catch (Refused e) {
             refuse(ctx, request, e, route, started);
             return;
@@ -248,38 +236,10 @@ final class FrontDoor extends ChannelInboundHandlerAdapter {
         instrumentation.kubeletRequest(route, refused.status, Duration.ofNanos(System.nanoTime() - started));
         swallowing = !last && !expectsContinue;
         swallowed = 0;
-        respond(ctx, HttpResponseStatus.valueOf(refused.status), expectsContinue ? null : refused.getMessage(),
-                keepAlive);
+        HttpResponseStatus status = HttpResponseStatus.valueOf(refused.status);
+        (expectsContinue ? Answer.empty(status) : Answer.text(status, refused.getMessage())).send(ctx, keepAlive);
         if (expectsContinue) {
             ctx.pipeline().fireUserEventTriggered(HttpExpectationFailedEvent.INSTANCE);
-        }
-    }
-
-    private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String text, boolean keepAlive) {
-        byte[] body = text == null ? new byte[0] : (text + "\n").getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    private static X509Certificate[] peerChain(ChannelHandlerContext ctx) {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        if (ssl == null) {
-            return null;
-        }
-        try {
-            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            return Arrays.stream(chain).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
-        } catch (SSLPeerUnverifiedException e) {
-            return null;
         }
     }
 }

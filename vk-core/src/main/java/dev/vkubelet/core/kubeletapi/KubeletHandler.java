@@ -7,20 +7,13 @@ import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -78,7 +71,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Caller caller = FrontDoor.callers(ctx).poll();
         if (caller == null) {
             // every request passes the front door, which queues its caller: never reached
-            respond(ctx, request, Answer.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "request without a caller"));
+            Answer.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "request without a caller").send(ctx, false);
             ctx.close();
             return;
         }
@@ -101,7 +94,7 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             } else if (code >= 400) {
                 span.setStatus(code == 404 ? SpanStatus.NOT_FOUND : SpanStatus.INVALID_ARGUMENT, answer.body().strip());
             }
-            respond(ctx, request, answer);
+            answer.send(ctx, HttpUtil.isKeepAlive(request));
         }
     }
 
@@ -132,20 +125,6 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (RuntimeException e) {
             LOG.warn("kubelet API {} {} failed", request.method(), path, e);
             return Answer.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
-        }
-    }
-
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, Answer answer) {
-        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
-                Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        if (HttpUtil.isKeepAlive(request)) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

@@ -43,28 +43,6 @@ public final class ServingCertificates implements AutoCloseable {
     private static final Duration RETRY_FIRST = Duration.ofSeconds(5);
     private static final Duration RETRY_MAX = Duration.ofMinutes(5);
 
-    /**
-     * TLS settings of every serving context: the lowest protocol version ({@code VersionTLS12} or
-     * {@code VersionTLS13}), the TLS 1.2 cipher suites (IANA names; empty for the JDK's), and the CA
-     * client certificates must chain to (none: client certificates are not asked for).
-     */
-    public record TlsOptions(String minVersion, List<String> cipherSuites, Optional<Path> clientCa) {
-        public TlsOptions {
-            Objects.requireNonNull(minVersion, "minVersion");
-            cipherSuites = List.copyOf(cipherSuites);
-            Objects.requireNonNull(clientCa, "clientCa");
-            if (!minVersion.equals("VersionTLS12") && !minVersion.equals("VersionTLS13")) {
-                throw new IllegalArgumentException("TLS minimum version must be VersionTLS12 or VersionTLS13, got "
-                        + minVersion);
-            }
-        }
-
-        /** TLS 1.2 and up, the JDK's cipher suites. */
-        public static TlsOptions defaults(Optional<Path> clientCa) {
-            return new TlsOptions("VersionTLS12", List.of(), clientCa);
-        }
-    }
-
     /** Asks the cluster to sign a serving certificate request; blocks until issued. */
     @FunctionalInterface
     public interface Signer {
