@@ -27,6 +27,7 @@ import dev.vkubelet.core.plugin.PluginHost;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.pod.PodController;
 import dev.vkubelet.core.pod.PodControllerSettings;
+import dev.vkubelet.core.threads.DaemonThreads;
 import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.tracing.Tracer;
@@ -80,7 +81,6 @@ public final class VirtualKubelet implements AutoCloseable {
     private ServingCertificates certificates;
     /** The agent's client, for certificate signing requests (set once the clients are built). */
     private volatile ApiClient certificateClient;
-    private KubeletApiServer.Limits kubeletApiLimits = KubeletApiServer.Limits.DEFAULTS;
     private boolean closed;
 
     /** An agent for {@code config}; nothing happens until {@link #start()}. */
@@ -113,12 +113,6 @@ public final class VirtualKubelet implements AutoCloseable {
             UnaryOperator<NodeSettings> settingsOverride, UnaryOperator<PodControllerSettings> podSettingsOverride) {
         return new VirtualKubelet(config, settingsOverride, podSettingsOverride,
                 Objects.requireNonNull(provider, "provider"));
-    }
-
-    /** The kubelet API's limits (connections, bodies, streams, reviews); call before {@link #start()}. */
-    public synchronized VirtualKubelet withKubeletApiLimits(KubeletApiServer.Limits limits) {
-        this.kubeletApiLimits = Objects.requireNonNull(limits, "limits");
-        return this;
     }
 
     /**
@@ -200,7 +194,7 @@ public final class VirtualKubelet implements AutoCloseable {
                 provider, informers.podIndex(), tracer,
                 Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
                 new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout(),
-                        config.runtimeRequestTimeout()), kubeletApiLimits);
+                        config.runtimeRequestTimeout()), KubeletApiServer.Limits.DEFAULTS);
     }
 
     /**
@@ -227,9 +221,7 @@ public final class VirtualKubelet implements AutoCloseable {
     /** {@code work} started on a daemon thread of its own. */
     private static <T> FutureTask<T> background(String name, java.util.concurrent.Callable<T> work) {
         FutureTask<T> task = new FutureTask<>(work);
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
+        DaemonThreads.start(name, task);
         return task;
     }
 

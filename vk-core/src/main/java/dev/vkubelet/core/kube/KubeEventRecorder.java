@@ -1,6 +1,7 @@
 package dev.vkubelet.core.kube;
 
 import dev.vkubelet.core.ports.EventRecorder;
+import dev.vkubelet.core.threads.DaemonThreads;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -37,11 +38,7 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
     private final RequestRateLimiter limiter;
     private final java.util.concurrent.ThreadPoolExecutor writers = new java.util.concurrent.ThreadPoolExecutor(
             THREADS, THREADS, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
-            new java.util.concurrent.LinkedBlockingQueue<>(BACKLOG), r -> {
-                Thread t = new Thread(r, "event-recorder");
-                t.setDaemon(true);
-                return t;
-            });
+            new java.util.concurrent.LinkedBlockingQueue<>(BACKLOG), DaemonThreads.named("event-recorder"));
 
     /**
      * @param qps events written per second; zero for no limit

@@ -4,6 +4,7 @@ import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.plugin.ProviderDeadline;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.PodIndex;
+import dev.vkubelet.core.threads.DaemonThreads;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -109,9 +110,9 @@ public final class KubeletApiServer implements AutoCloseable {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         EventExecutorGroup handlers = new DefaultEventExecutorGroup(HANDLER_THREADS);
-        ExecutorService streams = Executors.newCachedThreadPool(daemon("kubelet-api-stream"));
+        ExecutorService streams = Executors.newCachedThreadPool(DaemonThreads.named("kubelet-api-stream"));
         ExecutorService reviews = new java.util.concurrent.ThreadPoolExecutor(0, limits.reviewsInFlight(), 30,
-                TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), daemon("kubelet-api-review"));
+                TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), DaemonThreads.named("kubelet-api-review"));
         ProviderDeadline deadline = new ProviderDeadline(timeouts.providerCall(), limits.providerCallsInFlight(),
                 "kubelet-api-provider-call", tracer);
         RouteContext routes = new RouteContext(provider, index, deadline, streams, openStreams, limits.maxStreams(),
@@ -152,14 +153,6 @@ public final class KubeletApiServer implements AutoCloseable {
                 : address.getAddress() instanceof java.net.Inet6Address
                         ? "[" + address.getAddress().getHostAddress() + "]" : address.getAddress().getHostAddress();
         return host + ":" + address.getPort();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Takes the connection's idle limit away (a followed log may be quiet for as long as it likes). */

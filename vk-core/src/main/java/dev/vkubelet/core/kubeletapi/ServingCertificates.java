@@ -1,5 +1,6 @@
 package dev.vkubelet.core.kubeletapi;
 
+import dev.vkubelet.core.threads.DaemonThreads;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -60,11 +61,8 @@ public final class ServingCertificates implements AutoCloseable {
     private final Optional<Path> certificateFile;
     private final Optional<Path> keyFile;
     private final Optional<Signer> signer;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kubelet-api-certificates");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("kubelet-api-certificates"));
     private volatile SslContext current;
     private volatile X509Certificate serving;
     private List<FileTime> seen = List.of();

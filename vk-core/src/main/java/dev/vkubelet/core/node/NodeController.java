@@ -8,6 +8,7 @@ import dev.vkubelet.core.ports.NodeClient;
 import dev.vkubelet.core.ports.ObjectConflict;
 import dev.vkubelet.core.ports.ObjectExists;
 import dev.vkubelet.core.ports.ObjectMissing;
+import dev.vkubelet.core.threads.DaemonThreads;
 import dev.vkubelet.provider.NodeConfigurer;
 import dev.vkubelet.provider.NodeProvider;
 import dev.vkubelet.provider.ProviderException;
@@ -87,17 +88,9 @@ public final class NodeController implements AutoCloseable {
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-controller-" + settings.nodeName()));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-controller-" + settings.nodeName()));
         this.pinger = new ProviderDeadline(settings.pingTimeout(), Integer.MAX_VALUE, "node-ping-" + settings.nodeName(),
                 tracer);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /**

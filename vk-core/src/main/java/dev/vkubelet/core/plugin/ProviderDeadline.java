@@ -1,5 +1,6 @@
 package dev.vkubelet.core.plugin;
 
+import dev.vkubelet.core.threads.DaemonThreads;
 import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.provider.RetriableException;
 import dev.vkubelet.tracing.Tracer;
@@ -61,11 +62,8 @@ public final class ProviderDeadline implements AutoCloseable {
         this.limit = limit;
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.places = new Semaphore(maxInFlight);
-        this.calls = new ThreadPoolExecutor(0, maxInFlight, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.calls = new ThreadPoolExecutor(0, maxInFlight, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.named(threadName));
     }
 
     /** The limit. */

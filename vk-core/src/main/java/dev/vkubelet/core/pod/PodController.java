@@ -8,6 +8,7 @@ import dev.vkubelet.core.ports.EventRecorder;
 import dev.vkubelet.core.ports.PodClient;
 import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.core.queue.WorkQueue;
+import dev.vkubelet.core.threads.DaemonThreads;
 import dev.vkubelet.provider.PodEventSource;
 import dev.vkubelet.provider.PodStatusNotifier;
 import dev.vkubelet.tracing.Span;
@@ -69,11 +70,7 @@ public final class PodController implements AutoCloseable {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.events = Objects.requireNonNull(events, "events");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
-        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "pod-controller-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newScheduledThreadPool(1, DaemonThreads.named("pod-controller-timer"));
         this.timeouts = new ProviderDeadline(settings.providerTimeout(), Integer.MAX_VALUE, "provider-call", tracer);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.syncQueue = new WorkQueue<>(scheduler, settings.backoff(), () -> metrics.queueAdded("sync"));
@@ -183,7 +180,7 @@ public final class PodController implements AutoCloseable {
 
     private Thread worker(String name, WorkQueue<PodKey> queue, String spanName, Function<PodKey, Outcome> step) {
         String queueName = spanName.equals("pod.sync") ? "sync" : "status";
-        Thread thread = new Thread(() -> {
+        return DaemonThreads.start(name, () -> {
             while (!closed) {
                 Optional<WorkQueue.Taken<PodKey>> next;
                 try {
@@ -196,10 +193,7 @@ public final class PodController implements AutoCloseable {
                 }
                 process(queue, queueName, next.get(), spanName, step);
             }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+        });
     }
 
     private void process(WorkQueue<PodKey> queue, String queueName, WorkQueue.Taken<PodKey> taken, String spanName,
