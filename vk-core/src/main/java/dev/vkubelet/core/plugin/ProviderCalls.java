@@ -11,6 +11,7 @@ import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.models.V1Pod;
+import java.io.InputStream;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -28,7 +29,8 @@ import org.slf4j.MDC;
  * {@code provider}, and {@code namespace}/{@code pod} when the call is about a pod), puts
  * {@code provider} into the MDC (the span puts {@code traceId} and {@code spanId}), and turns whatever the plugin
  * throws into a {@link ProviderException} (kept as is when it already is one), recording it on the
- * span with a status that matches its class.
+ * span with a status that matches its class. A stream the plugin returns is wrapped
+ * ({@link PluginInputStream}) so reading it later, on another thread, is contained the same way.
  */
 final class ProviderCalls implements InvocationHandler {
 
@@ -99,7 +101,8 @@ final class ProviderCalls implements InvocationHandler {
             try {
                 Object result = method.invoke(target, args);
                 metrics.providerCall(providerName, method.getName(), Duration.ofNanos(System.nanoTime() - start), null);
-                return result;
+                return result instanceof InputStream in ? new PluginInputStream(in, pluginLoader, providerName)
+                        : result;
             } catch (InvocationTargetException e) {
                 ProviderException failure = contain(method, e.getCause());
                 span.recordFailure(statusOf(failure), failure);
