@@ -11,13 +11,16 @@ import dev.vkubelet.core.queue.WorkQueue;
 import dev.vkubelet.core.threads.DaemonThreads;
 import dev.vkubelet.provider.PodEventSource;
 import dev.vkubelet.provider.PodStatusNotifier;
+import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodStatus;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -30,9 +33,12 @@ import org.slf4j.MDC;
 /**
  * Runs the pods bound to this node. Two keyed queues, each with {@code workers} workers:
  * <ul>
- *   <li>sync (Kubernetes to provider), fed by pod events, resyncs, ConfigMap/Secret changes;
+ *   <li>sync (Kubernetes to provider), fed by pod events and resyncs (a pod waiting for a ConfigMap
+ *       or Secret is retried with backoff);
  *   <li>status (provider to Kubernetes), fed by provider notifications or the poller, and by
- *       status changes someone else made.
+ *       status changes someone else made. A pushed status is kept and written as it came: the
+ *       provider is asked only when polling, when it has pushed nothing for the pod yet, or when
+ *       what it pushed was malformed.
  * </ul>
  * A key is never handled by two workers at once; a failing key is retried with capped exponential
  * backoff for as long as the pod exists; every exception is contained to its key.
@@ -50,6 +56,8 @@ public final class PodController implements AutoCloseable {
     private final ProviderDeadline timeouts;
     private final WorkQueue<PodKey> syncQueue;
     private final WorkQueue<PodKey> statusQueue;
+    /** The pod the provider last pushed, by key (its status is what gets written); dropped with the pod. */
+    private final Map<PodKey, V1Pod> pushed = new java.util.concurrent.ConcurrentHashMap<>();
     private final PodSync sync;
     private final PodStatusSync status;
     private final EventRecorder events;
@@ -111,6 +119,7 @@ public final class PodController implements AutoCloseable {
     /** A pod left the watch. */
     public void onDelete(V1Pod pod) {
         try (Span span = informerSpan("pod.event.delete", pod)) {
+            pushed.remove(PodKey.of(pod));
             syncQueue.add(PodKey.of(pod));
         }
     }
@@ -164,6 +173,7 @@ public final class PodController implements AutoCloseable {
             return;
         }
         PodKey key = PodKey.of(pod);
+        pushed.put(key, pod);
         statusQueue.add(key);
         index.get(key.namespace(), key.name()).filter(p -> p.getMetadata().getDeletionTimestamp() != null)
                 .ifPresent(p -> syncQueue.add(key));
@@ -173,8 +183,23 @@ public final class PodController implements AutoCloseable {
         return sync.sync(key);
     }
 
+    /**
+     * Writes the status the provider last pushed for the pod (status flows one way), or, when it
+     * pushes nothing (polling) or has pushed nothing for this pod yet, the status it reports now.
+     */
     private Outcome runStatus(PodKey key) {
-        status.sync(key).ifPresent(ip -> syncQueue.add(key));
+        V1Pod last = pushed.get(key);
+        Optional<V1PodStatus> known = last == null || last.getStatus() == null ? Optional.empty()
+                : index.get(key.namespace(), key.name()).filter(p -> Objects.equals(
+                        p.getMetadata().getUid(), last.getMetadata().getUid())).map(p -> last.getStatus());
+        try {
+            status.sync(key, known).ifPresent(ip -> syncQueue.add(key));
+        } catch (ProviderException unusable) {
+            if (known.isPresent()) {
+                pushed.remove(key, last); // a malformed push: the retry asks the provider instead
+            }
+            throw unusable;
+        }
         return Outcome.done();
     }
 

@@ -58,16 +58,22 @@ final class PodStatusSync {
         this.tracer = Objects.requireNonNull(tracer, "tracer");
     }
 
-    /**
-     * Brings the pod's status in line with the provider's. Returns the pod IP the provider reports
-     * when it differs from the one Kubernetes had (the sync loop then re-resolves env), else empty.
-     */
+    /** {@link #sync(PodKey, Optional)} with the status the provider reports now. */
     Optional<String> sync(PodKey key) {
+        return sync(key, Optional.empty());
+    }
+
+    /**
+     * Brings the pod's status in line with the provider's: {@code pushed}, the status it pushed, or
+     * when empty the one it reports when asked. Returns the pod IP the provider reports when it
+     * differs from the one Kubernetes had (the sync loop then re-resolves env), else empty.
+     */
+    Optional<String> sync(PodKey key, Optional<V1PodStatus> pushed) {
         Optional<V1Pod> cached = index.get(key.namespace(), key.name());
         if (cached.isEmpty()) {
             return Optional.empty();
         }
-        Optional<V1PodStatus> reported = timeouts.call("getPodStatus " + key,
+        Optional<V1PodStatus> reported = pushed.isPresent() ? pushed : timeouts.call("getPodStatus " + key,
                 () -> provider.pods().getPodStatus(key.namespace(), key.name()));
         if (reported.isEmpty()) {
             return Optional.empty();

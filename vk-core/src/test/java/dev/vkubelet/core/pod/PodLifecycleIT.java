@@ -179,4 +179,36 @@ class PodLifecycleIT {
         assertEquals("keep", after.getMetadata().getAnnotations().get("note"));
         assertEquals("Running", after.getStatus().getPhase());
     }
+
+    @Test
+    void pushedStatusesAreWrittenWithoutAskingTheProviderAgain() throws Exception {
+        java.nio.file.Path config = java.nio.file.Files.createTempFile("mock", ".yaml");
+        java.nio.file.Files.writeString(config, cluster.node() + ": {runningDelay: 300ms}\n");
+        VirtualKubelet agent = cluster.startMock("--provider-config", config.toString());
+        for (int i = 0; i < 5; i++) {
+            cluster.create("pushed-" + i);
+        }
+        for (int i = 0; i < 5; i++) {
+            cluster.awaitRunning("pushed-" + i);
+        }
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + agent.metricsAddress().orElseThrow().getPort() + "/metrics"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        double asked = providerCalls(metrics, "getPodStatus");
+        assertTrue(providerCalls(metrics, "createPod") >= 5, metrics);
+        // each pod was pushed Pending, then Running: those statuses are written as pushed; the provider
+        // is asked at most once a pod, when the watch shows the pod before any push has come
+        assertTrue(asked <= 5, "the provider was asked for statuses it had pushed: " + asked + " getPodStatus calls");
+        java.nio.file.Files.delete(config);
+    }
+
+    private static double providerCalls(String metrics, String operation) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^vk_provider_call_duration_seconds_count\\{"
+                + "[^}]*operation=\"" + operation + "\"[^}]*\\} (\\S+)$").matcher(metrics);
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
 }

@@ -34,7 +34,7 @@ record MockFaults(List<Rule> rules) {
      * @param pods the pod names it applies to
      * @param errorRate the share of calls failing with a {@link RetriableException}
      * @param exceptionRate the share of calls throwing an {@link IllegalStateException}
-     * @param garbageRate the share of status reads answered with a malformed status
+     * @param garbageRate the share of status reads answered, and pushes sent, with a malformed status
      * @param hangRate the share of calls that block for {@code hangFor} (or until interrupted)
      * @param hangFor how long a hanging call blocks
      * @param latencyMin the least latency added to every call

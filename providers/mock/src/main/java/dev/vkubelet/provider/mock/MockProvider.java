@@ -126,6 +126,15 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         return Models.copy(pod);
     }
 
+    /** Tells the host about {@code pod}; {@code garbageRate} makes some pushed statuses malformed, as reads. */
+    private void push(V1Pod pod) {
+        V1PodStatus garbage = config.faults().garbage(pod.getMetadata().getName());
+        if (garbage != null) {
+            pod.setStatus(garbage);
+        }
+        podListener.accept(pod);
+    }
+
     /** What leaves the mock (answers, pushes, the state file): a copy without Secret-derived values. */
     private static V1Pod view(V1Pod pod) {
         return Models.withoutSecretValues(pod);
@@ -157,7 +166,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                 }
             }
         }
-        podListener.accept(view(created));
+        push(view(created));
     }
 
     private void markRunning(String key) {
@@ -171,7 +180,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             persist();
             changed = view(pod);
         }
-        podListener.accept(changed);
+        push(changed);
     }
 
     private V1PodStatus pendingStatus(V1Pod pod) {
@@ -240,7 +249,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             persist();
             updated = view(updated);
         }
-        podListener.accept(updated);
+        push(updated);
     }
 
     @Override
@@ -275,7 +284,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             persist();
             deleted = view(existing);
         }
-        podListener.accept(deleted);
+        push(deleted);
     }
 
     private synchronized int podCount() {
