@@ -1,7 +1,6 @@
 package dev.vkubelet.core.kubeletapi;
 
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AuthenticationV1Api;
 import io.kubernetes.client.openapi.models.V1TokenReview;
 import io.kubernetes.client.openapi.models.V1TokenReviewSpec;
@@ -22,8 +21,6 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Who is calling, as the kubelet's webhook mode decides it: a verified client certificate names
@@ -35,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Authenticator {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     static final Duration AUTHENTICATED_TTL = Duration.ofMinutes(2);
     static final Duration UNAUTHENTICATED_TTL = Duration.ofSeconds(10);
 
@@ -131,19 +127,9 @@ final class Authenticator {
         if (cached.isPresent()) {
             return cached.get().orElseThrow(() -> new Refused(401, "Unauthorized: invalid bearer token"));
         }
-        V1TokenReviewStatus status;
-        try (AutoCloseable permit = budget.take("token review")) {
-            status = api.createTokenReview(new V1TokenReview().apiVersion("authentication.k8s.io/v1")
-                    .kind("TokenReview").spec(new V1TokenReviewSpec().token(token))).execute().getStatus();
-        } catch (ApiException e) {
-            LOG.warn("cannot check a kubelet API caller's bearer token with the API server (may the node agent create"
-                    + " tokenreviews?): HTTP {} {}", e.getCode(), dev.vkubelet.core.kube.ApiMessages.of(e));
-            throw new Refused(503, "cannot check the bearer token with the API server: HTTP " + e.getCode());
-        } catch (Refused e) {
-            throw e;
-        } catch (Exception e) {
-            throw new Refused(503, "cannot check the bearer token with the API server: " + e.getClass().getSimpleName());
-        }
+        V1TokenReviewStatus status = budget.spend("token review", "check the bearer token", () -> api
+                .createTokenReview(new V1TokenReview().apiVersion("authentication.k8s.io/v1").kind("TokenReview")
+                        .spec(new V1TokenReviewSpec().token(token))).execute().getStatus());
         V1UserInfo user = status == null ? null : status.getUser();
         if (!Boolean.TRUE.equals(status == null ? null : status.getAuthenticated()) || user == null
                 || user.getUsername() == null) {

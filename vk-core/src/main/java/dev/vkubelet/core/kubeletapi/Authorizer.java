@@ -1,7 +1,6 @@
 package dev.vkubelet.core.kubeletapi;
 
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AuthorizationV1Api;
 import io.kubernetes.client.openapi.models.V1ResourceAttributes;
 import io.kubernetes.client.openapi.models.V1SubjectAccessReview;
@@ -14,8 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Authorises every request with a SubjectAccessReview on {@code nodes/<subresource>} of the node,
@@ -31,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Authorizer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Authorizer.class);
     private static final Duration ALLOWED_TTL = Duration.ofMinutes(2);
     private static final Duration DENIED_TTL = Duration.ofSeconds(30);
 
@@ -127,23 +123,13 @@ final class Authorizer {
     }
 
     private Optional<String> review(Caller caller, Check check) throws Refused {
-        V1SubjectAccessReviewStatus status;
-        try (AutoCloseable permit = budget.take("access review")) {
-            status = api.createSubjectAccessReview(new V1SubjectAccessReview()
-                    .apiVersion("authorization.k8s.io/v1").kind("SubjectAccessReview")
-                    .spec(new V1SubjectAccessReviewSpec().user(caller.user()).groups(caller.groups()).uid(caller.uid())
-                            .extra(caller.extra().isEmpty() ? null : Map.copyOf(caller.extra()))
-                            .resourceAttributes(new V1ResourceAttributes().verb(check.verb()).resource("nodes")
-                                    .subresource(check.subresource()).name(nodeName)))).execute().getStatus();
-        } catch (ApiException e) {
-            LOG.warn("cannot authorise a kubelet API request with the API server (may the node agent create"
-                    + " subjectaccessreviews?): HTTP {} {}", e.getCode(), dev.vkubelet.core.kube.ApiMessages.of(e));
-            throw new Refused(503, "cannot authorise the request with the API server: HTTP " + e.getCode());
-        } catch (Refused e) {
-            throw e;
-        } catch (Exception e) {
-            throw new Refused(503, "cannot authorise the request with the API server: " + e.getClass().getSimpleName());
-        }
+        V1SubjectAccessReviewStatus status = budget.spend("subject access review", "authorise the request",
+                () -> api.createSubjectAccessReview(new V1SubjectAccessReview()
+                        .apiVersion("authorization.k8s.io/v1").kind("SubjectAccessReview")
+                        .spec(new V1SubjectAccessReviewSpec().user(caller.user()).groups(caller.groups())
+                                .uid(caller.uid()).extra(caller.extra().isEmpty() ? null : Map.copyOf(caller.extra()))
+                                .resourceAttributes(new V1ResourceAttributes().verb(check.verb()).resource("nodes")
+                                        .subresource(check.subresource()).name(nodeName)))).execute().getStatus());
         if (status != null && Boolean.TRUE.equals(status.getAllowed())) {
             return Optional.empty();
         }

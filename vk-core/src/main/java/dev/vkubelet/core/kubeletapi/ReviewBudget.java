@@ -1,7 +1,11 @@
 package dev.vkubelet.core.kubeletapi;
 
+import dev.vkubelet.core.kube.ApiMessages;
+import io.kubernetes.client.openapi.ApiException;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the kubelet API may spend on token and access reviews: at most {@code inFlight} at once and
@@ -10,6 +14,8 @@ import java.util.function.LongSupplier;
  * a bounded number of reviews and never delays the node's own requests, which use another client.
  */
 final class ReviewBudget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewBudget.class);
 
     private final Semaphore inFlight;
     private final double perSecond;
@@ -28,6 +34,31 @@ final class ReviewBudget {
         this.nanoTime = nanoTime;
         this.tokens = burst;
         this.last = nanoTime.getAsLong();
+    }
+
+    /** A review made through client-java. */
+    @FunctionalInterface
+    interface Review<T> {
+        T make() throws ApiException;
+    }
+
+    /**
+     * Makes {@code review} (a {@code what}: {@code token review}, {@code access review}) within the
+     * budget, to {@code doWhat} (for messages); a failure to reach or be answered by the API server
+     * is a 503 naming it, and the API server's refusal is logged with its message.
+     */
+    <T> T spend(String what, String doWhat, Review<T> review) throws Refused {
+        try (AutoCloseable permit = take(what)) {
+            return review.make();
+        } catch (ApiException e) {
+            LOG.warn("cannot {} with the API server (may the node agent create {}s?): HTTP {} {}", doWhat,
+                    what.replace(" ", ""), e.getCode(), ApiMessages.of(e));
+            throw new Refused(503, "cannot " + doWhat + " with the API server: HTTP " + e.getCode());
+        } catch (Refused e) {
+            throw e;
+        } catch (Exception e) {
+            throw new Refused(503, "cannot " + doWhat + " with the API server: " + e.getClass().getSimpleName());
+        }
     }
 
     /** A permit for one review, to be closed when the review is done. */
