@@ -67,7 +67,7 @@ final class KubeCalls {
     static ApiFailure failure(String what, ApiException e, boolean creating) {
         String message = e.getCode() == 0
                 ? what + " failed: cannot reach the API server: " + cause(e)
-                : what + " failed: HTTP " + e.getCode() + " " + summary(e);
+                : what + " failed: HTTP " + e.getCode() + " " + ApiMessages.of(e);
         return switch (e.getCode()) {
             case 404 -> new ObjectMissing(message, e);
             case 409 -> creating ? new ObjectExists(message, e) : new ObjectConflict(message, e);
@@ -79,9 +79,5 @@ final class KubeCalls {
     private static String cause(ApiException e) {
         Throwable root = e.getCause() != null ? e.getCause() : e;
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-    }
-
-    private static String summary(ApiException e) {
-        return ApiMessages.of(e);
     }
 }

@@ -173,10 +173,13 @@ public final class PodController implements AutoCloseable {
             return;
         }
         PodKey key = PodKey.of(pod);
-        pushed.put(key, pod);
+        Optional<V1Pod> known = index.get(key.namespace(), key.name());
+        if (known.isPresent()) {
+            // kept only for pods the watch has, so the entry goes with the pod (onDelete)
+            pushed.put(key, pod);
+        }
         statusQueue.add(key);
-        index.get(key.namespace(), key.name()).filter(p -> p.getMetadata().getDeletionTimestamp() != null)
-                .ifPresent(p -> syncQueue.add(key));
+        known.filter(p -> p.getMetadata().getDeletionTimestamp() != null).ifPresent(p -> syncQueue.add(key));
     }
 
     private Outcome runSync(PodKey key) {
