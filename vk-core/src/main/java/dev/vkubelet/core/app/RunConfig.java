@@ -1,7 +1,7 @@
 package dev.vkubelet.core.app;
 
 import dev.vkubelet.core.kube.KubeAccess;
-import dev.vkubelet.tracing.TracingConfig;
+import dev.vkubelet.tracing.opencensus.TracingConfig;
 import io.kubernetes.client.openapi.models.V1Taint;
 import java.nio.file.Path;
 import java.time.Duration;

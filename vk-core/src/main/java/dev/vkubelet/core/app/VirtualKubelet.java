@@ -242,8 +242,7 @@ public final class VirtualKubelet implements AutoCloseable {
 
     /** Trace exporters and the metrics endpoint. */
     private void startObservability() throws IOException {
-        exporters = TraceExporters.start(config.tracing().exporters(), config.tracing().exporterSettings(),
-                config.tracing().serviceName());
+        exporters = TraceExporters.start(config.tracing().exporters(), config.tracing().serviceName());
         if (!config.metricsAddr().isEmpty()) {
             registry = new MicrometerInstrumentation();
             metrics = registry;

@@ -8,8 +8,8 @@ import dev.vkubelet.core.kube.KubeClients;
 import dev.vkubelet.core.node.NodeDefaults;
 import dev.vkubelet.provider.Durations;
 import dev.vkubelet.tracing.Granularity;
-import dev.vkubelet.tracing.TracingConfig;
-import dev.vkubelet.tracing.exporters.TraceExporters;
+import dev.vkubelet.tracing.opencensus.TracingConfig;
+import dev.vkubelet.tracing.exporters.ExporterSettings;
 import io.kubernetes.client.openapi.models.V1Taint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node agent's flags. Defaults that come from environment variables are filled in by the
@@ -33,6 +35,8 @@ import java.util.regex.Pattern;
 public class NodeOptions {
 
     /** Log levels accepted by {@code --log-level} (upstream's {@code fatal} and {@code panic} map to error). */
+    private static final Logger LOG = LoggerFactory.getLogger(NodeOptions.class);
+
     public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal", "panic");
 
     private static final Pattern QUALIFIED_NAME = Pattern.compile(
@@ -344,21 +348,11 @@ public class NodeOptions {
     }
 
     private TracingConfig tracing() {
-        List<String> exporters = new ArrayList<>();
-        for (String item : traceExporters) {
-            for (String name : item.split(",")) {
-                String trimmed = name.trim();
-                if (trimmed.isEmpty()) {
-                    continue;
-                }
-                if (!TraceExporters.NAMES.contains(trimmed)) {
-                    throw new UsageException("--trace-exporter '" + trimmed + "' is unknown: use "
-                            + String.join(", ", TraceExporters.NAMES.stream().sorted().toList()));
-                }
-                if (!exporters.contains(trimmed)) {
-                    exporters.add(trimmed);
-                }
-            }
+        List<ExporterSettings> exporters;
+        try {
+            exporters = ExporterSettings.parse(traceExporters, env, LOG::warn);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--trace-exporter: " + e.getMessage());
         }
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("provider", provider);
@@ -391,24 +385,13 @@ public class NodeOptions {
             }
             rate = OptionalDouble.of(r);
         }
-        try {
-            TraceExporters.validate(exporters, env);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--trace-exporter: " + e.getMessage());
-        }
         Granularity granularity;
         try {
             granularity = Granularity.parse(traceGranularity);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--trace-granularity: " + e.getMessage());
         }
-        Map<String, String> exporterSettings = new LinkedHashMap<>();
-        TracingConfig.EXPORTER_VARIABLES.forEach(v -> {
-            if (env.get(v) != null) {
-                exporterSettings.put(v, env.get(v));
-            }
-        });
-        return new TracingConfig(traceServiceName, tags, rate, exporters, granularity, exporterSettings);
+        return new TracingConfig(traceServiceName, tags, rate, exporters, granularity);
     }
 
     private RunConfig.ServingCerts servingCerts() {

@@ -13,7 +13,8 @@
  *
  * <p>What crosses the class loader boundary (the host's copies, which plugins must take in
  * {@code provided} scope): the provider API, the tracing facade, client-java and its models (with
- * Gson), OpenCensus, SLF4J and PF4J. The build enforces it in {@code providers/pom.xml}.
+ * Gson), SLF4J and PF4J. OpenCensus, its exporters and Netty stay on the host side; the build enforces
+ * both in {@code providers/pom.xml}.
  *
  * <pre>
  *   PluginHost.load(dir) -- PF4J --> plugin jars

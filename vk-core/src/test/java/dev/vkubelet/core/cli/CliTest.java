@@ -154,7 +154,8 @@ class CliTest {
         assertEquals(50.0, ran.kubeApiQps());
         assertEquals(0.0, ran.eventQps());
         assertEquals(20, ran.eventBurst());
-        assertEquals(List.of("file", "zpages"), ran.tracing().exporters());
+        assertEquals(List.of("file", "zpages"), ran.tracing().exporters().stream()
+                .map(dev.vkubelet.tracing.exporters.ExporterSettings::name).toList());
         assertEquals(Map.of("provider", "mock", "node", "n1", "os", "windows", "a", "1", "b", "x=y"),
                 ran.tracing().tags());
         assertEquals(dev.vkubelet.tracing.Granularity.NORMAL, ran.tracing().granularity());
@@ -172,7 +173,7 @@ class CliTest {
         "--taint|k=v:Sometimes|taint effect 'Sometimes' is not supported",
         "--taint|bad key|taint key 'bad key' is not a valid qualified name",
         "--trace-tag|novalue|--trace-tag 'novalue' must be key=value",
-        "--trace-exporter|carrier-pigeon|--trace-exporter 'carrier-pigeon' is unknown",
+        "--trace-exporter|carrier-pigeon|--trace-exporter: unknown trace exporter 'carrier-pigeon'",
         "--trace-sample-rate|150|--trace-sample-rate must be between 0 and 100",
         "--os|plan9|--os 'plan9' is not supported",
         "--listen-port|70000|--listen-port must be a port between 0 and 65535",

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vkubelet.core.cli.Cli;
-import dev.vkubelet.tracing.TracingConfig;
-import dev.vkubelet.tracing.exporters.TraceExporters;
+import dev.vkubelet.tracing.exporters.ExporterSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,8 +37,8 @@ class DocumentedSettingsTest {
     void debuggingMdListsExactlyTheExporterVariablesTheCodeReads() throws IOException {
         String debugging = Files.readString(ROOT.resolve("DEBUGGING.md"));
         Set<String> documented = matches(debugging, "`((?:JAEGER|JAGER|ZPAGES|ZIPKIN|VK_TRACE)_[A-Z_]+)`");
-        assertEquals(new TreeSet<>(TracingConfig.EXPORTER_VARIABLES), documented);
-        for (String exporter : TraceExporters.NAMES) {
+        assertEquals(new TreeSet<>(ExporterSettings.VARIABLES), documented);
+        for (String exporter : ExporterSettings.NAMES) {
             assertTrue(debugging.contains("| `" + exporter + "` |"), "DEBUGGING.md lacks exporter " + exporter);
         }
     }

@@ -10,8 +10,8 @@ import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
-import dev.vkubelet.tracing.TracingConfig;
 import dev.vkubelet.tracing.opencensus.OpenCensusTracing;
+import dev.vkubelet.tracing.opencensus.TracingConfig;
 import io.jaegertracing.thriftjava.Batch;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -55,7 +55,16 @@ class TraceExportersTest {
 
     private static Tracer tracer(double rate, Map<String, String> tags) {
         return OpenCensusTracing.configure(new TracingConfig("vk-export-test", tags, OptionalDouble.of(rate),
-                List.of(), Granularity.NORMAL, Map.of()));
+                List.of(), Granularity.NORMAL));
+    }
+
+    private static TraceExporters start(List<String> names, Map<String, String> env, String service)
+            throws IOException {
+        return TraceExporters.start(ExporterSettings.parse(names, env, warning -> {}), service);
+    }
+
+    private static List<ExporterSettings> parse(List<String> names, Map<String, String> env) {
+        return ExporterSettings.parse(names, env, warning -> {});
     }
 
     private static String[] traceOfParentAndChild(Tracer tracer, String prefix) {
@@ -72,7 +81,7 @@ class TraceExportersTest {
     void closingTheFileExporterWritesTheSpansThatEndedJustBefore() throws Exception {
         Path file = dir.resolve("flush/spans.jsonl");
         String[] ids;
-        try (TraceExporters exporters = TraceExporters.start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
+        try (TraceExporters exporters = start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
                 "vk-test")) {
             ids = traceOfParentAndChild(tracer(100, Map.of()), "flush");
         }
@@ -86,7 +95,7 @@ class TraceExportersTest {
     @SuppressWarnings("unchecked")
     void fileExporterWritesOneJsonSpanPerLineWithParentLinks() throws Exception {
         Path file = dir.resolve("traces/spans.jsonl");
-        try (TraceExporters exporters = TraceExporters.start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
+        try (TraceExporters exporters = start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
                 "svc")) {
             String[] ids = traceOfParentAndChild(tracer(100, Map.of("env", "test")), "file");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPORT_WAIT_SECONDS);
@@ -121,7 +130,7 @@ class TraceExportersTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        try (TraceExporters exporters = TraceExporters.start(List.of("zpages"),
+        try (TraceExporters exporters = start(List.of("zpages"),
                 Map.of("ZPAGES_PORT", "127.0.0.1:" + port), "svc")) {
             Tracer tracer = tracer(100, Map.of());
             try (Span done = tracer.startSpan("zpages.finished")) {
@@ -157,9 +166,9 @@ class TraceExportersTest {
 
     @Test
     void zpagesListenOnLoopbackUnlessAnAddressIsNamed() {
-        assertTrue(TraceExporters.zpagesAddress(Map.of("ZPAGES_PORT", ":8080")).getAddress().isLoopbackAddress());
-        assertEquals(8080, TraceExporters.zpagesAddress(Map.of("ZPAGES_PORT", ":8080")).getPort());
-        assertTrue(TraceExporters.zpagesAddress(Map.of("ZPAGES_PORT", "0.0.0.0:8080")).getAddress()
+        assertTrue(ExporterSettings.EnvironmentValues.zpagesAddress(Map.of("ZPAGES_PORT", ":8080")).getAddress().isLoopbackAddress());
+        assertEquals(8080, ExporterSettings.EnvironmentValues.zpagesAddress(Map.of("ZPAGES_PORT", ":8080")).getPort());
+        assertTrue(ExporterSettings.EnvironmentValues.zpagesAddress(Map.of("ZPAGES_PORT", "0.0.0.0:8080")).getAddress()
                 .isAnyLocalAddress());
     }
 
@@ -182,7 +191,7 @@ class TraceExportersTest {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = socket.getLocalPort();
             }
-            try (TraceExporters exporters = TraceExporters.start(List.of("zpages"),
+            try (TraceExporters exporters = start(List.of("zpages"),
                     Map.of("ZPAGES_PORT", ":" + port), "svc")) {
                 HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                         "http://127.0.0.1:" + port + "/debug/traceconfigz?change=restore_default")).build(),
@@ -208,7 +217,7 @@ class TraceExportersTest {
             exchange.close();
         });
         collector.start();
-        try (TraceExporters exporters = TraceExporters.start(List.of("jaeger"), Map.of(
+        try (TraceExporters exporters = start(List.of("jaeger"), Map.of(
                 "JAEGER_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort(),
                 "JAEGER_USER", "vk", "JAEGER_PASSWORD", "s3cret"), "vk-jaeger-test")) {
             String[] ids = traceOfParentAndChild(tracer(100, Map.of("region", "local")), "jaeger");
@@ -245,7 +254,7 @@ class TraceExportersTest {
             });
             receiver.setDaemon(true);
             receiver.start();
-            try (TraceExporters exporters = TraceExporters.start(List.of("jaeger"),
+            try (TraceExporters exporters = start(List.of("jaeger"),
                     Map.of("JAGER_AGENT_ENDPOINT", "127.0.0.1:" + agent.getLocalPort()), "vk-udp-test")) {
                 String[] ids = traceOfParentAndChild(tracer(100, Map.of()), "udp");
                 Batch batch = awaitBatch(packets, ids[0], null);
@@ -269,7 +278,7 @@ class TraceExportersTest {
             exchange.close();
         });
         zipkin.start();
-        try (TraceExporters exporters = TraceExporters.start(List.of("zipkin"), Map.of("ZIPKIN_ENDPOINT",
+        try (TraceExporters exporters = start(List.of("zipkin"), Map.of("ZIPKIN_ENDPOINT",
                 "http://127.0.0.1:" + zipkin.getAddress().getPort() + "/api/v2/spans"), "vk-zipkin-test")) {
             String[] ids = traceOfParentAndChild(tracer(100, Map.of()), "zipkin");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPORT_WAIT_SECONDS);
@@ -291,7 +300,7 @@ class TraceExportersTest {
     @Test
     void sampleRateZeroExportsNothing() throws Exception {
         Path file = dir.resolve("none.jsonl");
-        try (TraceExporters exporters = TraceExporters.start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
+        try (TraceExporters exporters = start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()),
                 "svc")) {
             Tracer never = tracer(0, Map.of());
             for (int i = 0; i < 50; i++) {
@@ -313,22 +322,41 @@ class TraceExportersTest {
     @Test
     void missingSettingsAndUnknownNamesAreOneLineErrors() {
         IllegalArgumentException jaeger = assertThrows(IllegalArgumentException.class,
-                () -> TraceExporters.validate(List.of("jaeger"), Map.of()));
+                () -> parse(List.of("jaeger"), Map.of()));
         assertTrue(jaeger.getMessage().contains("JAEGER_ENDPOINT") && jaeger.getMessage().contains("JAEGER_AGENT_ENDPOINT"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("zpages"),
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse(List.of("zpages"),
                 Map.of())).getMessage().contains("ZPAGES_PORT"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("zipkin"),
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse(List.of("zipkin"),
                 Map.of())).getMessage().contains("ZIPKIN_ENDPOINT"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("file"),
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse(List.of("file"),
                 Map.of())).getMessage().contains("VK_TRACE_FILE"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("jaeger"),
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse(List.of("jaeger"),
                 Map.of("JAEGER_ENDPOINT", "localhost:14268"))).getMessage().contains("not an http(s) URL"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("jaeger"),
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse(List.of("jaeger"),
                 Map.of("JAEGER_ENDPOINT", "http://x", "JAEGER_USER", "u"))).getMessage()
                 .contains("JAEGER_PASSWORD"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceExporters.validate(List.of("ocagent"),
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse(List.of("ocagent"),
                 Map.of())).getMessage().contains("unknown trace exporter"));
-        TraceExporters.validate(List.of("jaeger"), Map.of("JAEGER_COLLECTOR_ENDPOINT", "http://localhost:14268"));
+        parse(List.of("jaeger"), Map.of("JAEGER_COLLECTOR_ENDPOINT", "http://localhost:14268"));
+    }
+
+    @Test
+    void namesAreReadOnceIntoTypedSettingsInFirstSeenOrder() {
+        List<String> warnings = new java.util.ArrayList<>();
+        List<ExporterSettings> settings = ExporterSettings.parse(List.of("file, zipkin", "jaeger", "file"), Map.of(
+                "VK_TRACE_FILE", "/tmp/spans.jsonl", "ZIPKIN_ENDPOINT", "http://localhost:9411/api/v2/spans",
+                "JAGER_AGENT_ENDPOINT", "localhost:6831", "JAEGER_USER", "u", "JAEGER_PASSWORD", "secret-pw"),
+                warnings::add);
+        assertEquals(List.of("file", "zipkin", "jaeger"), settings.stream().map(ExporterSettings::name).toList());
+        assertEquals(new ExporterSettings.SpanFile(Path.of("/tmp/spans.jsonl")), settings.get(0));
+        assertEquals(URI.create("http://localhost:9411/api/v2/spans"),
+                ((ExporterSettings.Zipkin) settings.get(1)).endpoint());
+        ExporterSettings.Jaeger jaeger = (ExporterSettings.Jaeger) settings.get(2);
+        assertEquals(6831, jaeger.agent().orElseThrow().getPort());
+        assertTrue(jaeger.collector().isEmpty());
+        assertEquals(1, warnings.size(), "the misspelt variable is accepted with one warning: " + warnings);
+        assertTrue(!jaeger.toString().contains("secret-pw"), "settings print without the password: " + jaeger);
+        assertEquals(List.of(), ExporterSettings.parse(List.of(), Map.of("VK_TRACE_FILE", "x"), w -> {}));
     }
 
     private static io.jaegertracing.thriftjava.Span find(Batch batch, String name) {

@@ -1,7 +1,6 @@
 package dev.vkubelet.tracing.opencensus;
 
 import dev.vkubelet.tracing.Tracer;
-import dev.vkubelet.tracing.TracingConfig;
 import io.opencensus.trace.AttributeValue;
 import io.opencensus.trace.Tracing;
 import io.opencensus.trace.config.TraceConfig;

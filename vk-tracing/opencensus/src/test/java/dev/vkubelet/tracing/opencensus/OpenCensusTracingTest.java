@@ -8,7 +8,6 @@ import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.SpanStatus;
 import dev.vkubelet.tracing.Tracer;
-import dev.vkubelet.tracing.TracingConfig;
 import io.opencensus.trace.AttributeValue;
 import io.opencensus.trace.Status;
 import io.opencensus.trace.Tracing;
@@ -44,7 +43,7 @@ class OpenCensusTracingTest {
 
     private static Tracer tracer(String tag) {
         return OpenCensusTracing.configure(new TracingConfig(
-                "vk-test", Map.of("env", tag), OptionalDouble.of(100), List.of(), Granularity.NORMAL, Map.of()));
+                "vk-test", Map.of("env", tag), OptionalDouble.of(100), List.of(), Granularity.NORMAL));
     }
 
     @Test
@@ -175,7 +174,7 @@ class OpenCensusTracingTest {
     @Test
     void sampleRateOutsideZeroToHundredIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new TracingConfig(
-                "x", Map.of(), OptionalDouble.of(101), List.of(), Granularity.NORMAL, Map.of()));
+                "x", Map.of(), OptionalDouble.of(101), List.of(), Granularity.NORMAL));
     }
 
     @Test

@@ -1,14 +1,15 @@
 /**
- * Where spans go: {@link dev.vkubelet.tracing.exporters.TraceExporters} validates and starts the
- * exporters named by {@code --trace-exporter}, each configured from environment variables:
+ * Where spans go. {@link dev.vkubelet.tracing.exporters.ExporterSettings#parse} reads the
+ * {@code --trace-exporter} names and the exporters' environment variables once into checked,
+ * typed settings; {@link dev.vkubelet.tracing.exporters.TraceExporters#start} starts them:
  *
  * <ul>
  *   <li>{@code jaeger}: HTTP Thrift collector ({@code JAEGER_ENDPOINT} or
  *       {@code JAEGER_COLLECTOR_ENDPOINT}, basic auth from {@code JAEGER_USER}/{@code JAEGER_PASSWORD})
  *       or UDP agent ({@code JAEGER_AGENT_ENDPOINT}; upstream's misspelt
  *       {@code JAGER_AGENT_ENDPOINT} is accepted with a warning);
- *   <li>{@code zpages}: {@code ZPAGES_PORT} ({@code host:port}) serves {@code /debug/tracez} and the
- *       other zPages, with the running-span store on;
+ *   <li>{@code zpages}: {@code ZPAGES_PORT} ({@code host:port}; {@code :port} is loopback) serves
+ *       {@code /debug/tracez} and the other zPages ({@link dev.vkubelet.tracing.exporters.ZPagesServer});
  *   <li>{@code zipkin}: {@code ZIPKIN_ENDPOINT} (HTTP v2, e.g. {@code http://localhost:9411/api/v2/spans});
  *   <li>{@code file}: {@code VK_TRACE_FILE}: one JSON object per span per line
  *       ({@link dev.vkubelet.tracing.exporters.FileSpanExporter}).

@@ -1,0 +1,214 @@
+package dev.vkubelet.tracing.exporters;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One exporter's settings, checked: {@link #parse} reads {@code --trace-exporter} values and the
+ * exporters' environment variables once, and {@link TraceExporters#start} starts from the result.
+ */
+public sealed interface ExporterSettings {
+
+    /** The exporter names {@code --trace-exporter} accepts. */
+    Set<String> NAMES = Set.of("jaeger", "zpages", "zipkin", "file");
+
+    /** The environment variables the exporters read. */
+    Set<String> VARIABLES = Set.of("JAEGER_ENDPOINT", "JAEGER_COLLECTOR_ENDPOINT", "JAEGER_AGENT_ENDPOINT",
+            "JAGER_AGENT_ENDPOINT", "JAEGER_USER", "JAEGER_PASSWORD", "ZPAGES_PORT", "ZIPKIN_ENDPOINT", "VK_TRACE_FILE");
+
+    /** The name {@code --trace-exporter} uses for this exporter. */
+    String name();
+
+    /**
+     * Jaeger: an HTTP Thrift collector (preferred when both are set) or a UDP agent, with optional
+     * basic authentication for the collector.
+     */
+    record Jaeger(Optional<URI> collector, Optional<InetSocketAddress> agent, Optional<String> user,
+            Optional<String> password) implements ExporterSettings {
+        public Jaeger {
+            if (collector.isEmpty() && agent.isEmpty()) {
+                throw new IllegalArgumentException("the jaeger exporter needs a collector or an agent");
+            }
+            if (user.isPresent() != password.isPresent()) {
+                throw new IllegalArgumentException("JAEGER_USER and JAEGER_PASSWORD must be set together");
+            }
+        }
+
+        @Override
+        public String name() {
+            return "jaeger";
+        }
+
+        /** Leaves the password out, so settings can be logged. */
+        @Override
+        public String toString() {
+            return "Jaeger[collector=" + collector + ", agent=" + agent + ", user=" + user + "]";
+        }
+    }
+
+    /** zPages served at {@code address} ({@code /debug/tracez} and the other pages). */
+    record ZPages(InetSocketAddress address) implements ExporterSettings {
+        public ZPages {
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override
+        public String name() {
+            return "zpages";
+        }
+    }
+
+    /** Zipkin's HTTP v2 endpoint. */
+    record Zipkin(URI endpoint) implements ExporterSettings {
+        public Zipkin {
+            Objects.requireNonNull(endpoint, "endpoint");
+        }
+
+        @Override
+        public String name() {
+            return "zipkin";
+        }
+    }
+
+    /** One JSON object per span per line, appended to {@code path}. */
+    record SpanFile(Path path) implements ExporterSettings {
+        public SpanFile {
+            Objects.requireNonNull(path, "path");
+        }
+
+        @Override
+        public String name() {
+            return "file";
+        }
+    }
+
+    /**
+     * The exporters named by {@code values} (each a name or a comma-separated list; repeats count
+     * once, in first-seen order), with their settings read from {@code env}. Throws
+     * {@link IllegalArgumentException} with one line naming the unknown exporter or what is missing.
+     *
+     * @param warnings told about deprecated settings that were accepted
+     */
+    static List<ExporterSettings> parse(List<String> values, Map<String, String> env, Consumer<String> warnings) {
+        List<String> names = new ArrayList<>();
+        for (String value : values) {
+            for (String part : value.split(",")) {
+                String name = part.strip();
+                if (name.isEmpty() || names.contains(name)) {
+                    continue;
+                }
+                if (!NAMES.contains(name)) {
+                    throw new IllegalArgumentException("unknown trace exporter '" + name + "': use "
+                            + String.join(", ", NAMES.stream().sorted().toList()));
+                }
+                names.add(name);
+            }
+        }
+        List<ExporterSettings> settings = new ArrayList<>();
+        for (String name : names) {
+            settings.add(switch (name) {
+                case "jaeger" -> EnvironmentValues.jaeger(env, warnings);
+                case "zpages" -> new ZPages(EnvironmentValues.zpagesAddress(env));
+                case "zipkin" -> new Zipkin(EnvironmentValues.url("ZIPKIN_ENDPOINT", EnvironmentValues.require(env,
+                        "ZIPKIN_ENDPOINT", "the zipkin exporter needs ZIPKIN_ENDPOINT (e.g. "
+                                + "http://localhost:9411/api/v2/spans)")));
+                case "file" -> new SpanFile(Path.of(EnvironmentValues.require(env, "VK_TRACE_FILE",
+                        "the file exporter needs VK_TRACE_FILE (a file path)")));
+                default -> throw new IllegalStateException(name);
+            });
+        }
+        return List.copyOf(settings);
+    }
+
+    /** Reading and checking the variables, for {@link #parse}. */
+    final class EnvironmentValues {
+        private EnvironmentValues() {}
+
+        static Jaeger jaeger(Map<String, String> env, Consumer<String> warnings) {
+            String collector = first(env, "JAEGER_ENDPOINT", "JAEGER_COLLECTOR_ENDPOINT");
+            String agent = first(env, "JAEGER_AGENT_ENDPOINT");
+            if (agent == null && first(env, "JAGER_AGENT_ENDPOINT") != null) {
+                agent = env.get("JAGER_AGENT_ENDPOINT");
+                warnings.accept("JAGER_AGENT_ENDPOINT is deprecated (a misspelling kept from upstream); use "
+                        + "JAEGER_AGENT_ENDPOINT");
+            }
+            if (collector == null && agent == null) {
+                throw new IllegalArgumentException("the jaeger exporter needs JAEGER_ENDPOINT (HTTP collector, e.g. "
+                        + "http://localhost:14268/api/traces) or JAEGER_AGENT_ENDPOINT (UDP agent, e.g. localhost:6831)");
+            }
+            Optional<URI> collectorUrl = Optional.ofNullable(collector).map(c -> url("JAEGER_ENDPOINT", c));
+            Optional<InetSocketAddress> agentAddress = collectorUrl.isPresent() ? Optional.empty()
+                    : Optional.of(hostPort("JAEGER_AGENT_ENDPOINT", agent));
+            return new Jaeger(collectorUrl, agentAddress, Optional.ofNullable(first(env, "JAEGER_USER")),
+                    Optional.ofNullable(first(env, "JAEGER_PASSWORD")));
+        }
+
+        /**
+         * Where zPages listen: {@code ZPAGES_PORT} as {@code host:port}; {@code :port} means
+         * loopback, not every interface, because the pages have no authentication and show span
+         * attributes (pod names, namespaces, request paths): to expose them, name the address,
+         * e.g. {@code 0.0.0.0:8080}.
+         */
+        static InetSocketAddress zpagesAddress(Map<String, String> env) {
+            String value = require(env, "ZPAGES_PORT",
+                    "the zpages exporter needs ZPAGES_PORT (host:port to serve /debug/tracez on, e.g. localhost:8080)");
+            InetSocketAddress address = hostPort("ZPAGES_PORT", value);
+            return value.strip().startsWith(":")
+                    ? new InetSocketAddress(InetAddress.getLoopbackAddress(), address.getPort()) : address;
+        }
+
+        static String first(Map<String, String> env, String... names) {
+            for (String name : names) {
+                String value = env.get(name);
+                if (value != null && !value.isBlank()) {
+                    return value.strip();
+                }
+            }
+            return null;
+        }
+
+        static String require(Map<String, String> env, String name, String message) {
+            String value = first(env, name);
+            if (value == null) {
+                throw new IllegalArgumentException(message);
+            }
+            return value;
+        }
+
+        static URI url(String name, String value) {
+            try {
+                URI uri = URI.create(value);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " '" + value + "' is not an http(s) URL");
+            }
+        }
+
+        /** Parses {@code host:port} or {@code :port} (all interfaces). */
+        static InetSocketAddress hostPort(String name, String value) {
+            int colon = value.lastIndexOf(':');
+            try {
+                int port = Integer.parseInt(value.substring(colon + 1));
+                if (colon < 0 || port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                String host = value.substring(0, colon);
+                return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                throw new IllegalArgumentException(name + " '" + value + "' is not host:port");
+            }
+        }
+    }
+}
