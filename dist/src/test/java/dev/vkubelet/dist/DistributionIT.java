@@ -178,7 +178,7 @@ class DistributionIT {
         Map<String, String> traced = Map.of("VK_CDS_DIR", cds.toString(), "JAVA_OPTS", "-Xlog:class+load=info");
         Processes.Result mapped = install.run(elsewhere, traced, "--version");
         assertEquals(0, mapped.exit(), mapped.text());
-        assertTrue(mapped.out().contains("dev.vkubelet.core.cli.Main source: shared objects file (top)"),
+        assertTrue(mapped.out().contains("dev.vkubelet.core.launcher.Launcher source: shared objects file (top)"),
                 "the archive is not mapped: " + mapped.out().lines().filter(l -> l.contains("vkubelet")).toList());
         assertEquals(List.of(archive), listing(cds));
 

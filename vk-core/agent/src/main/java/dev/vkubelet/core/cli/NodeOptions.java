@@ -1,0 +1,540 @@
+package dev.vkubelet.core.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import dev.vkubelet.core.app.RunConfig;
+import dev.vkubelet.core.kube.KubeAccess;
+import dev.vkubelet.core.kube.KubeClients;
+import dev.vkubelet.core.node.NodeDefaults;
+import dev.vkubelet.provider.Durations;
+import dev.vkubelet.tracing.Granularity;
+import dev.vkubelet.tracing.opencensus.TracingConfig;
+import dev.vkubelet.tracing.exporters.ExporterSettings;
+import io.kubernetes.client.openapi.models.V1Taint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent's flags. Defaults that come from environment variables are filled in by the
+ * constructor, so a flag on the command line always wins over the environment, and {@code --help}
+ * shows the default in effect.
+ */
+@Parameters(separators = " =")
+public class NodeOptions {
+
+    /** Log levels accepted by {@code --log-level} (upstream's {@code fatal} and {@code panic} map to error). */
+    private static final Logger LOG = LoggerFactory.getLogger(NodeOptions.class);
+
+    public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal", "panic");
+
+    private static final Pattern QUALIFIED_NAME = Pattern.compile(
+            "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
+            "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Set<String> RESERVED_TAGS = Set.of("provider", "node", "os");
+    private static final Set<String> TAINT_EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+
+    private final Map<String, String> env;
+
+    @Parameter(names = "--nodename", description = "Kubernetes node name (env DEFAULT_NODE_NAME)")
+    String nodeName;
+
+    @Parameter(names = "--provider", description = "Provider to run pods with (see `virtual-kubelet providers`)")
+    String provider;
+
+    @Parameter(names = "--provider-config", description = "Provider configuration file")
+    String providerConfig;
+
+    @Parameter(names = "--kubeconfig",
+            description = "Kubeconfig file for the API server (env KUBECONFIG, then ~/.kube/config, then in-cluster)")
+    String kubeconfig;
+
+    @Parameter(names = "--service-account-dir", description = "In a cluster (no kubeconfig, KUBERNETES_SERVICE_HOST"
+            + " and KUBERNETES_SERVICE_PORT set): the directory holding the service account's token and ca.crt (env"
+            + " VKUBELET_SERVICE_ACCOUNT_DIR)")
+    String serviceAccountDir;
+
+    @Parameter(names = "--namespace", description = "Only run pods of this namespace (default: all namespaces)")
+    String namespace = "";
+
+    @Parameter(names = "--cluster-domain", description = "Kubernetes cluster domain")
+    String clusterDomain = "cluster.local";
+
+    @Parameter(names = "--os", description = "Operating system of the node: linux or windows (case-insensitive)")
+    String os = "linux";
+
+    @Parameter(names = "--listen-port",
+            description = "Port of the kubelet API (HTTPS), advertised in the node's daemon endpoints; 0 picks a free"
+                    + " port (env KUBELET_PORT)")
+    String listenPort;
+
+    @Parameter(names = "--listen-address", description = "Address the kubelet API binds (default: all interfaces)")
+    String listenAddress = "";
+
+    @Parameter(names = "--anonymous-auth", arity = 1, description = "Let kubelet API requests without credentials"
+            + " through as system:anonymous (they are still authorised by SubjectAccessReview)")
+    boolean anonymousAuth;
+
+    @Parameter(names = "--tls-cert-file", description = "Kubelet API serving certificate, PEM (env"
+            + " APISERVER_CERT_LOCATION; without it a self-signed certificate is made)")
+    String tlsCertFile;
+
+    @Parameter(names = "--tls-private-key-file", description = "Kubelet API serving key, PEM (env"
+            + " APISERVER_KEY_LOCATION)")
+    String tlsKeyFile;
+
+    @Parameter(names = "--rotate-server-certificates", arity = 1, description = "Serve the kubelet API with a"
+            + " certificate the cluster issues (a CertificateSigningRequest for signer kubernetes.io/kubelet-serving,"
+            + " approved by an administrator), renewed at 80 % of its lifetime; self-signed until issued")
+    boolean rotateServerCertificates;
+
+    @Parameter(names = "--tls-min-version", description = "Lowest TLS version of the kubelet API: VersionTLS12 or"
+            + " VersionTLS13")
+    String tlsMinVersion = "VersionTLS12";
+
+    @Parameter(names = "--tls-cipher-suites", description = "Comma-separated TLS 1.2 cipher suites of the kubelet"
+            + " API (IANA names, as the kubelet takes them); TLS 1.3's are fixed; default: the JDK's")
+    String tlsCipherSuites;
+
+    @Parameter(names = "--client-ca-file", description = "CA that kubelet API client certificates must chain to"
+            + " (env APISERVER_CA_CERT_LOCATION; without it only bearer tokens authenticate)")
+    String clientCaFile;
+
+    @Parameter(names = "--metrics-addr", description = "host:port or :port to serve Prometheus metrics on at"
+            + " /metrics (plain HTTP; port 0 picks a free port; empty disables)")
+    String metricsAddr = ":10255";
+
+    @Parameter(names = "--taint", description = "Node taint: key, key=value, key:effect or key=value:effect "
+            + "(env VKUBELET_TAINT_KEY, VKUBELET_TAINT_VALUE, VKUBELET_TAINT_EFFECT; value defaults to the provider"
+            + " name, effect to NoSchedule)")
+    String taint;
+
+    @Parameter(names = "--disable-taint", description = "Do not taint the node (removes the taint from an existing node)")
+    boolean disableTaint;
+
+    @Parameter(names = "--enable-node-lease", arity = 1,
+            description = "Keep a Lease in kube-node-lease as the node heartbeat")
+    boolean enableNodeLease = true;
+
+    @Parameter(names = "--pod-sync-workers",
+            description = "Number of pod synchronization workers (and as many status workers)")
+    String podSyncWorkers = "10";
+
+    @Parameter(names = "--full-resync-period", description = "How often to resync all pods with the provider")
+    String fullResyncPeriod = "1m";
+
+    @Parameter(names = "--startup-timeout",
+            description = "How long registering the node may take before the process exits (0: wait forever)")
+    String startupTimeout = "0";
+
+    @Parameter(names = "--provider-timeout", description = "A provider call (create, update, delete, status) that"
+            + " takes longer is abandoned and retried with backoff")
+    String providerTimeout = "60s";
+
+    @Parameter(names = "--stream-idle-timeout", description = "A kubelet API connection with no traffic for this"
+            + " long is closed (exec/attach/port-forward sessions, idle and half-open connections)")
+    String streamIdleTimeout = "30s";
+
+    @Parameter(names = "--runtime-request-timeout", description = "A provider call the kubelet API makes for a"
+            + " request (running pods, stats, metrics, opening logs) that takes longer answers 504")
+    String runtimeRequestTimeout = "20s";
+
+    @Parameter(names = "--stream-creation-timeout",
+            description = "A port-forward session whose client opens no stream within this time is closed")
+    String streamCreationTimeout = "30s";
+
+    @Parameter(names = "--kube-api-qps", description = "Requests per second to the API server (0: unlimited)")
+    String kubeApiQps = "0";
+
+    @Parameter(names = "--kube-api-burst", description = "Burst of requests above --kube-api-qps")
+    String kubeApiBurst = "10";
+
+    @Parameter(names = "--event-qps", description = "Events written to the API server per second, behind pod"
+            + " status writes; events beyond the burst wait their turn (0: unlimited)")
+    String eventQps = "5";
+
+    @Parameter(names = "--event-burst", description = "Events written at once above --event-qps")
+    String eventBurst = "10";
+
+    @Parameter(names = "--trace-exporter", description = "Trace exporter, repeatable or comma-separated: "
+            + "jaeger (JAEGER_ENDPOINT or JAEGER_AGENT_ENDPOINT), zpages (ZPAGES_PORT), zipkin (ZIPKIN_ENDPOINT),"
+            + " file (VK_TRACE_FILE); none: no export")
+    List<String> traceExporters = new ArrayList<>();
+
+    @Parameter(names = "--trace-service-name", description = "Service name reported with traces")
+    String traceServiceName = TracingConfig.DEFAULT_SERVICE_NAME;
+
+    @Parameter(names = "--trace-tag", description = "Tag added to every span, key=value, repeatable")
+    List<String> traceTags = new ArrayList<>();
+
+    @Parameter(names = "--trace-sample-rate", description = "Percentage of traces recorded: 0 to 100, or always"
+            + " (100) or never (0) (default: OpenCensus' 1 in 10,000)")
+    String traceSampleRate;
+
+    @Parameter(names = "--trace-granularity", description = "How much detail provider plugins record in traces:"
+            + " coarse (only the host's span per provider call), normal (the plugin's backend calls), fine (also"
+            + " retries, polls, waits); a provider's own config may override it")
+    String traceGranularity = "normal";
+
+    @Parameter(names = "--log-level", description = "Log level: trace, debug, info, warn, error")
+    String logLevel = "info";
+
+    @Parameter(names = "--plugin-dir", description = "Directory of provider plugin jars")
+    String pluginDir;
+
+    @Parameter(names = {"--help", "-h"}, help = true, description = "Show this help")
+    boolean help;
+
+    @Parameter(names = "--version", help = true, description = "Print the version (as the version command does)")
+    boolean version;
+
+    /** True for a node of a cluster started later ({@link #forLocalCluster}). */
+    private boolean localCluster;
+
+    /** Options whose defaults come from {@code env} and, for paths, {@code installHome}. */
+    public NodeOptions(Map<String, String> env, Path home, Optional<Path> installHome) {
+        this.env = Map.copyOf(env);
+        this.nodeName = env.getOrDefault("DEFAULT_NODE_NAME", "virtual-kubelet");
+        this.listenPort = env.getOrDefault("KUBELET_PORT", "10250");
+        this.tlsCertFile = env.get("APISERVER_CERT_LOCATION");
+        this.tlsKeyFile = env.get("APISERVER_KEY_LOCATION");
+        this.clientCaFile = env.get("APISERVER_CA_CERT_LOCATION");
+        this.kubeconfig = KubeClients.resolveKubeconfig(Optional.empty(), env, home).map(Path::toString).orElse(null);
+        this.serviceAccountDir = env.getOrDefault("VKUBELET_SERVICE_ACCOUNT_DIR",
+                KubeAccess.SERVICE_ACCOUNT_DIR.toString());
+        this.pluginDir = installHome.map(h -> h.resolve("plugins")).orElse(Path.of("plugins")).toString();
+    }
+
+    /**
+     * Options for a node whose cluster does not exist yet (the launcher's {@code local} mode): no
+     * kubeconfig is looked for, and the provider defaults to {@code mock}. The run configuration's
+     * cluster access is a placeholder that {@link RunConfig#forLocalControlPlane} replaces.
+     */
+    public static NodeOptions forLocalCluster(Map<String, String> env, Path home, Optional<Path> installHome) {
+        NodeOptions options = new NodeOptions(env, home, installHome);
+        options.kubeconfig = null;
+        options.localCluster = true;
+        return options;
+    }
+
+    /**
+     * The run configuration of these flags ({@code --kubeconfig} among them), with defaults from
+     * {@code env}: how tools that start an agent of their own build its configuration.
+     */
+    public static RunConfig runConfigOf(Map<String, String> env, List<String> flags) {
+        NodeOptions options = new NodeOptions(env, Path.of("/nonexistent"), Optional.empty());
+        try {
+            com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse(flags.toArray(String[]::new));
+        } catch (com.beust.jcommander.ParameterException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return options.toRunConfig();
+    }
+
+    /** Whether {@code --help} was given. */
+    public boolean helpRequested() {
+        return help;
+    }
+
+    /** For options made by {@link #forLocalCluster}: whether {@code --kubeconfig} was given (it cannot be). */
+    public boolean kubeconfigGiven() {
+        return localCluster && kubeconfig != null;
+    }
+
+    /** Validates every value and resolves the configuration. */
+    public RunConfig toRunConfig() {
+        if (localCluster && provider == null) {
+            provider = "mock";
+        }
+        if (provider == null || provider.isBlank()) {
+            throw new UsageException("--provider is required (list the installed ones with `virtual-kubelet providers`)");
+        }
+        if (nodeName == null || nodeName.length() > 253 || !DNS_SUBDOMAIN.matcher(nodeName).matches()) {
+            throw new UsageException("--nodename '" + nodeName + "' is not a valid node name (lower-case DNS subdomain)");
+        }
+        Optional<Path> config = Optional.ofNullable(providerConfig).map(Path::of);
+        config.ifPresent(p -> {
+            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                throw new UsageException("--provider-config " + p + " does not exist or is not a readable file");
+            }
+        });
+        String operatingSystem = os.toLowerCase(Locale.ROOT);
+        if (!operatingSystem.equals("linux") && !operatingSystem.equals("windows")) {
+            throw new UsageException("--os '" + os + "' is not supported: use linux or windows");
+        }
+        int port = integer("--listen-port", listenPort);
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--listen-port must be a port between 0 and 65535, got " + listenPort);
+        }
+        if (!namespace.isEmpty() && !DNS_SUBDOMAIN.matcher(namespace).matches()) {
+            throw new UsageException("--namespace '" + namespace + "' is not a valid namespace name");
+        }
+        if (!DNS_SUBDOMAIN.matcher(clusterDomain).matches()) {
+            throw new UsageException("--cluster-domain '" + clusterDomain + "' is not a valid DNS domain");
+        }
+        if (!metricsAddr.isEmpty()) {
+            checkListenAddress("--metrics-addr", metricsAddr);
+        }
+        int workers = integer("--pod-sync-workers", podSyncWorkers);
+        if (workers < 1) {
+            throw new UsageException("--pod-sync-workers must be at least 1, got " + workers);
+        }
+        Duration resync = duration("--full-resync-period", fullResyncPeriod);
+        if (resync.isZero()) {
+            throw new UsageException("--full-resync-period must be positive, got " + fullResyncPeriod);
+        }
+        Duration startup = duration("--startup-timeout", startupTimeout);
+        Duration providerLimit = duration("--provider-timeout", providerTimeout);
+        if (providerLimit.isZero()) {
+            throw new UsageException("--provider-timeout must be positive, got " + providerTimeout);
+        }
+        Duration idle = duration("--stream-idle-timeout", streamIdleTimeout);
+        Duration creation = duration("--stream-creation-timeout", streamCreationTimeout);
+        if (idle.isZero() || creation.isZero()) {
+            throw new UsageException("--stream-idle-timeout and --stream-creation-timeout must be positive");
+        }
+        Duration runtimeRequest = duration("--runtime-request-timeout", runtimeRequestTimeout);
+        if (runtimeRequest.isZero()) {
+            throw new UsageException("--runtime-request-timeout must be positive, got " + runtimeRequestTimeout);
+        }
+        double qps = number("--kube-api-qps", kubeApiQps);
+        int burst = integer("--kube-api-burst", kubeApiBurst);
+        if (qps < 0 || burst < 1) {
+            throw new UsageException("--kube-api-qps must be >= 0 and --kube-api-burst >= 1");
+        }
+        double eventsPerSecond = number("--event-qps", eventQps);
+        int eventsAtOnce = integer("--event-burst", eventBurst);
+        if (eventsPerSecond < 0 || eventsAtOnce < 1) {
+            throw new UsageException("--event-qps must be >= 0 and --event-burst >= 1");
+        }
+        String level = logLevel.toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            throw new UsageException("--log-level '" + logLevel + "' is not one of trace, debug, info, warn, error");
+        }
+        KubeAccess kube = kubeAccess();
+        return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
+                internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
+                startup, idle, creation, qps, burst, eventsPerSecond, eventsAtOnce, tracing(), level, Path.of(pluginDir),
+                listenAddress, anonymousAuth, servingCerts(), providerLimit, runtimeRequest);
+    }
+
+    /** The kubeconfig when one is given or found, else the in-cluster service account. */
+    KubeAccess kubeAccess() {
+        if (localCluster) {
+            return new KubeAccess.Kubeconfig(Path.of("local-control-plane.kubeconfig"));
+        }
+        if (kubeconfig != null && !kubeconfig.isBlank()) {
+            Path file = Path.of(kubeconfig);
+            if (!Files.isReadable(file)) {
+                throw new UsageException("kubeconfig " + file + " does not exist or is not readable (--kubeconfig, "
+                        + "KUBECONFIG)");
+            }
+            return new KubeAccess.Kubeconfig(file);
+        }
+        try {
+            return KubeAccess.InCluster.fromEnvironment(env, Path.of(serviceAccountDir));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private String internalIp() {
+        String ip = env.getOrDefault("VKUBELET_POD_IP", "127.0.0.1");
+        if (!ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") && !ip.matches("[0-9a-fA-F:]+")) {
+            throw new UsageException("VKUBELET_POD_IP '" + ip + "' is not an IP address");
+        }
+        return ip;
+    }
+
+    /** The taint from {@code --taint} (which wins) or the VKUBELET_TAINT_* variables, or the default. */
+    V1Taint resolveTaint() {
+        String key = env.getOrDefault("VKUBELET_TAINT_KEY", NodeDefaults.TAINT_KEY);
+        String value = env.getOrDefault("VKUBELET_TAINT_VALUE", provider);
+        String effect = env.getOrDefault("VKUBELET_TAINT_EFFECT", NodeDefaults.TAINT_EFFECT);
+        String source = "VKUBELET_TAINT_*";
+        if (taint != null) {
+            source = "--taint";
+            String spec = taint;
+            int colon = spec.lastIndexOf(':');
+            if (colon >= 0) {
+                effect = spec.substring(colon + 1);
+                spec = spec.substring(0, colon);
+            }
+            int eq = spec.indexOf('=');
+            if (eq >= 0) {
+                value = spec.substring(eq + 1);
+                spec = spec.substring(0, eq);
+            }
+            key = spec;
+        }
+        if (key.isEmpty() || key.length() > 316 || !QUALIFIED_NAME.matcher(key).matches()) {
+            throw new UsageException(source + ": taint key '" + key + "' is not a valid qualified name");
+        }
+        if (value.length() > 63 || !value.matches("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?")) {
+            throw new UsageException(source + ": taint value '" + value + "' is not a valid label value");
+        }
+        if (!TAINT_EFFECTS.contains(effect)) {
+            throw new UsageException(source + ": taint effect '" + effect
+                    + "' is not supported: use NoSchedule, PreferNoSchedule or NoExecute");
+        }
+        return new V1Taint().key(key).value(value).effect(effect);
+    }
+
+    private TracingConfig tracing() {
+        List<ExporterSettings> exporters;
+        try {
+            exporters = ExporterSettings.parse(traceExporters, env, LOG::warn);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--trace-exporter: " + e.getMessage());
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("provider", provider);
+        tags.put("node", nodeName);
+        tags.put("os", os.toLowerCase(Locale.ROOT));
+        for (String tag : traceTags) {
+            int eq = tag.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--trace-tag '" + tag + "' must be key=value");
+            }
+            String key = tag.substring(0, eq);
+            if (RESERVED_TAGS.contains(key)) {
+                throw new UsageException("--trace-tag: key '" + key + "' is set by the node agent itself");
+            }
+            if (tags.containsKey(key)) {
+                throw new UsageException("--trace-tag: duplicate key '" + key + "'");
+            }
+            tags.put(key, tag.substring(eq + 1));
+        }
+        if (traceServiceName.isBlank()) {
+            throw new UsageException("--trace-service-name must not be empty");
+        }
+        OptionalDouble rate = OptionalDouble.empty();
+        if (traceSampleRate != null) {
+            String text = traceSampleRate.trim().toLowerCase(Locale.ROOT);
+            double r = text.equals("always") ? 100 : text.equals("never") ? 0
+                    : number("--trace-sample-rate", traceSampleRate);
+            if (r < 0 || r > 100) {
+                throw new UsageException("--trace-sample-rate must be between 0 and 100, got " + traceSampleRate);
+            }
+            rate = OptionalDouble.of(r);
+        }
+        Granularity granularity;
+        try {
+            granularity = Granularity.parse(traceGranularity);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--trace-granularity: " + e.getMessage());
+        }
+        return new TracingConfig(traceServiceName, tags, rate, exporters, granularity);
+    }
+
+    private RunConfig.ServingCerts servingCerts() {
+        if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+            throw new UsageException("the serving certificate and key go together: set both --tls-cert-file and "
+                    + "--tls-private-key-file (or APISERVER_CERT_LOCATION and APISERVER_KEY_LOCATION), or neither");
+        }
+        Optional<Path> cert = Optional.ofNullable(tlsCertFile).map(f -> readable("--tls-cert-file", f));
+        Optional<Path> key = Optional.ofNullable(tlsKeyFile).map(f -> readable("--tls-private-key-file", f));
+        Optional<Path> ca = Optional.ofNullable(clientCaFile).map(f -> readable("--client-ca-file", f));
+        if (rotateServerCertificates && cert.isPresent()) {
+            throw new UsageException("--rotate-server-certificates and --tls-cert-file/--tls-private-key-file (or"
+                    + " APISERVER_CERT_LOCATION) exclude each other: the certificate comes from the cluster or from"
+                    + " files");
+        }
+        if (!tlsMinVersion.equals("VersionTLS12") && !tlsMinVersion.equals("VersionTLS13")) {
+            throw new UsageException("--tls-min-version '" + tlsMinVersion + "' is not VersionTLS12 or VersionTLS13");
+        }
+        return new RunConfig.ServingCerts(cert, key, ca, rotateServerCertificates, tlsMinVersion, cipherSuites());
+    }
+
+    /**
+     * The {@code --tls-cipher-suites}, each one the JDK supports; Go's short names of the
+     * ChaCha20 suites ({@code ..._CHACHA20_POLY1305}) are taken for the JDK's {@code ..._SHA256}.
+     */
+    private List<String> cipherSuites() {
+        if (tlsCipherSuites == null || tlsCipherSuites.isBlank()) {
+            return List.of();
+        }
+        java.util.Set<String> supported;
+        try {
+            supported = java.util.Set.of(javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters()
+                    .getCipherSuites());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no TLS", e);
+        }
+        List<String> suites = new ArrayList<>();
+        for (String name : tlsCipherSuites.split(",")) {
+            String suite = name.strip();
+            if (!supported.contains(suite) && supported.contains(suite + "_SHA256")) {
+                suite = suite + "_SHA256";
+            }
+            if (!supported.contains(suite) || suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")) {
+                throw new UsageException("--tls-cipher-suites: '" + name.strip() + "' is not a TLS 1.2 cipher suite"
+                        + " this JVM supports");
+            }
+            suites.add(suite);
+        }
+        return suites;
+    }
+
+    private static Path readable(String what, String file) {
+        if (!Files.isReadable(Path.of(file))) {
+            throw new UsageException(what + " " + file + " does not exist or is not readable");
+        }
+        return Path.of(file);
+    }
+
+    private static void checkListenAddress(String flag, String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon < 0) {
+            throw new UsageException(flag + " '" + text + "' must be host:port or :port");
+        }
+        int port = integer(flag, text.substring(colon + 1));
+        if (port < 0 || port > 65535) {
+            throw new UsageException(flag + " must have a port between 0 and 65535, got " + text);
+        }
+    }
+
+    private static int integer(String flag, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " '" + text + "' is not a whole number");
+        }
+    }
+
+    private static double number(String flag, String text) {
+        try {
+            double d = Double.parseDouble(text.trim());
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " '" + text + "' is not a number");
+        }
+    }
+
+    private static Duration duration(String flag, String text) {
+        try {
+            Duration d = Durations.parse(text);
+            if (d.isNegative()) {
+                throw new UsageException(flag + " must not be negative, got " + text);
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flag + ": " + e.getMessage());
+        }
+    }
+}

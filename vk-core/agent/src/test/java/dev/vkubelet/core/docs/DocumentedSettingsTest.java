@@ -1,0 +1,59 @@
+package dev.vkubelet.core.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vkubelet.core.cli.Cli;
+import dev.vkubelet.tracing.exporters.ExporterSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** DEBUGGING.md and README.md name exactly the settings the code reads. */
+class DocumentedSettingsTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("vk.project.root", "../.."));
+
+    private static Set<String> matches(String text, String regex) {
+        Set<String> found = new TreeSet<>();
+        Matcher m = Pattern.compile(regex).matcher(text);
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
+    }
+
+    @Test
+    void debuggingMdListsExactlyTheExporterVariablesTheCodeReads() throws IOException {
+        String debugging = Files.readString(ROOT.resolve("DEBUGGING.md"));
+        Set<String> documented = matches(debugging, "`((?:JAEGER|JAGER|ZPAGES|ZIPKIN|VK_TRACE)_[A-Z_]+)`");
+        assertEquals(new TreeSet<>(ExporterSettings.VARIABLES), documented);
+        for (String exporter : ExporterSettings.NAMES) {
+            assertTrue(debugging.contains("| `" + exporter + "` |"), "DEBUGGING.md lacks exporter " + exporter);
+        }
+    }
+
+    @Test
+    void readmeDocumentsEveryFlagTheCliAccepts() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new Cli(Map.of(), Path.of("/nonexistent"), Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err, config -> 0).run("--help");
+        Set<String> flags = matches(out.toString(StandardCharsets.UTF_8), "(?m)^    (--[a-z-]+)");
+        flags.remove("--help");
+        assertTrue(flags.size() > 20, "parsed flags: " + flags);
+        for (String flag : flags) {
+            assertTrue(readme.contains("`" + flag + "`"), "README.md does not document " + flag);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.vkubelet.core.bench;
+
+import dev.vkubelet.core.app.RunConfig;
+import dev.vkubelet.core.app.VirtualKubelet;
+import dev.vkubelet.core.controlplane.ControlPlaneAssets;
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1Taint;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * {@code virtual-kubelet bench}: a workload against a node of an existing cluster, or against a
+ * local control plane and a node agent it starts itself for a given provider.
+ */
+public final class Bench {
+
+    private Bench() {}
+
+    /** Runs {@code workload} against the node it names in the cluster of {@code client}. */
+    public static BenchResult against(ApiClient client, Workload workload, PrintStream progress, boolean terminal)
+            throws Exception {
+        return new WorkloadRun(client, workload, providerOf(client, workload.node()), progress, terminal).run();
+    }
+
+    /** The provider a node runs, from its taint {@code virtual-kubelet.io/provider}, or {@code unknown}. */
+    static String providerOf(ApiClient client, String node) throws ApiException {
+        try {
+            V1Node found = new CoreV1Api(client).readNode(node).execute();
+            List<V1Taint> taints = found.getSpec() == null ? null : found.getSpec().getTaints();
+            return taints == null ? "unknown" : taints.stream().filter(t -> "virtual-kubelet.io/provider"
+                    .equals(t.getKey()) && t.getValue() != null).map(V1Taint::getValue).findFirst().orElse("unknown");
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                throw new IllegalArgumentException("there is no node " + node + " to run the workload on");
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a local control plane and, instead of a node agent, a {@link StatusWriter} with
+     * {@code workers} threads for the workload's node: the API server's ceiling for the same work.
+     */
+    public static BenchResult apiCeiling(Map<String, String> env, int workers, Workload workload, PrintStream progress,
+            boolean terminal) throws Exception {
+        try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(env),
+                LocalControlPlane.Options.apiServerOnly())) {
+            ApiClient watchClient = LocalControlPlane.clientFor(plane.nodeKubeconfig(workload.node()));
+            watchClient.setReadTimeout(0);
+            ApiClient client = LocalControlPlane.clientFor(plane.nodeKubeconfig(workload.node()));
+            try (StatusWriter writer = new StatusWriter(watchClient, client, workload.node(), workers)) {
+                return new WorkloadRun(plane.adminClient(), workload, "api-ceiling(" + workers + " workers)", progress,
+                        terminal).run().withSettings(workers + " workers, no client-side rate limit; JVM " + jvmOptions());
+            }
+        }
+    }
+
+    /**
+     * Starts a local control plane (etcd and kube-apiserver) and a node agent for {@code provider},
+     * runs {@code workload} against its node, and stops both.
+     *
+     * @param agentFlags further node agent flags, e.g. {@code --provider-config} or trace settings
+     * @param agentConfig turns node agent flags into the agent's run configuration (the command
+     *     line's parser, which this package does not know)
+     */
+    public static BenchResult local(Map<String, String> env, String provider, String pluginDir, List<String> agentFlags,
+            Function<List<String>, RunConfig> agentConfig, Workload workload, PrintStream progress, boolean terminal)
+            throws Exception {
+        try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(env),
+                LocalControlPlane.Options.apiServerOnly())) {
+            List<String> flags = new ArrayList<>(List.of("--provider", provider, "--nodename", workload.node(),
+                    "--plugin-dir", pluginDir, "--log-level", "warn", "--metrics-addr", "127.0.0.1:0",
+                    "--listen-port", "0", "--kubeconfig", plane.nodeKubeconfig(workload.node()).toString()));
+            flags.addAll(agentFlags);
+            RunConfig config = agentConfig.apply(flags);
+            try (VirtualKubelet agent = new VirtualKubelet(config)) {
+                agent.start();
+                return new WorkloadRun(plane.adminClient(), workload, provider, progress, terminal).run()
+                        .withSettings(settings(config));
+            }
+        }
+    }
+
+    /** The agent's settings that bear on throughput, and the JVM's options. */
+    static String settings(RunConfig config) {
+        return String.format(java.util.Locale.ROOT, "--pod-sync-workers %d, --kube-api-qps %s, --kube-api-burst %d,"
+                + " --event-qps %s, --event-burst %d, --trace-sample-rate %s; JVM %s", config.podSyncWorkers(),
+                config.kubeApiQps() > 0 ? number(config.kubeApiQps()) : "0 (no limit)", config.kubeApiBurst(),
+                config.eventQps() > 0 ? number(config.eventQps()) : "0 (no limit)", config.eventBurst(),
+                config.tracing().sampleRatePercent().isPresent()
+                        ? number(config.tracing().sampleRatePercent().getAsDouble()) + " %" : "default",
+                jvmOptions());
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** The JVM's -X options (the launcher's defaults and JAVA_OPTS), or "defaults". */
+    static String jvmOptions() {
+        List<String> options = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X")).toList();
+        return options.isEmpty() ? "defaults" : String.join(" ", options);
+    }
+}
