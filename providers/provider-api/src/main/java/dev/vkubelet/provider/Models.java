@@ -9,9 +9,6 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,8 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Deep copies and canonical forms of client-java model objects ({@code V1Pod}, {@code V1PodStatus},
- * ...), made field by field. A round trip through client-java's JSON does the same several times
+ * Deep copies of client-java model objects ({@code V1Pod}, {@code V1PodStatus}, ...), made field
+ * by field, and the Secret-free view of a pod that providers return and store. A round trip through client-java's JSON does the same several times
  * slower (it builds and validates a JSON tree each way), which showed in profiles of pod bursts.
  * A model is a class with a no-argument constructor whose instance fields hold models, lists, maps,
  * strings, numbers, booleans, enums, {@code java.time} values, {@link Quantity}, {@link IntOrString}
@@ -42,20 +39,8 @@ public final class Models {
     /** A deep copy of {@code model}: changing one never changes the other. Null for null. */
     public static <T> T copy(T model) {
         @SuppressWarnings("unchecked")
-        T copy = (T) walk(model, false);
+        T copy = (T) walk(model);
         return copy;
-    }
-
-    /**
-     * {@code model} as the API server would store it, for comparison with {@code equals}: every
-     * {@link OffsetDateTime} in UTC and cut to whole seconds, and no empty lists, maps or objects
-     * (an object whose fields are all empty becomes null, so an empty model's canonical form is null).
-     * A deep copy like {@link #copy}.
-     */
-    public static <T> T canonical(T model) {
-        @SuppressWarnings("unchecked")
-        T canonical = (T) walk(model, true);
-        return canonical;
     }
 
     /**
@@ -94,12 +79,9 @@ public final class Models {
         return var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null;
     }
 
-    private static Object walk(Object value, boolean canonical) {
+    private static Object walk(Object value) {
         if (value == null || immutable(value)) {
             return value;
-        }
-        if (value instanceof OffsetDateTime time) {
-            return canonical ? time.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) : time;
         }
         if (value instanceof byte[] bytes) {
             return bytes.clone();
@@ -107,34 +89,27 @@ public final class Models {
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (Object element : list) {
-                Object copied = walk(element, canonical);
-                if (copied != null || !canonical) {
-                    out.add(copied);
-                }
+                out.add(walk(element));
             }
-            return canonical && out.isEmpty() ? null : out;
+            return out;
         }
         if (value instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                Object copied = walk(e.getValue(), canonical);
-                if (copied != null || !canonical) {
-                    out.put(e.getKey(), copied);
-                }
+                out.put(e.getKey(), walk(e.getValue()));
             }
-            return canonical && out.isEmpty() ? null : out;
+            return out;
         }
         if (value instanceof Collection<?>) {
             throw new IllegalArgumentException("cannot copy a " + value.getClass().getName() + ": only lists");
         }
-        return SHAPES.get(value.getClass()).walk(value, canonical);
+        return SHAPES.get(value.getClass()).walk(value);
     }
 
     private static boolean immutable(Object value) {
         return value instanceof String || value instanceof Number || value instanceof Boolean
                 || value instanceof Character || value instanceof Enum<?> || value instanceof Quantity
-                || value instanceof IntOrString || value instanceof UUID
-                || value instanceof Temporal && !(value instanceof OffsetDateTime);
+                || value instanceof IntOrString || value instanceof UUID || value instanceof Temporal;
     }
 
     /** A model class: its constructor and instance fields. */
@@ -168,16 +143,13 @@ public final class Models {
             return new Shape(type, constructor, fields.toArray(Field[]::new));
         }
 
-        Object walk(Object value, boolean canonical) {
+        Object walk(Object value) {
             try {
                 Object out = constructor.newInstance();
-                boolean empty = true;
                 for (Field f : fields) {
-                    Object copied = Models.walk(f.get(value), canonical);
-                    f.set(out, copied);
-                    empty &= copied == null;
+                    f.set(out, Models.walk(f.get(value)));
                 }
-                return canonical && empty ? null : out;
+                return out;
             } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
                 throw new IllegalArgumentException("cannot copy a " + type.getName() + ": " + e, e);
             }

@@ -21,7 +21,8 @@
  *       {@link dev.vkubelet.provider.RetriableException}.
  * </ul>
  *
- * <p>Models are client-java's ({@code V1Pod}, {@code V1Node}, ...). Pods handed to a provider are
+ * <p>Models are client-java's ({@code V1Pod}, {@code V1Node}, ...); {@link dev.vkubelet.provider.Models}
+ * copies them and makes the Secret-free view of a pod that a provider returns and stores. Pods handed to a provider are
  * the provider's to keep but not to share: the host passes a copy. Pods a provider returns are
  * treated as immutable by the host.
  *

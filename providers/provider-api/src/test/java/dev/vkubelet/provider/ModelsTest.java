@@ -92,38 +92,6 @@ class ModelsTest {
     @Test
     void nullStaysNull() {
         assertNull(Models.copy(null));
-        assertNull(Models.canonical(null));
-    }
-
-    @Test
-    void canonicalFormCutsTimestampsToSecondsInUtc() {
-        V1PodStatus precise = status();
-        V1PodStatus stored = Models.copy(precise);
-        OffsetDateTime whole = STARTED.withOffsetSameInstant(ZoneOffset.UTC).withNano(0);
-        stored.startTime(whole);
-        stored.getConditions().get(0).lastTransitionTime(whole);
-        stored.getContainerStatuses().get(0).getState().getRunning().startedAt(whole);
-
-        assertNotEquals(precise, stored);
-        assertEquals(Models.canonical(precise), Models.canonical(stored));
-        assertEquals(whole, Models.canonical(precise).getStartTime());
-        assertEquals(STARTED, precise.getStartTime(), "the original is not touched");
-    }
-
-    @Test
-    void canonicalFormDropsEmptyObjectsAndCollections() {
-        V1PodStatus bare = status();
-        V1PodStatus answered = status();
-        // what the API server answers where a provider said nothing
-        answered.getContainerStatuses().get(0).lastState(new V1ContainerState());
-        answered.podIPs(new ArrayList<>());
-        answered.setHostIPs(new ArrayList<>());
-
-        assertNotEquals(bare, answered);
-        assertEquals(Models.canonical(bare), Models.canonical(answered));
-        assertNull(Models.canonical(answered).getPodIPs());
-        assertNull(Models.canonical(new V1PodStatus().conditions(new ArrayList<>())), "an empty status is null");
-        assertNotEquals(Models.canonical(bare), Models.canonical(status().phase("Pending")));
     }
 
     record Point(int x) {}

@@ -1,6 +1,5 @@
 package dev.vkubelet.provider.cloudkit;
 
-import dev.vkubelet.provider.Durations;
 import dev.vkubelet.provider.InvalidInputException;
 import dev.vkubelet.tracing.Granularity;
 import io.kubernetes.client.custom.Quantity;

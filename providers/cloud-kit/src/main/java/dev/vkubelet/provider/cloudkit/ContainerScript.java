@@ -1,6 +1,5 @@
 package dev.vkubelet.provider.cloudkit;
 
-import dev.vkubelet.provider.ShellWords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

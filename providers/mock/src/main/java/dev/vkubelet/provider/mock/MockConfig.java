@@ -1,6 +1,6 @@
 package dev.vkubelet.provider.mock;
 
-import dev.vkubelet.provider.Durations;
+import dev.vkubelet.provider.cloudkit.Durations;
 import dev.vkubelet.provider.InvalidInputException;
 import dev.vkubelet.tracing.Granularity;
 import io.kubernetes.client.custom.Quantity;

@@ -1,6 +1,6 @@
 package dev.vkubelet.provider.mock;
 
-import dev.vkubelet.provider.Durations;
+import dev.vkubelet.provider.cloudkit.Durations;
 import dev.vkubelet.provider.InvalidInputException;
 import dev.vkubelet.provider.RetriableException;
 import io.kubernetes.client.openapi.models.V1ContainerState;

@@ -1,7 +1,7 @@
 package dev.vkubelet.provider.mock;
 
 import dev.vkubelet.provider.AttachIO;
-import dev.vkubelet.provider.ShellWords;
+import dev.vkubelet.provider.cloudkit.ShellWords;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Pod;

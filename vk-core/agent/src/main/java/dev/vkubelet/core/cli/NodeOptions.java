@@ -6,7 +6,10 @@ import dev.vkubelet.core.app.RunConfig;
 import dev.vkubelet.core.kube.KubeAccess;
 import dev.vkubelet.core.kube.KubeClients;
 import dev.vkubelet.core.node.NodeDefaults;
-import dev.vkubelet.provider.Durations;
+import dev.vkubelet.core.cli.FlagTypes.GoDuration;
+import dev.vkubelet.core.cli.FlagTypes.GoDurationConverter;
+import dev.vkubelet.core.cli.FlagTypes.NumberConverter;
+import dev.vkubelet.core.cli.FlagTypes.WholeNumberConverter;
 import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.opencensus.TracingConfig;
 import dev.vkubelet.tracing.exporters.ExporterSettings;
@@ -129,44 +132,44 @@ public class NodeOptions {
     boolean enableNodeLease = true;
 
     @Parameter(names = "--pod-sync-workers",
-            description = "Number of pod synchronization workers (and as many status workers)")
-    String podSyncWorkers = "10";
+            description = "Number of pod synchronization workers (and as many status workers)", converter = WholeNumberConverter.class)
+    int podSyncWorkers = 10;
 
-    @Parameter(names = "--full-resync-period", description = "How often to resync all pods with the provider")
-    String fullResyncPeriod = "1m";
+    @Parameter(names = "--full-resync-period", description = "How often to resync all pods with the provider", converter = GoDurationConverter.class)
+    GoDuration fullResyncPeriod = GoDuration.parse("1m");
 
     @Parameter(names = "--startup-timeout",
-            description = "How long registering the node may take before the process exits (0: wait forever)")
-    String startupTimeout = "0";
+            description = "How long registering the node may take before the process exits (0: wait forever)", converter = GoDurationConverter.class)
+    GoDuration startupTimeout = GoDuration.parse("0");
 
     @Parameter(names = "--provider-timeout", description = "A provider call (create, update, delete, status) that"
-            + " takes longer is abandoned and retried with backoff")
-    String providerTimeout = "60s";
+            + " takes longer is abandoned and retried with backoff", converter = GoDurationConverter.class)
+    GoDuration providerTimeout = GoDuration.parse("60s");
 
     @Parameter(names = "--stream-idle-timeout", description = "A kubelet API connection with no traffic for this"
-            + " long is closed (exec/attach/port-forward sessions, idle and half-open connections)")
-    String streamIdleTimeout = "30s";
+            + " long is closed (exec/attach/port-forward sessions, idle and half-open connections)", converter = GoDurationConverter.class)
+    GoDuration streamIdleTimeout = GoDuration.parse("30s");
 
     @Parameter(names = "--runtime-request-timeout", description = "A provider call the kubelet API makes for a"
-            + " request (running pods, stats, metrics, opening logs) that takes longer answers 504")
-    String runtimeRequestTimeout = "20s";
+            + " request (running pods, stats, metrics, opening logs) that takes longer answers 504", converter = GoDurationConverter.class)
+    GoDuration runtimeRequestTimeout = GoDuration.parse("20s");
 
     @Parameter(names = "--stream-creation-timeout",
-            description = "A port-forward session whose client opens no stream within this time is closed")
-    String streamCreationTimeout = "30s";
+            description = "A port-forward session whose client opens no stream within this time is closed", converter = GoDurationConverter.class)
+    GoDuration streamCreationTimeout = GoDuration.parse("30s");
 
-    @Parameter(names = "--kube-api-qps", description = "Requests per second to the API server (0: unlimited)")
-    String kubeApiQps = "0";
+    @Parameter(names = "--kube-api-qps", description = "Requests per second to the API server (0: unlimited)", converter = NumberConverter.class)
+    double kubeApiQps;
 
-    @Parameter(names = "--kube-api-burst", description = "Burst of requests above --kube-api-qps")
-    String kubeApiBurst = "10";
+    @Parameter(names = "--kube-api-burst", description = "Burst of requests above --kube-api-qps", converter = WholeNumberConverter.class)
+    int kubeApiBurst = 10;
 
     @Parameter(names = "--event-qps", description = "Events written to the API server per second, behind pod"
-            + " status writes; events beyond the burst wait their turn (0: unlimited)")
-    String eventQps = "5";
+            + " status writes; events beyond the burst wait their turn (0: unlimited)", converter = NumberConverter.class)
+    double eventQps = 5;
 
-    @Parameter(names = "--event-burst", description = "Events written at once above --event-qps")
-    String eventBurst = "10";
+    @Parameter(names = "--event-burst", description = "Events written at once above --event-qps", converter = WholeNumberConverter.class)
+    int eventBurst = 10;
 
     @Parameter(names = "--trace-exporter", description = "Trace exporter, repeatable or comma-separated: "
             + "jaeger (JAEGER_ENDPOINT or JAEGER_AGENT_ENDPOINT), zpages (ZPAGES_PORT), zipkin (ZIPKIN_ENDPOINT),"
@@ -287,35 +290,35 @@ public class NodeOptions {
         if (!metricsAddr.isEmpty()) {
             checkListenAddress("--metrics-addr", metricsAddr);
         }
-        int workers = integer("--pod-sync-workers", podSyncWorkers);
+        int workers = podSyncWorkers;
         if (workers < 1) {
             throw new UsageException("--pod-sync-workers must be at least 1, got " + workers);
         }
-        Duration resync = duration("--full-resync-period", fullResyncPeriod);
+        Duration resync = fullResyncPeriod.value();
         if (resync.isZero()) {
             throw new UsageException("--full-resync-period must be positive, got " + fullResyncPeriod);
         }
-        Duration startup = duration("--startup-timeout", startupTimeout);
-        Duration providerLimit = duration("--provider-timeout", providerTimeout);
+        Duration startup = startupTimeout.value();
+        Duration providerLimit = providerTimeout.value();
         if (providerLimit.isZero()) {
             throw new UsageException("--provider-timeout must be positive, got " + providerTimeout);
         }
-        Duration idle = duration("--stream-idle-timeout", streamIdleTimeout);
-        Duration creation = duration("--stream-creation-timeout", streamCreationTimeout);
+        Duration idle = streamIdleTimeout.value();
+        Duration creation = streamCreationTimeout.value();
         if (idle.isZero() || creation.isZero()) {
             throw new UsageException("--stream-idle-timeout and --stream-creation-timeout must be positive");
         }
-        Duration runtimeRequest = duration("--runtime-request-timeout", runtimeRequestTimeout);
+        Duration runtimeRequest = runtimeRequestTimeout.value();
         if (runtimeRequest.isZero()) {
             throw new UsageException("--runtime-request-timeout must be positive, got " + runtimeRequestTimeout);
         }
-        double qps = number("--kube-api-qps", kubeApiQps);
-        int burst = integer("--kube-api-burst", kubeApiBurst);
+        double qps = kubeApiQps;
+        int burst = kubeApiBurst;
         if (qps < 0 || burst < 1) {
             throw new UsageException("--kube-api-qps must be >= 0 and --kube-api-burst >= 1");
         }
-        double eventsPerSecond = number("--event-qps", eventQps);
-        int eventsAtOnce = integer("--event-burst", eventBurst);
+        double eventsPerSecond = eventQps;
+        int eventsAtOnce = eventBurst;
         if (eventsPerSecond < 0 || eventsAtOnce < 1) {
             throw new UsageException("--event-qps must be >= 0 and --event-burst >= 1");
         }
@@ -523,18 +526,6 @@ public class NodeOptions {
             return d;
         } catch (NumberFormatException e) {
             throw new UsageException(flag + " '" + text + "' is not a number");
-        }
-    }
-
-    private static Duration duration(String flag, String text) {
-        try {
-            Duration d = Durations.parse(text);
-            if (d.isNegative()) {
-                throw new UsageException(flag + " must not be negative, got " + text);
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(flag + ": " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.vkubelet.core.pod;
 
-import dev.vkubelet.provider.Models;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
@@ -63,7 +62,7 @@ final class PodEquality {
      * it keeps, no empty objects or lists: see {@link #normalize}).
      */
     static boolean sameStatus(V1PodStatus a, V1PodStatus b) {
-        return Objects.equals(Models.canonical(a), Models.canonical(b));
+        return Objects.equals(CanonicalForm.of(a), CanonicalForm.of(b));
     }
 
     /**
@@ -72,7 +71,7 @@ final class PodEquality {
      * and client-java models start with empty collections).
      */
     static V1PodStatus normalize(V1PodStatus status) {
-        V1PodStatus canonical = Models.canonical(status);
+        V1PodStatus canonical = CanonicalForm.of(status);
         return canonical == null ? new V1PodStatus() : canonical;
     }
 
@@ -82,8 +81,8 @@ final class PodEquality {
      * {@link #normalize} then {@link #sameStatus} would make {@code wanted}'s twice.
      */
     static Optional<V1PodStatus> statusToWrite(V1PodStatus current, V1PodStatus wanted) {
-        V1PodStatus canonical = Models.canonical(wanted);
-        if (Objects.equals(Models.canonical(current), canonical)) {
+        V1PodStatus canonical = CanonicalForm.of(wanted);
+        if (Objects.equals(CanonicalForm.of(current), canonical)) {
             return Optional.empty();
         }
         return Optional.of(canonical == null ? new V1PodStatus() : canonical);

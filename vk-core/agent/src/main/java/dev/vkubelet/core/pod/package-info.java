@@ -10,7 +10,8 @@
  *       (with delayed removal of the API object), dangling pods at start-up;
  *   <li>{@link dev.vkubelet.core.pod.PodStatusSync}: provider to Kubernetes: status-only writes
  *       guarded by resourceVersion, skipped when nothing changed;
- *   <li>{@link dev.vkubelet.core.pod.PodEquality}: what counts as a change worth an update;
+ *   <li>{@link dev.vkubelet.core.pod.PodEquality}: what counts as a change worth an update, on
+ *       {@link dev.vkubelet.core.pod.CanonicalForm}s (models as the API server stores them);
  *   <li>every provider call runs within {@code --provider-timeout} ({@code plugin.ProviderDeadline}).
  * </ul>
  *

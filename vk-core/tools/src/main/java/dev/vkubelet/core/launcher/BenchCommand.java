@@ -6,10 +6,10 @@ import dev.vkubelet.core.bench.Bench;
 import dev.vkubelet.core.bench.BenchResult;
 import dev.vkubelet.core.bench.Workload;
 import dev.vkubelet.core.cli.Cli;
+import dev.vkubelet.core.cli.FlagTypes;
 import dev.vkubelet.core.cli.NodeOptions;
 import dev.vkubelet.core.cli.UsageException;
 import dev.vkubelet.core.controlplane.LocalControlPlane;
-import dev.vkubelet.provider.Durations;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +51,8 @@ final class BenchCommand implements Cli.Subcommand {
     boolean logs;
 
     @Parameter(names = "--timeout", description = "How long each step may take before its late pods count as"
-            + " failures")
-    String timeout = "5m";
+            + " failures", converter = FlagTypes.GoDurationConverter.class)
+    FlagTypes.GoDuration timeout = FlagTypes.GoDuration.parse("5m");
 
     @Parameter(names = "--json", description = "Write the result as JSON to this file")
     String json;
@@ -129,7 +129,7 @@ final class BenchCommand implements Cli.Subcommand {
         try {
             workload = new Workload(bench.namespace, bench.node, bench.pods, bench.rate, bench.containers, bench.env,
                     bench.ports, bench.jobExit == null ? OptionalInt.empty() : OptionalInt.of(bench.jobExit),
-                    bench.jobSeconds, bench.logs, Durations.parse(bench.timeout));
+                    bench.jobSeconds, bench.logs, bench.timeout.value());
         } catch (IllegalArgumentException e) {
             throw new UsageException("bench: " + e.getMessage());
         }

@@ -1,6 +1,6 @@
 package dev.vkubelet.provider.azure.emulator;
 
-import dev.vkubelet.provider.ShellWords;
+import dev.vkubelet.provider.cloudkit.ShellWords;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

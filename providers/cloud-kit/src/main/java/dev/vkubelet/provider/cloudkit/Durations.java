@@ -1,4 +1,4 @@
-package dev.vkubelet.provider;
+package dev.vkubelet.provider.cloudkit;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

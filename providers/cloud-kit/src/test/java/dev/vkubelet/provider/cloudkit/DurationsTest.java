@@ -1,4 +1,4 @@
-package dev.vkubelet.provider;
+package dev.vkubelet.provider.cloudkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

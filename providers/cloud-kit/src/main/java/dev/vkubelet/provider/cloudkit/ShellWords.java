@@ -1,4 +1,4 @@
-package dev.vkubelet.provider;
+package dev.vkubelet.provider.cloudkit;
 
 import java.util.ArrayList;
 import java.util.List;
