@@ -1,5 +1,6 @@
 package dev.vkubelet.provider.azure;
 
+import dev.vkubelet.provider.cloudkit.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,7 +68,7 @@ final class ExecSession {
         ws.sendText(password, true).join();
         Thread pump = null;
         if (stdin.isPresent()) {
-            pump = new Thread(() -> {
+            pump = DaemonThreads.factory("aci-exec-stdin", ExecSession.class).newThread(() -> {
                 byte[] buffer = new byte[8192];
                 try {
                     for (int n = stdin.get().read(buffer); n >= 0 && !closed.isDone(); n = stdin.get().read(buffer)) {
@@ -81,8 +82,7 @@ final class ExecSession {
                 } catch (RuntimeException e) {
                     // the socket closed under us: the session is over
                 }
-            }, "aci-exec-stdin");
-            pump.setDaemon(true);
+            });
             pump.start();
         }
         try {

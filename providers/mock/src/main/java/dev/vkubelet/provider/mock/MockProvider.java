@@ -21,6 +21,7 @@ import dev.vkubelet.provider.stats.NodeStats;
 import dev.vkubelet.provider.stats.PodReference;
 import dev.vkubelet.provider.stats.PodStats;
 import dev.vkubelet.provider.stats.StatsSummary;
+import dev.vkubelet.provider.cloudkit.DaemonThreads;
 import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.Tracer;
@@ -97,11 +98,8 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                     return (Integer.parseInt(octets[2]) << 8 | Integer.parseInt(octets[3])) + 1;
                 }).max().ifPresent(nextIp::set);
         context.metrics().gauge("pods", Map.of(), this::podCount);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mock-provider-" + context.nodeName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.factory("mock-provider-" + context.nodeName(), MockProvider.class));
         for (V1Pod loaded : pods.values()) {
             if (loaded.getStatus() != null && "Pending".equals(loaded.getStatus().getPhase())) {
                 scheduler.schedule(() -> markRunning(key(loaded)), config.runningDelay().toMillis(),

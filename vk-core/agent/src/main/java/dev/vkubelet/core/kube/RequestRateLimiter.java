@@ -1,5 +1,6 @@
 package dev.vkubelet.core.kube;
 
+import dev.vkubelet.core.limits.TokenBucket;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import okhttp3.Interceptor;
@@ -11,19 +12,10 @@ import okhttp3.Response;
  */
 public final class RequestRateLimiter implements Interceptor {
 
-    private final double qps;
-    private final double burst;
-    private double tokens;
-    private long last;
+    private final TokenBucket bucket;
 
     public RequestRateLimiter(double qps, int burst) {
-        if (qps <= 0 || burst < 1) {
-            throw new IllegalArgumentException("qps must be > 0 and burst >= 1");
-        }
-        this.qps = qps;
-        this.burst = burst;
-        this.tokens = burst;
-        this.last = System.nanoTime();
+        this.bucket = new TokenBucket(qps, burst);
     }
 
     @Override
@@ -39,16 +31,6 @@ public final class RequestRateLimiter implements Interceptor {
 
     /** Takes one token, waiting as long as needed. */
     void acquire() throws InterruptedException {
-        long waitNanos;
-        synchronized (this) {
-            long now = System.nanoTime();
-            tokens = Math.min(burst, tokens + (now - last) / 1e9 * qps);
-            last = now;
-            tokens -= 1;
-            waitNanos = tokens >= 0 ? 0 : (long) (-tokens / qps * 1e9);
-        }
-        if (waitNanos > 0) {
-            Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
-        }
+        bucket.take();
     }
 }

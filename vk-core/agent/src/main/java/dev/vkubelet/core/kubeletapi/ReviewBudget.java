@@ -1,6 +1,7 @@
 package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.core.kube.ApiMessages;
+import dev.vkubelet.core.limits.TokenBucket;
 import io.kubernetes.client.openapi.ApiException;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
@@ -18,22 +19,14 @@ final class ReviewBudget {
     private static final Logger LOG = LoggerFactory.getLogger(ReviewBudget.class);
 
     private final Semaphore inFlight;
-    private final double perSecond;
-    private final double burst;
-    private final LongSupplier nanoTime;
-    private double tokens;
-    private long last;
+    private final TokenBucket rate;
 
     ReviewBudget(int inFlight, double perSecond, int burst, LongSupplier nanoTime) {
-        if (inFlight < 1 || perSecond <= 0 || burst < 1) {
-            throw new IllegalArgumentException("review budget needs inFlight >= 1, perSecond > 0, burst >= 1");
+        if (inFlight < 1) {
+            throw new IllegalArgumentException("review budget needs inFlight >= 1");
         }
         this.inFlight = new Semaphore(inFlight);
-        this.perSecond = perSecond;
-        this.burst = burst;
-        this.nanoTime = nanoTime;
-        this.tokens = burst;
-        this.last = nanoTime.getAsLong();
+        this.rate = new TokenBucket(perSecond, burst, nanoTime);
     }
 
     /** A review made through client-java. */
@@ -63,23 +56,12 @@ final class ReviewBudget {
 
     /** A permit for one review, to be closed when the review is done. */
     AutoCloseable take(String what) throws Refused {
-        if (!takeToken()) {
+        if (!rate.tryTake()) {
             throw new Refused(429, "Too many requests: the kubelet API's " + what + " budget is spent; retry later");
         }
         if (!inFlight.tryAcquire()) {
             throw new Refused(429, "Too many requests: too many " + what + "s in flight; retry later");
         }
         return inFlight::release;
-    }
-
-    private synchronized boolean takeToken() {
-        long now = nanoTime.getAsLong();
-        tokens = Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
-        last = now;
-        if (tokens < 1) {
-            return false;
-        }
-        tokens -= 1;
-        return true;
     }
 }

@@ -61,8 +61,9 @@ public final class ServingCertificates implements AutoCloseable {
     private final Optional<Path> certificateFile;
     private final Optional<Path> keyFile;
     private final Optional<Signer> signer;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-            DaemonThreads.named("kubelet-api-certificates"));
+    /** Watches the files or renews the certificate; made by {@link #start}, shut by {@link #close}. */
+    private ScheduledExecutorService scheduler;
+    private boolean closed;
     private volatile SslContext current;
     private volatile X509Certificate serving;
     private List<FileTime> seen = List.of();
@@ -118,7 +119,11 @@ public final class ServingCertificates implements AutoCloseable {
     }
 
     /** Starts watching the files, or requests the first certificate from the cluster. */
-    public void start() {
+    public synchronized void start() {
+        if (closed || scheduler != null) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kubelet-api-certificates"));
         if (certificateFile.isPresent()) {
             scheduler.scheduleWithFixedDelay(this::reloadIfChanged, FILE_CHECK.toMillis(), FILE_CHECK.toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -233,7 +238,10 @@ public final class ServingCertificates implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        scheduler.shutdownNow();
+    public synchronized void close() {
+        closed = true;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
     }
 }

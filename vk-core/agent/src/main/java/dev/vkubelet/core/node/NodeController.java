@@ -61,7 +61,8 @@ public final class NodeController implements AutoCloseable {
     private final Tracer tracer;
     private final Clock clock;
     private final Instrumentation metrics;
-    private final ScheduledExecutorService scheduler;
+    /** The one thread all node work runs on; made by {@link #start}, shut by {@link #close}. */
+    private volatile ScheduledExecutorService scheduler;
     private final ProviderDeadline pinger;
 
     private V1Node desired;
@@ -88,7 +89,6 @@ public final class NodeController implements AutoCloseable {
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-controller-" + settings.nodeName()));
         this.pinger = new ProviderDeadline(settings.pingTimeout(), Integer.MAX_VALUE, "node-ping-" + settings.nodeName(),
                 tracer);
     }
@@ -103,6 +103,13 @@ public final class NodeController implements AutoCloseable {
     public void start(Duration timeout) throws InterruptedException {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started");
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("closed");
+            }
+            scheduler = Executors.newSingleThreadScheduledExecutor(
+                    DaemonThreads.named("node-controller-" + settings.nodeName()));
         }
         boolean unlimited = timeout.isZero();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -428,19 +435,27 @@ public final class NodeController implements AutoCloseable {
                 status.setAddresses(update.getAddresses());
             }
         }
-        if (!closed) {
-            scheduler.execute(() -> guard("status after provider notification", this::syncStatus));
+        ScheduledExecutorService loop = scheduler;
+        if (!closed && loop != null) {
+            loop.execute(() -> guard("status after provider notification", this::syncStatus));
         }
     }
 
     /** Stops the loops. The node stays registered (its lease expires). Idempotent. */
     @Override
     public void close() {
-        closed = true;
-        scheduler.shutdownNow();
+        ScheduledExecutorService loop;
+        synchronized (this) {
+            closed = true;
+            loop = scheduler;
+        }
         pinger.close();
+        if (loop == null) {
+            return;
+        }
+        loop.shutdownNow();
         try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            loop.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

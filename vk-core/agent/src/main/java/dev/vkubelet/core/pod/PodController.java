@@ -7,6 +7,7 @@ import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.EventRecorder;
 import dev.vkubelet.core.ports.PodClient;
 import dev.vkubelet.core.ports.PodIndex;
+import dev.vkubelet.core.queue.Timer;
 import dev.vkubelet.core.queue.WorkQueue;
 import dev.vkubelet.core.threads.DaemonThreads;
 import dev.vkubelet.provider.PodEventSource;
@@ -52,7 +53,8 @@ public final class PodController implements AutoCloseable {
     private final ProviderHandle provider;
     private final Tracer tracer;
     private final Instrumentation metrics;
-    private final ScheduledExecutorService scheduler;
+    /** Delayed retries and polling; made by {@link #start}, shut by {@link #close}. */
+    private volatile ScheduledExecutorService scheduler;
     private final ProviderDeadline timeouts;
     private final WorkQueue<PodKey> syncQueue;
     private final WorkQueue<PodKey> statusQueue;
@@ -78,11 +80,20 @@ public final class PodController implements AutoCloseable {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.events = Objects.requireNonNull(events, "events");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
-        this.scheduler = Executors.newScheduledThreadPool(1, DaemonThreads.named("pod-controller-timer"));
         this.timeouts = new ProviderDeadline(settings.providerTimeout(), Integer.MAX_VALUE, "provider-call", tracer);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.syncQueue = new WorkQueue<>(scheduler, settings.backoff(), () -> metrics.queueAdded("sync"));
-        this.statusQueue = new WorkQueue<>(scheduler, settings.backoff(), () -> metrics.queueAdded("status"));
+        Timer timer = (task, delay) -> {
+            ScheduledExecutorService running = scheduler;
+            try {
+                if (running != null) {
+                    Timer.of(running).schedule(task, delay);
+                }
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed: the queues are shut down too, so the delayed add has nowhere to go
+            }
+        };
+        this.syncQueue = new WorkQueue<>(timer, settings.backoff(), () -> metrics.queueAdded("sync"));
+        this.statusQueue = new WorkQueue<>(timer, settings.backoff(), () -> metrics.queueAdded("status"));
         metrics.queueDepth("sync", syncQueue::length);
         metrics.queueDepth("status", statusQueue::length);
         metrics.podPhases(() -> index.list().stream().collect(java.util.stream.Collectors.groupingBy(
@@ -137,6 +148,10 @@ public final class PodController implements AutoCloseable {
         if (!index.hasSynced()) {
             throw new IllegalStateException("the pod index has not synced: refusing to look for dangling pods");
         }
+        if (closed || scheduler != null) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        scheduler = Executors.newScheduledThreadPool(1, DaemonThreads.named("pod-controller-timer"));
         try (Span span = tracer.startSpan("pod.deleteDangling")) {
             int deleted = sync.deleteDangling();
             span.attribute("deleted", deleted);
@@ -270,7 +285,9 @@ public final class PodController implements AutoCloseable {
         if (poller != null) {
             poller.close();
         }
-        scheduler.shutdownNow();
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         timeouts.close();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         for (Thread t : workers) {

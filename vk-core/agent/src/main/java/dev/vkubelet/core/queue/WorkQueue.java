@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keys to process, each by one worker at a time.
@@ -22,11 +20,11 @@ import java.util.concurrent.TimeUnit;
  *       {@link #forget} resets it (on success).
  * </ul>
  *
- * <p>Thread-safe. Delayed adds run on the given scheduler.
+ * <p>Thread-safe. Delayed adds wait on the given {@link Timer}.
  */
 public final class WorkQueue<K> {
 
-    private final ScheduledExecutorService scheduler;
+    private final Timer timer;
     private final Backoff backoff;
     private final ArrayDeque<K> queue = new ArrayDeque<>();
     private final Set<K> waiting = new HashSet<>();
@@ -37,13 +35,13 @@ public final class WorkQueue<K> {
     private final Runnable onAdded;
     private boolean shutDown;
 
-    public WorkQueue(ScheduledExecutorService scheduler, Backoff backoff) {
-        this(scheduler, backoff, () -> {});
+    public WorkQueue(Timer timer, Backoff backoff) {
+        this(timer, backoff, () -> {});
     }
 
     /** A queue that calls {@code onAdded} each time a key enters it (for metrics). */
-    public WorkQueue(ScheduledExecutorService scheduler, Backoff backoff, Runnable onAdded) {
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    public WorkQueue(Timer timer, Backoff backoff, Runnable onAdded) {
+        this.timer = Objects.requireNonNull(timer, "timer");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.onAdded = Objects.requireNonNull(onAdded, "onAdded");
     }
@@ -77,7 +75,7 @@ public final class WorkQueue<K> {
                 return;
             }
         }
-        scheduler.schedule(() -> add(key), delay.toNanos(), TimeUnit.NANOSECONDS);
+        timer.schedule(() -> add(key), delay);
     }
 
     /** Queues {@code key} after its backoff and counts one more failure; returns the delay. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class WorkQueueTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final WorkQueue<String> queue = new WorkQueue<>(scheduler,
+    private final WorkQueue<String> queue = new WorkQueue<>(Timer.of(scheduler),
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(80)));
 
     @AfterEach
