@@ -52,7 +52,7 @@ public final class KubeletApiServer implements AutoCloseable {
             int reviewsInFlight, double reviewsPerSecond, int reviewBurst, int reviewCacheSize,
             int providerCallsInFlight) {
 
-        /** The defaults, documented in DEBUGGING.md ("The kubelet API: security model and limits"). */
+        /** The defaults, documented in dist/docs/kubelet-api.md. */
         public static final Limits DEFAULTS = new Limits(1024, 256, 8 * 1024, java.time.Duration.ofSeconds(10), 512,
                 64, 1024, 8, 20, 40, 4096, 32);
     }

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * {@link Instrumentation} into a Micrometer Prometheus registry. Metric names (as Prometheus shows
- * them) are listed in DEBUGGING.md; all start with {@code vk_}.
+ * them) are listed in dist/docs/metrics.md; all start with {@code vk_}.
  */
 public final class MicrometerInstrumentation implements Instrumentation, AutoCloseable {
 

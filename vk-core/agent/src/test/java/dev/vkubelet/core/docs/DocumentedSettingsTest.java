@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** DEBUGGING.md and README.md name exactly the settings the code reads. */
+/** DEBUGGING.md and the command-line reference name exactly the settings the code reads; README's links hold. */
 class DocumentedSettingsTest {
 
     private static final Path ROOT = Path.of(System.getProperty("vk.project.root", "../.."));
@@ -44,8 +45,8 @@ class DocumentedSettingsTest {
     }
 
     @Test
-    void readmeDocumentsEveryFlagTheCliAccepts() throws IOException {
-        String readme = Files.readString(ROOT.resolve("README.md"));
+    void theCommandLineReferenceDocumentsEveryFlagTheCliAccepts() throws IOException {
+        String reference = Files.readString(ROOT.resolve("dist/docs/command-line.md"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new Cli(Map.of(), Path.of("/nonexistent"), Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err, config -> 0).run("--help");
@@ -53,7 +54,19 @@ class DocumentedSettingsTest {
         flags.remove("--help");
         assertTrue(flags.size() > 20, "parsed flags: " + flags);
         for (String flag : flags) {
-            assertTrue(readme.contains("`" + flag + "`"), "README.md does not document " + flag);
+            assertTrue(reference.contains("`" + flag + "`"), "dist/docs/command-line.md does not document " + flag);
+        }
+    }
+
+    @Test
+    void everyDocumentTheReadmeAndDebuggingNameExists() throws IOException {
+        for (String page : List.of("README.md", "DEBUGGING.md")) {
+            Set<String> named = matches(Files.readString(ROOT.resolve(page)), "`((?:dist/docs|providers)/[\\w./*-]+\\.(?:md|html))`");
+            named.removeIf(path -> path.contains("*"));
+            assertTrue(!named.isEmpty(), page + " names no document");
+            for (String path : named) {
+                assertTrue(Files.isRegularFile(ROOT.resolve(path)), page + " names " + path + ", which does not exist");
+            }
         }
     }
 }
