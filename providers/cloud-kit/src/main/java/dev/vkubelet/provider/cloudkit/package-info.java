@@ -10,5 +10,7 @@
  * threads with the plugin's class loader, and the pieces of their cloud emulators: latency ranges,
  * token buckets, and the small shell subset emulated containers run
  * ({@link dev.vkubelet.provider.cloudkit.ContainerScript}).
+ *
+ * <p>Depends on the provider API and the tracing facade ({@code provided}) and SnakeYAML; plugins bundle it, the host never depends on it.
  */
 package dev.vkubelet.provider.cloudkit;

@@ -7,5 +7,7 @@
  *   RunConfig -> tracer -> PluginHost.load(pluginDir) -> ApiClient(kubeconfig, rate limit)
  *             -> provider = host.createProvider(name, context) -> NodeController.start()
  * </pre>
+ *
+ * <p>Depends on every other agent package (it wires them); only the command line and the tools depend on it.
  */
 package dev.vkubelet.core.app;

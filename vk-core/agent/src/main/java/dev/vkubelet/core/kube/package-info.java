@@ -9,5 +9,7 @@
  * {@code ApiException}s into the ports' outcome classes: 404 to {@code ObjectMissing}, 409 to
  * {@code ObjectConflict} (updates) or {@code ObjectExists} (creates), anything else to
  * {@code ApiFailure}.
+ *
+ * <p>Depends on client-java, the ports and {@code limits}; only {@code app} and {@code kubeletapi} depend on it, never the controllers.
  */
 package dev.vkubelet.core.kube;

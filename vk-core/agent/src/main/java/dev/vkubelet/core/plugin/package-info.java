@@ -22,5 +22,7 @@
  *        v
  *   ProviderHandle --(ProviderCalls proxy: TCCL swap + span + MDC + errors)--> plugin's provider
  * </pre>
+ *
+ * <p>Depends on PF4J, the provider API, the tracing facade and {@code metrics}; the controllers and the kubelet API depend on it for every provider call.
  */
 package dev.vkubelet.core.plugin;

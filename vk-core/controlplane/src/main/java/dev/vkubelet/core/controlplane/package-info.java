@@ -10,6 +10,7 @@
  * processes on free ports in a temporary directory and removes them on {@code close()}, on JVM
  * shutdown, and (for processes left by a JVM that was killed) on the next start.
  *
- * <p>Depends on client-java (to wait for readiness and grant node RBAC) and BouncyCastle.
+ * <p>Depends on client-java (to wait for readiness and grant node RBAC) and BouncyCastle, never on
+ * the agent. The tools depend on it; the agent only in its integration tests.
  */
 package dev.vkubelet.core.controlplane;

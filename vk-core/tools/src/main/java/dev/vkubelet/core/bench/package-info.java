@@ -5,5 +5,7 @@
  * reports a {@link dev.vkubelet.core.bench.BenchResult} (text and JSON);
  * {@link dev.vkubelet.core.bench.PodBench} is the maintainers' script around it
  * ({@code dist/scripts/bench-pods}).
+ *
+ * <p>Depends on the agent's {@code app} (to run an agent it is handed the configuration of) and on vk-controlplane; never on the command line. Only the launcher depends on it.
  */
 package dev.vkubelet.core.bench;

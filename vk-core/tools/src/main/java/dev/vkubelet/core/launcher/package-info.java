@@ -10,5 +10,7 @@
  * <p>The only package that knows both the command line's {@code NodeOptions} and the tools: it hands
  * {@code bench} a parser of agent flags, so {@code bench} builds an agent's run configuration
  * without importing the command line.
+ *
+ * <p>Depends on the agent's {@code cli} and {@code app}, {@code bench}, {@code traces} and vk-controlplane; nothing depends on it.
  */
 package dev.vkubelet.core.launcher;

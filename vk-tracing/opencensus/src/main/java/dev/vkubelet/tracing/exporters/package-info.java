@@ -17,5 +17,7 @@
  *
  * <p>OpenCensus underneath: exporters are process-wide span handlers. Only the host uses this
  * package.
+ *
+ * <p>Depends on OpenCensus and its exporters; only the agent depends on it.
  */
 package dev.vkubelet.tracing.exporters;

@@ -8,5 +8,7 @@
  * sets their latencies), containers run a small shell subset ({@link dev.vkubelet.provider.cloudkit.ContainerScript})
  * whose {@code echo} lines become CloudWatch log events, and every API group has a token bucket
  * and fault injection, so clients meet throttling and errors as they would in AWS.
+ *
+ * <p>Depends on cloud-kit's emulator pieces and the JDK's HTTP server; nothing in the provider depends on it but its optional start-up of an embedded emulator.
  */
 package dev.vkubelet.provider.aws.emulator;

@@ -8,5 +8,7 @@
  * policy, and requests meet token buckets, injected 429s with {@code Retry-After}, and server
  * errors, as they would in Azure. Exec answers with a WebSocket on loopback
  * ({@link dev.vkubelet.provider.azure.emulator.ExecSockets}).
+ *
+ * <p>Depends on cloud-kit's emulator pieces and the JDK's HTTP server; nothing in the provider depends on it but its optional start-up of an embedded emulator.
  */
 package dev.vkubelet.provider.azure.emulator;
