@@ -56,8 +56,13 @@ public final class Cli {
         /** Its name on the command line. */
         String name();
 
-        /** The object holding its flags: JCommander's {@code @Parameters} and {@code @Parameter} annotations. */
-        Object flags();
+        /**
+         * The object holding its flags: JCommander's {@code @Parameters} and {@code @Parameter}
+         * annotations; by default the subcommand itself.
+         */
+        default Object flags() {
+            return this;
+        }
 
         /** Whether {@code --help} was given to it. */
         boolean helpRequested();

@@ -511,21 +511,17 @@ public class NodeOptions {
 
     private static int integer(String flag, String text) {
         try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(flag + " '" + text + "' is not a whole number");
+            return new WholeNumberConverter(flag).convert(text);
+        } catch (com.beust.jcommander.ParameterException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 
     private static double number(String flag, String text) {
         try {
-            double d = Double.parseDouble(text.trim());
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new UsageException(flag + " '" + text + "' is not a number");
+            return new NumberConverter(flag).convert(text);
+        } catch (com.beust.jcommander.ParameterException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 }

@@ -113,11 +113,6 @@ final class BenchCommand implements Cli.Subcommand {
     }
 
     @Override
-    public Object flags() {
-        return this;
-    }
-
-    @Override
     public boolean helpRequested() {
         return help;
     }

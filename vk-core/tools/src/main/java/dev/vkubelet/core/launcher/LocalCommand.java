@@ -41,11 +41,6 @@ final class LocalCommand implements Cli.Subcommand {
     }
 
     @Override
-    public Object flags() {
-        return this;
-    }
-
-    @Override
     public boolean helpRequested() {
         return node.helpRequested();
     }

@@ -44,11 +44,6 @@ final class TracesCommand implements Cli.Subcommand {
     }
 
     @Override
-    public Object flags() {
-        return this;
-    }
-
-    @Override
     public boolean helpRequested() {
         return help;
     }
