@@ -21,6 +21,7 @@ import dev.vkubelet.core.metrics.MicrometerInstrumentation;
 import dev.vkubelet.core.node.NodeController;
 import dev.vkubelet.core.node.NodeDefaults;
 import dev.vkubelet.core.node.NodeLease;
+import dev.vkubelet.core.node.NodeLoops;
 import dev.vkubelet.core.node.NodeSettings;
 import dev.vkubelet.core.plugin.AvailableProvider;
 import dev.vkubelet.core.plugin.PluginHost;
@@ -59,6 +60,8 @@ public final class VirtualKubelet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualKubelet.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REVIEW_TIMEOUT = Duration.ofSeconds(10);
+    /** Workers of the node loops: a ping that hangs until its timeout holds one, never the other. */
+    private static final int NODE_LOOP_WORKERS = 2;
     /** How long a serving certificate request may wait for approval before another is made. */
     private static final Duration CERTIFICATE_WAIT = Duration.ofMinutes(15);
 
@@ -70,6 +73,7 @@ public final class VirtualKubelet implements AutoCloseable {
     private KubeInformers informers;
     private KubeReferencedObjects resources;
     private ProviderHandle provider;
+    private NodeLoops nodeLoops;
     private NodeController nodeController;
     private PodController podController;
     private KubeEventRecorder events;
@@ -258,8 +262,10 @@ public final class VirtualKubelet implements AutoCloseable {
                 ? Optional.of(new NodeLease(new KubeLeaseClient(client), config.nodeName(), settings.leaseDuration(),
                         Clock.systemUTC()))
                 : Optional.empty();
+        nodeLoops = new NodeLoops(NODE_LOOP_WORKERS, metrics);
+        nodeLoops.start();
         nodeController = new NodeController(settings, new KubeNodeClient(client), lease, provider, tracer,
-                Clock.systemUTC(), metrics);
+                Clock.systemUTC(), metrics, nodeLoops);
         nodeController.start(config.startupTimeout());
         LOG.info("node {} is registered (lease in {}: {})", config.nodeName(), NodeDefaults.LEASE_NAMESPACE,
                 config.nodeLeaseEnabled() ? "on" : "off");
@@ -358,6 +364,7 @@ public final class VirtualKubelet implements AutoCloseable {
         stop("the informers", informers);
         stop("the event recorder", events);
         stop("the node controller", nodeController);
+        stop("the node loops", nodeLoops);
         stop("provider " + (provider == null ? "" : provider.name()), provider);
         stop("the plugins", plugins);
         stop("the trace exporters", exporters);

@@ -47,6 +47,9 @@ public interface Instrumentation {
     /** A lease renewal ended. */
     default void leaseRenewal(boolean ok) {}
 
+    /** A node's heartbeat or status step started {@code lag} after its schedule. */
+    default void heartbeatLag(Duration lag) {}
+
     /** A node status write ended. */
     default void nodeStatusUpdate(boolean ok) {}
 

@@ -142,6 +142,12 @@ public final class MicrometerInstrumentation implements Instrumentation, AutoClo
     }
 
     @Override
+    public void heartbeatLag(Duration lag) {
+        timer("vk.node.loop.lag", "How late node heartbeat and status steps start against their schedule")
+                .record(lag);
+    }
+
+    @Override
     public void nodeStatusUpdate(boolean ok) {
         counter("vk.node.status.updates", "Node status writes", "result", ok ? "ok" : "failed").increment();
     }

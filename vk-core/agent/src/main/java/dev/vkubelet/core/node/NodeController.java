@@ -8,7 +8,6 @@ import dev.vkubelet.core.ports.NodeClient;
 import dev.vkubelet.core.ports.ObjectConflict;
 import dev.vkubelet.core.ports.ObjectExists;
 import dev.vkubelet.core.ports.ObjectMissing;
-import dev.vkubelet.core.threads.DaemonThreads;
 import dev.vkubelet.provider.NodeConfigurer;
 import dev.vkubelet.provider.NodeProvider;
 import dev.vkubelet.provider.ProviderException;
@@ -30,15 +29,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the node and keeps it alive (with a Lease unless the lease is disabled). All node work runs on one scheduler thread, so the steps
- * never race each other:
+ * Registers the node and keeps it alive (with a Lease unless the lease is disabled). All node work
+ * runs in the node's lane of the process's {@link NodeLoops}, one step at a time, so the steps never
+ * race each other (and a node costs no thread of its own):
  * <ul>
  *   <li>{@link #register()}: create the node, or on an existing one add the host's labels and
  *       taint (keeping everything else), then write the status;
@@ -61,8 +58,12 @@ public final class NodeController implements AutoCloseable {
     private final Tracer tracer;
     private final Clock clock;
     private final Instrumentation metrics;
-    /** The one thread all node work runs on; made by {@link #start}, shut by {@link #close}. */
-    private volatile ScheduledExecutorService scheduler;
+    /** The loops this node's steps run on, and whether this controller made them (and so starts and closes them). */
+    private final NodeLoops loops;
+    private final boolean ownLoops;
+    /** This node's lane of the loops: made by {@link #start}, closed by {@link #close}. */
+    private volatile NodeLoops.Lane lane;
+    private final List<AutoCloseable> repeating = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ProviderDeadline pinger;
 
     private V1Node desired;
@@ -79,9 +80,22 @@ public final class NodeController implements AutoCloseable {
         this(settings, nodes, lease, provider, tracer, clock, Instrumentation.NOOP);
     }
 
-    /** The same, reporting pings, lease renewals and status writes to {@code metrics}. */
+    /** The same, reporting pings, lease renewals and status writes to {@code metrics}, on loops of its own. */
     public NodeController(NodeSettings settings, NodeClient nodes, Optional<NodeLease> lease, ProviderHandle provider,
             Tracer tracer, Clock clock, Instrumentation metrics) {
+        this(settings, nodes, lease, provider, tracer, clock, metrics, new NodeLoops(1, metrics), true);
+    }
+
+    /** The same, on the process's shared {@code loops} (started and closed by their owner). */
+    public NodeController(NodeSettings settings, NodeClient nodes, Optional<NodeLease> lease, ProviderHandle provider,
+            Tracer tracer, Clock clock, Instrumentation metrics, NodeLoops loops) {
+        this(settings, nodes, lease, provider, tracer, clock, metrics, loops, false);
+    }
+
+    private NodeController(NodeSettings settings, NodeClient nodes, Optional<NodeLease> lease, ProviderHandle provider,
+            Tracer tracer, Clock clock, Instrumentation metrics, NodeLoops loops, boolean ownLoops) {
+        this.loops = Objects.requireNonNull(loops, "loops");
+        this.ownLoops = ownLoops;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.lease = Objects.requireNonNull(lease, "lease");
@@ -108,8 +122,10 @@ public final class NodeController implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("closed");
             }
-            scheduler = Executors.newSingleThreadScheduledExecutor(
-                    DaemonThreads.named("node-controller-" + settings.nodeName()));
+            if (ownLoops) {
+                loops.start();
+            }
+            lane = loops.lane(settings.nodeName());
         }
         boolean unlimited = timeout.isZero();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -136,15 +152,20 @@ public final class NodeController implements AutoCloseable {
             }
         }
         provider.capability(NodeProvider.class).ifPresent(p -> p.notifyNodeStatus(this::onProviderNodeChanged));
-        long renew = settings.renewInterval().toMillis();
-        long status = settings.statusInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> guard("heartbeat", this::heartbeat), 0, renew, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(() -> guard("status", this::syncStatus), status, status, TimeUnit.MILLISECONDS);
+        // the first heartbeat (the Lease) at once; from then on at a random point of each interval, so
+        // the nodes of a process spread their renewals and status writes instead of sending them together
+        lane.execute(() -> guard("heartbeat", this::heartbeat));
+        repeating.add(lane.every(settings.renewInterval(), settings.renewInterval(),
+                () -> guard("heartbeat", this::heartbeat)));
+        repeating.add(lane.every(settings.statusInterval(), settings.statusInterval(),
+                () -> guard("status", this::syncStatus)));
     }
 
     private void runOnScheduler(Runnable step) throws InterruptedException {
+        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(step, null);
+        lane.execute(task);
         try {
-            scheduler.submit(step).get();
+            task.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
@@ -435,29 +456,33 @@ public final class NodeController implements AutoCloseable {
                 status.setAddresses(update.getAddresses());
             }
         }
-        ScheduledExecutorService loop = scheduler;
-        if (!closed && loop != null) {
-            loop.execute(() -> guard("status after provider notification", this::syncStatus));
+        NodeLoops.Lane steps = lane;
+        if (!closed && steps != null) {
+            steps.execute(() -> guard("status after provider notification", this::syncStatus));
         }
     }
 
     /** Stops the loops. The node stays registered (its lease expires). Idempotent. */
     @Override
     public void close() {
-        ScheduledExecutorService loop;
+        NodeLoops.Lane steps;
         synchronized (this) {
             closed = true;
-            loop = scheduler;
+            steps = lane;
+        }
+        for (AutoCloseable r : repeating) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.debug("cancelling a node loop: {}", e.toString());
+            }
+        }
+        if (steps != null) {
+            steps.close();
         }
         pinger.close();
-        if (loop == null) {
-            return;
-        }
-        loop.shutdownNow();
-        try {
-            loop.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (ownLoops) {
+            loops.close();
         }
     }
 }

@@ -13,10 +13,14 @@
  *       Node;
  *   <li>{@link dev.vkubelet.core.node.NodeController}: the run loop: heartbeat (ping, re-register a
  *       deleted node, renew the lease) every renew interval, status every status interval and on
- *       provider notification.
+ *       provider notification, all in the node's lane of the {@link dev.vkubelet.core.node.NodeLoops};
+ *   <li>{@link dev.vkubelet.core.node.NodeLoops}: the loops every node of the process shares: one
+ *       timer thread, a small worker pool, a lane per node (its steps one at a time), jittered
+ *       repeating steps whose lag is a metric. A node costs a lane, not a thread.
  * </ul>
  *
  * <p>Depends on the ports ({@code dev.vkubelet.core.ports}), the plugin host's
- * {@code ProviderHandle} and the tracing facade; never on client-java's HTTP API.
+ * {@code ProviderHandle}, {@code metrics}, {@code threads} and the tracing facade; never on
+ * client-java's HTTP API. Only {@code app} depends on it.
  */
 package dev.vkubelet.core.node;

@@ -103,6 +103,14 @@ class MetricsIT {
             assertTrue(PrometheusText.value(running, "vk_node_ping_duration_seconds_count", Map.of("result", "ok")) >= 1);
             assertTrue(PrometheusText.value(running, "vk_node_status_updates_total", Map.of("result", "ok")) >= 1);
             assertTrue(PrometheusText.value(running, "vk_node_lease_last_renewal_timestamp_seconds", Map.of()) > 0);
+            // the first scheduled heartbeat comes at a random point of the first renew interval (10 s)
+            Await.until(WAIT, "the lag of a scheduled node step measured", () -> {
+                try {
+                    return PrometheusText.value(scrape(address), "vk_node_loop_lag_seconds_count", Map.of()) >= 1;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             assertEquals(1.0, PrometheusText.value(running, "vk_plugin_info", Map.of("plugin", "mock",
                     "provider", "mock")));
             assertTrue(running.stream().anyMatch(s -> s.name().startsWith("jvm_memory_used_bytes")));

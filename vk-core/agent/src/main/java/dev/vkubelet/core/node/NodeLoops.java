@@ -1,0 +1,249 @@
+package dev.vkubelet.core.node;
+
+import dev.vkubelet.core.metrics.Instrumentation;
+import dev.vkubelet.core.threads.DaemonThreads;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node loops of a process, shared by all its nodes: one timer thread keeps every node's
+ * "run X at T" in time order, and a small pool of workers runs the steps. A node's steps run in its
+ * {@link Lane}, one at a time and in order, so they never race each other, whatever the pool size;
+ * a node costs a lane (a few objects), not a thread. Repeating steps start at a random point of
+ * their first interval (jitter), so many nodes' renewals spread over the interval instead of
+ * arriving together, and keep their schedule afterwards (a late step does not move the next one;
+ * a step that overran whole intervals skips them). How late each repeating step starts against its
+ * schedule is reported as {@link Instrumentation#heartbeatLag}.
+ *
+ * <p>Constructors do nothing; {@link #start()} makes the threads, {@link #close()} stops them.
+ */
+public final class NodeLoops implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeLoops.class);
+
+    private final int workers;
+    private final Instrumentation metrics;
+    private final LongSupplier nanoTime;
+    private ScheduledExecutorService timer;
+    private ExecutorService pool;
+    private boolean closed;
+
+    /** Loops run by {@code workers} threads, reporting lag to {@code metrics}. */
+    public NodeLoops(int workers, Instrumentation metrics) {
+        this(workers, metrics, System::nanoTime);
+    }
+
+    NodeLoops(int workers, Instrumentation metrics, LongSupplier nanoTime) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("node loops need at least one worker, got " + workers);
+        }
+        this.workers = workers;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /** Starts the timer and the workers. */
+    public synchronized void start() {
+        if (closed || timer != null) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-loops-timer"));
+        pool = Executors.newFixedThreadPool(workers, DaemonThreads.named("node-loops"));
+    }
+
+    /** A lane for the steps of node {@code node}. */
+    public Lane lane(String node) {
+        return new Lane(Objects.requireNonNull(node, "node"));
+    }
+
+    private synchronized ExecutorService pool() {
+        if (pool == null) {
+            throw new IllegalStateException(closed ? "node loops closed" : "node loops not started");
+        }
+        return pool;
+    }
+
+    private synchronized ScheduledExecutorService timer() {
+        if (timer == null) {
+            throw new IllegalStateException(closed ? "node loops closed" : "node loops not started");
+        }
+        return timer;
+    }
+
+    /** Stops the timer and the workers; steps not yet run are dropped. Idempotent. */
+    @Override
+    public void close() {
+        ScheduledExecutorService t;
+        ExecutorService p;
+        synchronized (this) {
+            closed = true;
+            t = timer;
+            p = pool;
+        }
+        if (t != null) {
+            t.shutdownNow();
+            p.shutdownNow();
+            try {
+                p.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * One node's steps, run one at a time in the order given, on the shared workers. After
+     * {@link #close()} new steps are dropped and repeating ones stop.
+     */
+    public final class Lane implements java.util.concurrent.Executor, AutoCloseable {
+
+        private final String node;
+        private final ArrayDeque<Runnable> steps = new ArrayDeque<>();
+        private boolean running;
+        private volatile boolean laneClosed;
+
+        private Lane(String node) {
+            this.node = node;
+        }
+
+        /** Runs {@code step} after the steps already given; a step's exception is logged, not rethrown. */
+        @Override
+        public void execute(Runnable step) {
+            synchronized (this) {
+                if (laneClosed) {
+                    return;
+                }
+                steps.add(step);
+                if (running) {
+                    return;
+                }
+                running = true;
+            }
+            dispatch();
+        }
+
+        private void dispatch() {
+            try {
+                pool().execute(this::runOne);
+            } catch (RejectedExecutionException | IllegalStateException e) {
+                synchronized (this) {
+                    steps.clear();
+                    running = false;
+                }
+            }
+        }
+
+        /** Runs one step, then gives the worker back (other lanes' steps may be waiting) and queues the next. */
+        private void runOne() {
+            Runnable step;
+            synchronized (this) {
+                step = steps.poll();
+                if (step == null || laneClosed) {
+                    steps.clear();
+                    running = false;
+                    return;
+                }
+            }
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a step of node {} failed: {}", node, e.toString(), e);
+            }
+            synchronized (this) {
+                if (steps.isEmpty()) {
+                    running = false;
+                    return;
+                }
+            }
+            dispatch();
+        }
+
+        /**
+         * Runs {@code step} in this lane every {@code interval}, first at a random point of the
+         * first {@code firstWithin} (zero: at once). Returns what cancels it.
+         */
+        public AutoCloseable every(Duration interval, Duration firstWithin, Runnable step) {
+            long period = interval.toNanos();
+            if (period <= 0) {
+                throw new IllegalArgumentException("interval must be positive, got " + interval);
+            }
+            long spread = firstWithin.toNanos();
+            long first = nanoTime.getAsLong() + (spread > 0 ? ThreadLocalRandom.current().nextLong(spread) : 0);
+            Repeating repeating = new Repeating(period, step);
+            repeating.at(first);
+            return repeating;
+        }
+
+        /** Stops this lane: steps not yet run are dropped, repeating ones stop. */
+        @Override
+        public void close() {
+            synchronized (this) {
+                laneClosed = true;
+                steps.clear();
+            }
+        }
+
+        private final class Repeating implements AutoCloseable {
+            private final long period;
+            private final Runnable step;
+            private volatile boolean cancelled;
+            private volatile ScheduledFuture<?> next;
+
+            Repeating(long period, Runnable step) {
+                this.period = period;
+                this.step = step;
+            }
+
+            void at(long planned) {
+                if (cancelled || laneClosed) {
+                    return;
+                }
+                long delay = Math.max(0, planned - nanoTime.getAsLong());
+                try {
+                    next = timer().schedule(() -> execute(() -> run(planned)), delay, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException | IllegalStateException e) {
+                    cancelled = true;
+                }
+            }
+
+            private void run(long planned) {
+                if (cancelled) {
+                    return;
+                }
+                metrics.heartbeatLag(Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - planned)));
+                try {
+                    step.run();
+                } finally {
+                    long following = planned + period;
+                    long now = nanoTime.getAsLong();
+                    if (following + period <= now) {
+                        long missed = (now - following) / period;
+                        LOG.warn("node {}: a step overran {} of its intervals; skipping them", node, missed);
+                        following += missed * period;
+                    }
+                    at(following);
+                }
+            }
+
+            @Override
+            public void close() {
+                cancelled = true;
+                ScheduledFuture<?> pending = next;
+                if (pending != null) {
+                    pending.cancel(false);
+                }
+            }
+        }
+    }
+}
