@@ -1,14 +1,16 @@
 package dev.vkubelet.core.kube;
 
 import dev.vkubelet.core.ports.LeaseClient;
+import dev.vkubelet.core.ports.LeaseStore;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.models.V1Lease;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** {@link LeaseClient} over client-java's {@code CoordinationV1Api}. */
-public final class KubeLeaseClient implements LeaseClient {
+/** {@link LeaseClient} and {@link LeaseStore} over client-java's {@code CoordinationV1Api}. */
+public final class KubeLeaseClient implements LeaseStore {
 
     private final CoordinationV1Api api;
 
@@ -35,5 +37,12 @@ public final class KubeLeaseClient implements LeaseClient {
         String name = lease.getMetadata().getName();
         return KubeCalls.update("update lease " + ns + "/" + name,
                 () -> api.replaceNamespacedLease(name, ns, lease).execute());
+    }
+
+    @Override
+    public List<V1Lease> list(String namespace, String labelSelector) {
+        return KubeCalls.read("list leases in " + namespace + " (" + labelSelector + ")",
+                () -> api.listNamespacedLease(namespace).labelSelector(labelSelector).execute())
+                .map(l -> l.getItems()).orElse(List.of());
     }
 }

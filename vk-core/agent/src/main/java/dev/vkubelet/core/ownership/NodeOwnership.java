@@ -1,0 +1,367 @@
+package dev.vkubelet.core.ownership;
+
+import dev.vkubelet.core.ports.ApiFailure;
+import dev.vkubelet.core.ports.LeaseStore;
+import dev.vkubelet.core.ports.ObjectConflict;
+import dev.vkubelet.core.ports.ObjectExists;
+import dev.vkubelet.core.ports.ObjectMissing;
+import dev.vkubelet.core.threads.DaemonThreads;
+import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1LeaseSpec;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which nodes of a node set this replica serves, decided with the other replicas through Leases
+ * (coordination.k8s.io): one Lease per node, held by the replica that serves it, and one per
+ * replica, so replicas that hold no node still count. Every round (each renew interval) a replica
+ * renews what it holds, then takes its even share ({@link OwnershipPlan}): it releases nodes above
+ * its share and acquires free ones below it. A lease whose holder stops renewing is free once it
+ * has not changed for a lease duration, as this replica's clock measures it (clocks of other
+ * machines are never compared). A replica that cannot renew a node's lease for a lease duration
+ * stops serving it before anyone else may start.
+ *
+ * <p>{@link #close()} hands every node over at once (the leases are released, not left to
+ * expire); the listener hears of every node acquired and lost, on the ownership thread, lost ones
+ * first.
+ */
+public final class NodeOwnership implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeOwnership.class);
+    /** The label that ties the leases of one node set together. */
+    public static final String SET_LABEL = "virtual-kubelet.io/node-set";
+    /** The label that tells node leases from replica leases. */
+    public static final String KIND_LABEL = "virtual-kubelet.io/lease-kind";
+    /** The annotation naming the node a node lease is for. */
+    public static final String NODE_ANNOTATION = "virtual-kubelet.io/node";
+
+    /** Hears which nodes this replica gained and lost. */
+    public interface Listener {
+        void acquired(String node);
+
+        void lost(String node);
+    }
+
+    /**
+     * @param namespace where the leases live
+     * @param nodeSet the name all replicas of this node set share
+     * @param replica this replica's identity (the leases' holder)
+     * @param leaseDuration how long a lease that stopped changing still counts as held
+     * @param renewInterval how often a round runs (well below the lease duration)
+     */
+    public record Settings(String namespace, String nodeSet, String replica, Duration leaseDuration,
+            Duration renewInterval) {
+        public Settings {
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(nodeSet, "nodeSet");
+            Objects.requireNonNull(replica, "replica");
+            if (replica.isBlank()) {
+                throw new IllegalArgumentException("the replica identity must not be empty");
+            }
+            if (renewInterval.isZero() || renewInterval.isNegative() || renewInterval.compareTo(leaseDuration) >= 0) {
+                throw new IllegalArgumentException("the renew interval must be positive and shorter than the lease"
+                        + " duration, got " + renewInterval + " and " + leaseDuration);
+            }
+        }
+    }
+
+    /** A lease as last seen, and since when (this replica's clock) it has not changed. */
+    private record Seen(String resourceVersion, String holder, long sinceNanos) {}
+
+    private final LeaseStore store;
+    private final Settings settings;
+    private final Set<String> nodes;
+    private final Listener listener;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final Map<String, Seen> seen = new HashMap<>();
+    /** Nodes held, with when their lease was last renewed (this replica's clock). */
+    private final Map<String, Long> held = new HashMap<>();
+    private ScheduledExecutorService loop;
+    private boolean stopped;
+
+    public NodeOwnership(LeaseStore store, Settings settings, Set<String> nodes, Listener listener) {
+        this(store, settings, nodes, listener, Clock.systemUTC(), System::nanoTime);
+    }
+
+    NodeOwnership(LeaseStore store, Settings settings, Set<String> nodes, Listener listener, Clock clock,
+            LongSupplier nanoTime) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.nodes = Set.copyOf(nodes);
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /** Runs a round now and then every renew interval, on a thread of its own. */
+    public synchronized void start() {
+        if (loop != null || stopped) {
+            throw new IllegalStateException(stopped ? "closed" : "already started");
+        }
+        loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-ownership"));
+        long every = settings.renewInterval().toMillis();
+        loop.scheduleWithFixedDelay(this::guardedRound, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The nodes this replica holds now. */
+    public synchronized Set<String> owned() {
+        return Set.copyOf(held.keySet());
+    }
+
+    private void guardedRound() {
+        try {
+            round();
+        } catch (RuntimeException e) {
+            LOG.warn("node ownership round of {} failed: {}", settings.replica(), e.getMessage());
+        }
+    }
+
+    /** One round: see, renew, release above the share, acquire below it. */
+    synchronized void round() {
+        if (stopped) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        long duration = settings.leaseDuration().toNanos();
+        // nothing heard back for a lease duration: someone else may hold it by now
+        for (String node : new TreeSet<>(held.keySet())) {
+            if (now - held.get(node) >= duration) {
+                LOG.warn("replica {} could not renew the lease of node {} for {} s: no longer serving it",
+                        settings.replica(), node, settings.leaseDuration().toSeconds());
+                lose(node);
+            }
+        }
+        Map<String, V1Lease> leases = new HashMap<>();
+        for (V1Lease lease : store.list(settings.namespace(), SET_LABEL + "=" + label(settings.nodeSet()))) {
+            leases.put(lease.getMetadata().getName(), lease);
+            remember(lease, now);
+        }
+        seen.keySet().retainAll(leases.keySet());
+        renewReplicaLease(leases.get(replicaLeaseName()));
+        Set<String> replicas = new TreeSet<>();
+        replicas.add(settings.replica());
+        Map<String, String> holders = new HashMap<>();
+        for (V1Lease lease : leases.values()) {
+            String holder = liveHolder(lease, now);
+            if (holder == null) {
+                continue;
+            }
+            if ("replica".equals(kind(lease))) {
+                replicas.add(holder);
+            } else {
+                String node = lease.getMetadata().getAnnotations() == null ? null
+                        : lease.getMetadata().getAnnotations().get(NODE_ANNOTATION);
+                if (node != null && nodes.contains(node)) {
+                    holders.put(node, holder);
+                }
+            }
+        }
+        for (String node : new TreeSet<>(held.keySet())) {
+            if (!settings.replica().equals(holders.get(node))) {
+                LOG.warn("replica {} lost node {} to {}", settings.replica(), node, holders.get(node));
+                lose(node);
+            }
+        }
+        OwnershipPlan plan = OwnershipPlan.decide(settings.replica(), nodes, holders, replicas);
+        for (String node : plan.release()) {
+            release(leases.get(nodeLeaseName(node)), node);
+        }
+        for (String node : plan.keep()) {
+            renew(leases.get(nodeLeaseName(node)), node, now);
+        }
+        for (String node : plan.acquire()) {
+            acquire(leases.get(nodeLeaseName(node)), node, now);
+        }
+    }
+
+    private void remember(V1Lease lease, long now) {
+        String name = lease.getMetadata().getName();
+        String version = lease.getMetadata().getResourceVersion();
+        Seen before = seen.get(name);
+        if (before == null || !Objects.equals(before.resourceVersion(), version)) {
+            seen.put(name, new Seen(version, holderOf(lease), now));
+        }
+    }
+
+    /** The holder of a lease that still counts as held, or null. */
+    private String liveHolder(V1Lease lease, long now) {
+        String holder = holderOf(lease);
+        if (holder == null) {
+            return null;
+        }
+        if (holder.equals(settings.replica())) {
+            return holder;
+        }
+        Seen since = seen.get(lease.getMetadata().getName());
+        long duration = lease.getSpec().getLeaseDurationSeconds() == null ? settings.leaseDuration().toNanos()
+                : TimeUnit.SECONDS.toNanos(lease.getSpec().getLeaseDurationSeconds());
+        return since != null && now - since.sinceNanos() < duration ? holder : null;
+    }
+
+    private void renewReplicaLease(V1Lease current) {
+        try {
+            if (current == null) {
+                store.create(lease(replicaLeaseName(), "replica", null, settings.replica(), 0));
+            } else {
+                store.update(withHolder(current, settings.replica(), false));
+            }
+        } catch (ObjectConflict | ObjectExists | ObjectMissing e) {
+            LOG.debug("replica lease of {} changed under us; renewed next round", settings.replica());
+        }
+    }
+
+    private void renew(V1Lease current, String node, long now) {
+        if (current == null) {
+            lose(node);
+            return;
+        }
+        try {
+            store.update(withHolder(current, settings.replica(), false));
+            held.put(node, now);
+        } catch (ObjectConflict | ObjectMissing e) {
+            LOG.warn("replica {} lost the lease of node {} while renewing it", settings.replica(), node);
+            lose(node);
+        }
+    }
+
+    private void acquire(V1Lease current, String node, long now) {
+        try {
+            if (current == null) {
+                store.create(lease(nodeLeaseName(node), "node", node, settings.replica(), 0));
+            } else {
+                store.update(withHolder(current, settings.replica(), true));
+            }
+        } catch (ObjectConflict | ObjectExists | ObjectMissing e) {
+            LOG.debug("replica {} tried node {} with another replica; the other won", settings.replica(), node);
+            return;
+        }
+        held.put(node, now);
+        LOG.info("replica {} now serves node {}", settings.replica(), node);
+        listener.acquired(node);
+    }
+
+    private void release(V1Lease current, String node) {
+        try {
+            if (current != null) {
+                store.update(withHolder(current, null, false));
+            }
+        } catch (ApiFailure e) {
+            LOG.debug("releasing node {}: {} (it expires instead)", node, e.getMessage());
+        }
+        LOG.info("replica {} hands node {} over", settings.replica(), node);
+        lose(node);
+    }
+
+    private void lose(String node) {
+        if (held.remove(node) != null) {
+            listener.lost(node);
+        }
+    }
+
+    private V1Lease lease(String name, String kind, String node, String holder, int transitions) {
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        V1ObjectMeta meta = new V1ObjectMeta().name(name).namespace(settings.namespace())
+                .putLabelsItem(SET_LABEL, label(settings.nodeSet())).putLabelsItem(KIND_LABEL, kind);
+        if (node != null) {
+            meta.putAnnotationsItem(NODE_ANNOTATION, node);
+        }
+        return new V1Lease().metadata(meta).spec(new V1LeaseSpec().holderIdentity(holder)
+                .leaseDurationSeconds((int) settings.leaseDuration().toSeconds()).acquireTime(now).renewTime(now)
+                .leaseTransitions(transitions));
+    }
+
+    private V1Lease withHolder(V1Lease current, String holder, boolean taking) {
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        V1LeaseSpec spec = Optional.ofNullable(current.getSpec()).orElseGet(V1LeaseSpec::new);
+        spec.holderIdentity(holder).renewTime(now).leaseDurationSeconds((int) settings.leaseDuration().toSeconds());
+        if (taking) {
+            spec.acquireTime(now).leaseTransitions(Optional.ofNullable(spec.getLeaseTransitions()).orElse(0) + 1);
+        }
+        return current.spec(spec);
+    }
+
+    private static String holderOf(V1Lease lease) {
+        String holder = lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+        return holder == null || holder.isEmpty() ? null : holder;
+    }
+
+    private static String kind(V1Lease lease) {
+        return lease.getMetadata().getLabels() == null ? null : lease.getMetadata().getLabels().get(KIND_LABEL);
+    }
+
+    String nodeLeaseName(String node) {
+        return LeaseNames.of("vk-node-", node);
+    }
+
+    String replicaLeaseName() {
+        return LeaseNames.of("vk-replica-", settings.replica());
+    }
+
+    private static String label(String value) {
+        return LeaseNames.labelValue(value);
+    }
+
+    /** Stops the rounds and hands every node over at once: their leases and this replica's are released. */
+    @Override
+    public void close() {
+        stop();
+        synchronized (this) {
+            Map<String, V1Lease> leases = new HashMap<>();
+            try {
+                store.list(settings.namespace(), SET_LABEL + "=" + label(settings.nodeSet()))
+                        .forEach(l -> leases.put(l.getMetadata().getName(), l));
+            } catch (ApiFailure e) {
+                LOG.warn("cannot hand nodes over ({}); their leases expire instead", e.getMessage());
+            }
+            for (String node : new LinkedHashSet<>(new TreeSet<>(held.keySet()))) {
+                release(leases.get(nodeLeaseName(node)), node);
+            }
+            V1Lease mine = leases.get(replicaLeaseName());
+            if (mine != null) {
+                try {
+                    store.update(withHolder(mine, null, false));
+                } catch (ApiFailure e) {
+                    LOG.debug("releasing the replica lease: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Stops the rounds without handing anything over, as a replica that dies does (for tests). */
+    void abandon() {
+        stop();
+    }
+
+    private void stop() {
+        ScheduledExecutorService running;
+        synchronized (this) {
+            stopped = true;
+            running = loop;
+        }
+        if (running != null) {
+            running.shutdownNow();
+            try {
+                running.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.vkubelet.core.ownership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vkubelet.core.ports.ApiFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class NodeOwnershipTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(15);
+    private static final Set<String> NODES = Set.copyOf(IntStream.range(0, 10).mapToObj(i -> "vk-" + i).toList());
+
+    private final InMemoryLeases store = new InMemoryLeases();
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final Clock clock = Clock.fixed(Instant.parse("2026-12-02T12:00:00Z"), ZoneOffset.UTC);
+
+    /** A replica and what its listener heard. */
+    private final class Replica {
+        final List<String> acquired = new ArrayList<>();
+        final List<String> lost = new ArrayList<>();
+        final List<String> events = new ArrayList<>();
+        final NodeOwnership ownership;
+
+        Replica(String id) {
+            ownership = new NodeOwnership(store, new NodeOwnership.Settings("vk", "fleet", id, LEASE,
+                    Duration.ofSeconds(5)), NODES, new NodeOwnership.Listener() {
+                        @Override
+                        public void acquired(String node) {
+                            acquired.add(node);
+                            events.add("+" + node);
+                        }
+
+                        @Override
+                        public void lost(String node) {
+                            lost.add(node);
+                            events.add("-" + node);
+                        }
+                    }, clock, nanos::get);
+        }
+
+        Set<String> owned() {
+            return ownership.owned();
+        }
+
+        /** What its listener says it serves, replaying what it heard in order. */
+        Set<String> serving() {
+            Set<String> serving = new HashSet<>();
+            for (String event : events) {
+                if (event.startsWith("+")) {
+                    assertTrue(serving.add(event.substring(1)), "acquired twice without losing it: " + events);
+                } else {
+                    assertTrue(serving.remove(event.substring(1)), "lost without holding it: " + events);
+                }
+            }
+            return serving;
+        }
+    }
+
+    private void rounds(int times, Replica... replicas) {
+        for (int i = 0; i < times; i++) {
+            for (Replica r : replicas) {
+                r.ownership.round();
+            }
+            nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
+    private static void assertPartition(Replica... replicas) {
+        Set<String> all = new TreeSet<>();
+        int total = 0;
+        for (Replica r : replicas) {
+            all.addAll(r.owned());
+            total += r.owned().size();
+            assertEquals(r.owned(), r.serving(), "the listener heard what the replica holds");
+        }
+        assertEquals(new TreeSet<>(NODES), all, "every node has a holder");
+        assertEquals(NODES.size(), total, "no node has two holders");
+    }
+
+    @Test
+    void twoReplicasSplitTheNodesEvenly() {
+        Replica a = new Replica("replica-a");
+        Replica b = new Replica("replica-b");
+        rounds(1, a);
+        assertEquals(10, a.owned().size(), "alone, a replica serves every node");
+        rounds(3, a, b);
+        assertEquals(5, a.owned().size());
+        assertEquals(5, b.owned().size());
+        assertPartition(a, b);
+    }
+
+    @Test
+    void threeReplicasTakeFourThreeAndThree() {
+        Replica a = new Replica("replica-a");
+        Replica b = new Replica("replica-b");
+        Replica c = new Replica("replica-c");
+        rounds(3, a, b);
+        rounds(3, a, b, c);
+        assertEquals(List.of(4, 3, 3), List.of(a.owned().size(), b.owned().size(), c.owned().size()));
+        assertPartition(a, b, c);
+    }
+
+    @Test
+    void aDeadReplicasNodesMoveAfterOneLeaseDurationAndNotBefore() {
+        Replica a = new Replica("replica-a");
+        Replica b = new Replica("replica-b");
+        rounds(3, a, b);
+        Set<String> bHad = b.owned();
+        b.ownership.abandon();
+        rounds(2, a); // 10 s after b's last renewal: its leases still count
+        assertEquals(5, a.owned().size(), "a took b's nodes before their leases ran out");
+        rounds(2, a); // 20 s: more than the 15 s lease duration
+        assertEquals(NODES, a.owned(), "a did not take the dead replica's nodes");
+        assertTrue(a.acquired.containsAll(bHad));
+    }
+
+    @Test
+    void aGracefulStopHandsOverAtOnce() {
+        Replica a = new Replica("replica-a");
+        Replica b = new Replica("replica-b");
+        rounds(3, a, b);
+        Set<String> bHad = b.owned();
+        b.ownership.close();
+        assertEquals(Set.of(), b.owned());
+        assertEquals(bHad, new HashSet<>(b.lost), "the stopping replica's listener hears every node go");
+        a.ownership.round(); // no time passes
+        assertEquals(NODES, a.owned(), "the handed-over nodes were not taken at once");
+    }
+
+    @Test
+    void aReplicaThatCannotRenewStopsServingWithinOneLeaseDuration() {
+        Replica a = new Replica("replica-a");
+        rounds(1, a);
+        store.down = true;
+        nanos.addAndGet(LEASE.toNanos());
+        assertThrows(ApiFailure.class, a.ownership::round);
+        assertEquals(Set.of(), a.owned(), "a replica kept serving nodes whose leases it could not renew");
+        assertEquals(NODES, new HashSet<>(a.lost));
+    }
+
+    @Test
+    void sharesAreEvenAndAddUp() {
+        Set<String> replicas = Set.of("r1", "r2", "r3", "r4");
+        int total = 0;
+        for (String r : replicas) {
+            OwnershipPlan plan = OwnershipPlan.decide(r, NODES, java.util.Map.of(), replicas);
+            assertTrue(plan.acquire().size() == 2 || plan.acquire().size() == 3, plan.toString());
+            total += plan.acquire().size();
+        }
+        assertEquals(10, total);
+    }
+
+    @Test
+    void leaseNamesAreValidWhateverTheIdentity() {
+        assertEquals("vk-node-vk-1", LeaseNames.of("vk-node-", "vk-1"));
+        String odd = LeaseNames.of("vk-replica-", "Host_Name:1234");
+        assertTrue(odd.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") && odd.length() <= 253, odd);
+        String longName = LeaseNames.of("vk-node-", "n".repeat(253));
+        assertTrue(longName.length() <= 253, longName);
+        assertTrue(LeaseNames.labelValue("x".repeat(100)).length() <= 63);
+        assertEquals("fleet", LeaseNames.labelValue("fleet"));
+    }
+}
