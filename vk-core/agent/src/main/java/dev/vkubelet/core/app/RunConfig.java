@@ -43,6 +43,7 @@ import java.util.Optional;
  * @param providerTimeout how long one provider call may take before it is abandoned and retried
  * @param runtimeRequestTimeout how long a provider call made for a kubelet API request may take
  *     before the request is answered 504
+ * @param nodeCount how many nodes this process serves, all from this template ({@link #nodeNames()})
  */
 public record RunConfig(
         String nodeName,
@@ -74,7 +75,8 @@ public record RunConfig(
         boolean anonymousAuth,
         ServingCerts servingCerts,
         Duration providerTimeout,
-        Duration runtimeRequestTimeout) {
+        Duration runtimeRequestTimeout,
+        int nodeCount) {
 
     /**
      * The kubelet API's certificate and key (both or neither: neither means self-signed, or from the
@@ -134,6 +136,18 @@ public record RunConfig(
         Objects.requireNonNull(servingCerts, "servingCerts");
         Objects.requireNonNull(providerTimeout, "providerTimeout");
         Objects.requireNonNull(runtimeRequestTimeout, "runtimeRequestTimeout");
+        if (nodeCount < 1) {
+            throw new IllegalArgumentException("a process serves at least one node, got " + nodeCount);
+        }
+    }
+
+    /**
+     * The names of the nodes this process serves: {@code nodeName} alone for one node, else
+     * {@code nodeName-0} to {@code nodeName-(nodeCount - 1)}.
+     */
+    public java.util.List<String> nodeNames() {
+        return nodeCount == 1 ? java.util.List.of(nodeName)
+                : java.util.stream.IntStream.range(0, nodeCount).mapToObj(i -> nodeName + "-" + i).toList();
     }
 
     /** The same configuration against a local control plane: its kubeconfig, its CA for client certificates. */
@@ -143,6 +157,6 @@ public record RunConfig(
                 podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
                 kubeApiBurst, eventQps, eventBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,
                 servingCerts.clientCa().isPresent() ? servingCerts : servingCerts.withClientCa(clientCa),
-                providerTimeout, runtimeRequestTimeout);
+                providerTimeout, runtimeRequestTimeout, nodeCount);
     }
 }

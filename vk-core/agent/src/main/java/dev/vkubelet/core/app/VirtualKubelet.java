@@ -27,6 +27,8 @@ import dev.vkubelet.core.plugin.AvailableProvider;
 import dev.vkubelet.core.plugin.PluginHost;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.pod.PodController;
+import dev.vkubelet.core.ports.NodePods;
+import dev.vkubelet.core.pod.NodeProviders;
 import dev.vkubelet.core.pod.PodControllerSettings;
 import dev.vkubelet.core.threads.DaemonThreads;
 import dev.vkubelet.provider.PodLifecycleHandler;
@@ -43,6 +45,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,6 +79,8 @@ public final class VirtualKubelet implements AutoCloseable {
     private ProviderHandle provider;
     private NodeLoops nodeLoops;
     private NodeController nodeController;
+    /** Every node of the process: its provider, kubelet API and controller (the fields above are the first's). */
+    private final List<ServedNode> served = new ArrayList<>();
     private PodController podController;
     private KubeEventRecorder events;
     private TraceExporters exporters;
@@ -86,6 +92,20 @@ public final class VirtualKubelet implements AutoCloseable {
     /** The agent's client, for certificate signing requests (set once the clients are built). */
     private volatile ApiClient certificateClient;
     private boolean closed;
+
+    /** One node of the process and what serves it. */
+    private static final class ServedNode {
+        final String name;
+        final int port;
+        ProviderHandle provider;
+        KubeletApiServer kubeletApi;
+        NodeController controller;
+
+        ServedNode(String name, int port) {
+            this.name = name;
+            this.port = port;
+        }
+    }
 
     /** An agent for {@code config}; nothing happens until {@link #start()}. */
     public VirtualKubelet(RunConfig config) {
@@ -154,48 +174,61 @@ public final class VirtualKubelet implements AutoCloseable {
                     .addInterceptor(new RequestRateLimiter(config.kubeApiQps(), config.kubeApiBurst())).build());
         }
         informers = new KubeInformers(withMetrics(built[1]),
-                config.nodeName(), config.namespace(), config.fullResyncPeriod());
+                config.nodeNames(), config.namespace(), config.fullResyncPeriod());
         resources = new KubeReferencedObjects(client, informers::services);
         // --listen-port 0: a free port, held until the kubelet API binds it, because the provider is
         // told the port before that server (which serves the provider) exists; a port only looked up
         // and released could be taken meanwhile, e.g. by one of our own outgoing connections
-        java.net.ServerSocket reserved = config.listenPort() == 0 ? new java.net.ServerSocket(0) : null;
-        int daemonPort = reserved == null ? config.listenPort() : reserved.getLocalPort();
+        List<String> names = config.nodeNames();
+        List<java.net.ServerSocket> reserved = new ArrayList<>();
         try {
-            startServing(withMetrics(built[2]), ssl, daemonPort, reserved, tracer);
+            for (int i = 0; i < names.size(); i++) {
+                java.net.ServerSocket hold = config.listenPort() == 0 ? new java.net.ServerSocket(0) : null;
+                reserved.add(hold);
+                served.add(new ServedNode(names.get(i), hold == null ? config.listenPort() + i : hold.getLocalPort()));
+            }
+            ApiClient reviewClient = withMetrics(built[2]);
+            certificates = joined(ssl);
+            certificates.start();
+            for (int i = 0; i < served.size(); i++) {
+                startServing(served.get(i), reviewClient, reserved.get(i), tracer);
+            }
         } finally {
-            if (reserved != null) {
-                reserved.close();
+            for (java.net.ServerSocket hold : reserved) {
+                if (hold != null) {
+                    hold.close();
+                }
             }
         }
-        startNode(client, tracer, daemonPort);
+        provider = served.get(0).provider;
+        kubeletApi = served.get(0).kubeletApi;
+        startNodes(client, tracer);
         startPods(client, tracer);
     }
 
     /**
-     * Creates the provider and starts the kubelet API on {@code daemonPort}, releasing
-     * {@code reserved}, which holds it, just before.
+     * Creates the node's provider and starts its kubelet API on its port, releasing {@code reserved},
+     * which holds that port, just before.
      */
-    private void startServing(ApiClient reviewClient, FutureTask<ServingCertificates> ssl, int daemonPort,
-            java.net.ServerSocket reserved, Tracer tracer) throws IOException, InterruptedException {
-        ProviderContext context = new ProviderContext(config.nodeName(), config.operatingSystem(), config.internalIp(),
-                daemonPort, config.clusterDomain(), config.providerConfig(),
+    private void startServing(ServedNode node, ApiClient reviewClient, java.net.ServerSocket reserved, Tracer tracer)
+            throws IOException, InterruptedException {
+        ProviderContext context = new ProviderContext(node.name, config.operatingSystem(), config.internalIp(),
+                node.port, config.clusterDomain(), config.providerConfig(),
                 resources.referencedBy(informers.podIndex()), tracer,
                 metrics.providerMetrics(config.provider()));
-        provider = embeddedProvider == null
+        node.provider = embeddedProvider == null
                 ? plugins.createProvider(config.provider(), context, tracer, metrics)
                 : ProviderHandle.of(new AvailableProvider(config.provider(), "embedded",
                         Version.current(), config.pluginDir()), embeddedProvider.apply(context), tracer, metrics);
-        LOG.info("provider '{}' created from {}", provider.name(), provider.source().path());
-        InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(daemonPort)
-                : new InetSocketAddress(config.listenAddress(), daemonPort);
-        certificates = joined(ssl);
-        certificates.start();
+        LOG.info("provider '{}' for node {} created from {}", node.provider.name(), node.name,
+                node.provider.source().path());
+        InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(node.port)
+                : new InetSocketAddress(config.listenAddress(), node.port);
         if (reserved != null) {
             reserved.close();
         }
-        kubeletApi = KubeletApiServer.start(bind, certificates, config.nodeName(), reviewClient, config.anonymousAuth(),
-                provider, informers.podIndex(), tracer,
+        node.kubeletApi = KubeletApiServer.start(bind, certificates, node.name, reviewClient, config.anonymousAuth(),
+                node.provider, new NodePods(informers.podIndex(), node.name), tracer,
                 Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
                 new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout(),
                         config.runtimeRequestTimeout()), KubeletApiServer.Limits.DEFAULTS);
@@ -255,20 +288,24 @@ public final class VirtualKubelet implements AutoCloseable {
         }
     }
 
-    private void startNode(ApiClient client, Tracer tracer, int daemonPort) throws InterruptedException {
-        NodeSettings settings = settingsOverride.apply(NodeSettings.of(config.nodeName(), config.operatingSystem(),
-                config.internalIp(), daemonPort, config.provider(), config.taint(), config.taintEnabled()));
-        Optional<NodeLease> lease = config.nodeLeaseEnabled()
-                ? Optional.of(new NodeLease(new KubeLeaseClient(client), config.nodeName(), settings.leaseDuration(),
-                        Clock.systemUTC()))
-                : Optional.empty();
+    private void startNodes(ApiClient client, Tracer tracer) throws InterruptedException {
         nodeLoops = new NodeLoops(NODE_LOOP_WORKERS, metrics);
         nodeLoops.start();
-        nodeController = new NodeController(settings, new KubeNodeClient(client), lease, provider, tracer,
-                Clock.systemUTC(), metrics, nodeLoops);
-        nodeController.start(config.startupTimeout());
-        LOG.info("node {} is registered (lease in {}: {})", config.nodeName(), NodeDefaults.LEASE_NAMESPACE,
-                config.nodeLeaseEnabled() ? "on" : "off");
+        KubeLeaseClient leases = new KubeLeaseClient(client);
+        KubeNodeClient nodes = new KubeNodeClient(client);
+        for (ServedNode node : served) {
+            NodeSettings settings = settingsOverride.apply(NodeSettings.of(node.name, config.operatingSystem(),
+                    config.internalIp(), node.port, config.provider(), config.taint(), config.taintEnabled()));
+            Optional<NodeLease> lease = config.nodeLeaseEnabled()
+                    ? Optional.of(new NodeLease(leases, node.name, settings.leaseDuration(), Clock.systemUTC()))
+                    : Optional.empty();
+            node.controller = new NodeController(settings, nodes, lease, node.provider, tracer, Clock.systemUTC(),
+                    metrics, nodeLoops);
+            node.controller.start(config.startupTimeout());
+            LOG.info("node {} is registered (lease in {}: {})", node.name, NodeDefaults.LEASE_NAMESPACE,
+                    config.nodeLeaseEnabled() ? "on" : "off");
+        }
+        nodeController = served.get(0).controller;
     }
 
     /** The pod controller, fed by the informers once they have listed everything. */
@@ -278,7 +315,7 @@ public final class VirtualKubelet implements AutoCloseable {
         podController = new PodController(podSettingsOverride.apply(PodControllerSettings.of(config.nodeName(),
                 config.internalIp(), config.podSyncWorkers()).withProviderTimeout(config.providerTimeout())),
                 informers.podIndex(), new KubePodClient(client),
-                events, provider, env, tracer, Clock.systemUTC(), metrics);
+                events, providers(), env, tracer, Clock.systemUTC(), metrics);
         PodController pods = podController;
         informers.onPods(new ResourceEventHandler<>() {
             @Override
@@ -330,7 +367,27 @@ public final class VirtualKubelet implements AutoCloseable {
                 ? Map.of() : node.getStatus().getAllocatable();
     }
 
-    /** The provider, once created. */
+    private NodeProviders providers() {
+        Map<String, ProviderHandle> byNode = new java.util.LinkedHashMap<>();
+        served.forEach(n -> byNode.put(n.name, n.provider));
+        return NodeProviders.of(byNode);
+    }
+
+    /** Where each node's kubelet API listens, by node name, once started. */
+    public synchronized Map<String, InetSocketAddress> kubeletApiAddresses() {
+        Map<String, InetSocketAddress> addresses = new java.util.LinkedHashMap<>();
+        served.stream().filter(n -> n.kubeletApi != null).forEach(n -> addresses.put(n.name, n.kubeletApi.address()));
+        return addresses;
+    }
+
+    /** Every node's controller, by node name, once registered. */
+    public synchronized Map<String, NodeController> nodeControllers() {
+        Map<String, NodeController> controllers = new java.util.LinkedHashMap<>();
+        served.stream().filter(n -> n.controller != null).forEach(n -> controllers.put(n.name, n.controller));
+        return controllers;
+    }
+
+    /** The provider (the first node's), once created. */
     public synchronized ProviderHandle provider() {
         return provider;
     }
@@ -358,19 +415,19 @@ public final class VirtualKubelet implements AutoCloseable {
         }
         closed = true;
         // in this order: nothing new comes in, the loops stop, then what they used goes away
-        stop("the kubelet API", kubeletApi);
+        served.forEach(n -> stop("the kubelet API of " + n.name, n.kubeletApi));
         stop("the serving certificates", certificates);
         stop("the pod controller", podController);
         stop("the informers", informers);
         stop("the event recorder", events);
-        stop("the node controller", nodeController);
+        served.forEach(n -> stop("the node controller of " + n.name, n.controller));
         stop("the node loops", nodeLoops);
-        stop("provider " + (provider == null ? "" : provider.name()), provider);
+        served.forEach(n -> stop("the provider of " + n.name, n.provider));
         stop("the plugins", plugins);
         stop("the trace exporters", exporters);
         stop("the metrics server", metricsServer);
         stop("the metrics registry", registry);
-        LOG.info("node agent for {} stopped", config.nodeName());
+        LOG.info("node agent for {} stopped", served.size() > 1 ? served.size() + " nodes" : config.nodeName());
     }
 
     /** Closes {@code part} if it was started; a failure is logged so the parts after it still close. */

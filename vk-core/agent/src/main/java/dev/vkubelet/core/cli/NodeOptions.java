@@ -39,6 +39,8 @@ public class NodeOptions {
 
     /** Log levels accepted by {@code --log-level} (upstream's {@code fatal} and {@code panic} map to error). */
     private static final Logger LOG = LoggerFactory.getLogger(NodeOptions.class);
+    /** The most nodes one process may serve. */
+    static final int MAX_NODES = 10_000;
 
     public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal", "panic");
 
@@ -130,6 +132,11 @@ public class NodeOptions {
     @Parameter(names = "--enable-node-lease", arity = 1,
             description = "Keep a Lease in kube-node-lease as the node heartbeat")
     boolean enableNodeLease = true;
+
+    @Parameter(names = "--node-count", description = "How many nodes this process serves, from the same template:"
+            + " 1 is the node --nodename; more are --nodename-0, --nodename-1, ... (each with its own kubelet API"
+            + " port, counting up from --listen-port)", converter = WholeNumberConverter.class)
+    int nodeCount = 1;
 
     @Parameter(names = "--pod-sync-workers",
             description = "Number of pod synchronization workers (and as many status workers)", converter = WholeNumberConverter.class)
@@ -281,6 +288,9 @@ public class NodeOptions {
         if (port < 0 || port > 65535) {
             throw new UsageException("--listen-port must be a port between 0 and 65535, got " + listenPort);
         }
+        if (port > 0 && port + nodeCount - 1 > 65535) {
+            throw new UsageException("--listen-port " + port + " leaves no room for " + nodeCount + " nodes' ports");
+        }
         if (!namespace.isEmpty() && !DNS_SUBDOMAIN.matcher(namespace).matches()) {
             throw new UsageException("--namespace '" + namespace + "' is not a valid namespace name");
         }
@@ -330,7 +340,22 @@ public class NodeOptions {
         return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
                 internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
                 startup, idle, creation, qps, burst, eventsPerSecond, eventsAtOnce, tracing(), level, Path.of(pluginDir),
-                listenAddress, anonymousAuth, servingCerts(), providerLimit, runtimeRequest);
+                listenAddress, anonymousAuth, servingCerts(), providerLimit, runtimeRequest, nodeCount());
+    }
+
+    private int nodeCount() {
+        if (nodeCount < 1 || nodeCount > MAX_NODES) {
+            throw new UsageException("--node-count must be between 1 and " + MAX_NODES + ", got " + nodeCount);
+        }
+        if (nodeCount > 1 && rotateServerCertificates) {
+            throw new UsageException("--rotate-server-certificates serves one node: it cannot be used with --node-count"
+                    + " above 1 yet");
+        }
+        String last = nodeCount == 1 ? nodeName : nodeName + "-" + (nodeCount - 1);
+        if (last.length() > 253) {
+            throw new UsageException("--nodename '" + nodeName + "' is too long for --node-count " + nodeCount);
+        }
+        return nodeCount;
     }
 
     /** The kubeconfig when one is given or found, else the in-cluster service account. */

@@ -55,6 +55,10 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
     public void record(V1Pod pod, String type, String reason, String message) {
         V1ObjectMeta meta = pod.getMetadata();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        // the pod's own node: one recorder serves every node of the process
+        String node = pod.getSpec() != null && pod.getSpec().getNodeName() != null ? pod.getSpec().getNodeName()
+                : nodeName;
+        String source = node.equals(nodeName) ? component : node + "/pod-controller";
         CoreV1Event event = new CoreV1Event()
                 .metadata(new V1ObjectMeta().namespace(meta.getNamespace())
                         .name(meta.getName() + "." + Long.toHexString(System.currentTimeMillis())
@@ -62,8 +66,8 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
                 .involvedObject(new V1ObjectReference().apiVersion("v1").kind("Pod").namespace(meta.getNamespace())
                         .name(meta.getName()).uid(meta.getUid()).resourceVersion(meta.getResourceVersion()))
                 .type(type).reason(reason).message(message)
-                .source(new V1EventSource().component(component).host(nodeName))
-                .reportingComponent(component).reportingInstance(nodeName)
+                .source(new V1EventSource().component(source).host(node))
+                .reportingComponent(source).reportingInstance(node)
                 .firstTimestamp(now).lastTimestamp(now).count(1);
         try {
             writers.execute(() -> write(event));

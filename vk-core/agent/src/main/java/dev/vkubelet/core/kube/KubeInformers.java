@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches, through client-java informers, the pods bound to this node ({@code spec.nodeName}
- * field selector; all namespaces or one) and the Services (service links need a namespace's all).
+ * Watches, through client-java informers, the pods bound to this process's nodes (one node: the
+ * {@code spec.nodeName} field selector; several: every scheduled pod, keeping only theirs in memory,
+ * {@link NodeSetPods}; all namespaces or one) and the Services (service links need a namespace's all).
  * ConfigMaps and Secrets are not watched: {@link KubeReferencedObjects} reads those a pod refers
  * to, by name. The informers relist on watch expiry (410) and reconnect after API server restarts.
  *
@@ -39,19 +40,24 @@ public final class KubeInformers implements AutoCloseable {
 
     /**
      * @param client a client for the informers alone
-     * @param nodeName pods with {@code spec.nodeName} equal to it are watched
+     * @param nodes pods with {@code spec.nodeName} among them are watched
      * @param namespace the namespace to watch, or empty for all
      * @param resync how often handlers see every cached pod again
      */
-    public KubeInformers(ApiClient client, String nodeName, String namespace, Duration resync) {
+    public KubeInformers(ApiClient client, java.util.Collection<String> nodes, String namespace, Duration resync) {
         Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(namespace, "namespace");
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("no node to watch the pods of");
+        }
         this.factory = new SharedInformerFactory(client);
         CoreV1Api api = new CoreV1Api(client);
-        String selector = "spec.nodeName=" + nodeName;
+        String selector = "spec.nodeName=" + nodes.iterator().next();
         boolean all = namespace.isEmpty();
-        this.pods = factory.sharedIndexInformerFor(params -> all
+        this.pods = nodes.size() > 1
+                ? factory.sharedIndexInformerFor(new NodeSetPods(client, java.util.Set.copyOf(nodes), namespace),
+                        V1Pod.class, resync.toMillis(), KubeInformers::watchFailed)
+                : factory.sharedIndexInformerFor(params -> all
                         ? api.listPodForAllNamespaces().fieldSelector(selector).resourceVersion(params.resourceVersion)
                                 .timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null)
                         : api.listNamespacedPod(namespace).fieldSelector(selector)

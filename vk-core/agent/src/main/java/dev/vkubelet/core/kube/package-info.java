@@ -10,6 +10,7 @@
  * {@code ObjectConflict} (updates) or {@code ObjectExists} (creates), anything else to
  * {@code ApiFailure}.
  *
- * <p>Depends on client-java, the ports and {@code limits}; only {@code app} and {@code kubeletapi} depend on it, never the controllers.
+ * <p>One pod watch serves every node of the process: {@code NodeSetPods} keeps only their pods in
+ * the informer's cache when there are several. Depends on client-java, the ports and {@code limits}; only {@code app} and {@code kubeletapi} depend on it, never the controllers.
  */
 package dev.vkubelet.core.kube;

@@ -50,7 +50,7 @@ public final class PodController implements AutoCloseable {
 
     private final PodControllerSettings settings;
     private final PodIndex index;
-    private final ProviderHandle provider;
+    private final NodeProviders providers;
     private final Tracer tracer;
     private final Instrumentation metrics;
     /** Delayed retries and polling; made by {@link #start}, shut by {@link #close}. */
@@ -69,15 +69,16 @@ public final class PodController implements AutoCloseable {
 
     public PodController(PodControllerSettings settings, PodIndex index, PodClient pods, EventRecorder events,
             ProviderHandle provider, EnvResolver env, Tracer tracer, Clock clock) {
-        this(settings, index, pods, events, provider, env, tracer, clock, Instrumentation.NOOP);
+        this(settings, index, pods, events, NodeProviders.single(settings.nodeName(), provider), env, tracer, clock,
+                Instrumentation.NOOP);
     }
 
     /** The same, reporting to {@code metrics}. */
     public PodController(PodControllerSettings settings, PodIndex index, PodClient pods, EventRecorder events,
-            ProviderHandle provider, EnvResolver env, Tracer tracer, Clock clock, Instrumentation metrics) {
+            NodeProviders providers, EnvResolver env, Tracer tracer, Clock clock, Instrumentation metrics) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.index = Objects.requireNonNull(index, "index");
-        this.provider = Objects.requireNonNull(provider, "provider");
+        this.providers = Objects.requireNonNull(providers, "providers");
         this.events = Objects.requireNonNull(events, "events");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.timeouts = new ProviderDeadline(settings.providerTimeout(), Integer.MAX_VALUE, "provider-call", tracer);
@@ -99,13 +100,14 @@ public final class PodController implements AutoCloseable {
         metrics.podPhases(() -> index.list().stream().collect(java.util.stream.Collectors.groupingBy(
                 p -> p.getStatus() == null || p.getStatus().getPhase() == null ? "Pending" : p.getStatus().getPhase(),
                 java.util.stream.Collectors.counting())));
-        this.status = new PodStatusSync(index, pods, provider, timeouts, settings.hostIp(), metrics, clock, tracer);
-        this.sync = new PodSync(index, pods, events, provider, timeouts, env, status, settings.hostIp(), clock,
+        this.status = new PodStatusSync(index, pods, providers, timeouts, settings.hostIp(), metrics, clock, tracer);
+        this.sync = new PodSync(index, pods, events, providers, timeouts, env, status, settings.hostIp(), clock,
                 metrics);
     }
 
     /** A pod appeared in the watch. */
     public void onAdd(V1Pod pod) {
+        sync.remember(pod);
         try (Span span = informerSpan("pod.event.add", pod)) {
             syncQueue.add(PodKey.of(pod));
             statusQueue.add(PodKey.of(pod));
@@ -114,6 +116,7 @@ public final class PodController implements AutoCloseable {
 
     /** A pod changed in the watch (or a resync). */
     public void onUpdate(V1Pod old, V1Pod now) {
+        sync.remember(now);
         try (Span span = informerSpan("pod.event.update", now)) {
             boolean sync = PodEquality.syncRelevant(old, now);
             boolean status = PodEquality.statusChanged(old, now);
@@ -129,6 +132,7 @@ public final class PodController implements AutoCloseable {
 
     /** A pod left the watch. */
     public void onDelete(V1Pod pod) {
+        sync.remember(pod);
         try (Span span = informerSpan("pod.event.delete", pod)) {
             pushed.remove(PodKey.of(pod));
             syncQueue.add(PodKey.of(pod));
@@ -136,8 +140,12 @@ public final class PodController implements AutoCloseable {
     }
 
     private Span informerSpan(String name, V1Pod pod) {
-        return tracer.startSpan(name).attribute("namespace", pod.getMetadata().getNamespace())
+        Span span = tracer.startSpan(name).attribute("namespace", pod.getMetadata().getNamespace())
                 .attribute("pod", pod.getMetadata().getName());
+        if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+            span.attribute("node", pod.getSpec().getNodeName());
+        }
+        return span;
     }
 
     /**
@@ -158,20 +166,30 @@ public final class PodController implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("looking for dangling pods failed: {}", e.getMessage());
         }
-        provider.capability(PodEventSource.class).ifPresent(source -> source.eventsTo(this::onProviderEvent));
-        Optional<PodStatusNotifier> notifier = provider.capability(PodStatusNotifier.class);
-        if (notifier.isPresent()) {
-            notifier.get().notifyPods(this::onProviderPod);
-        } else {
-            poller = new StatusPoller(scheduler, settings.pollInterval(), index, statusQueue::add);
+        java.util.Set<ProviderHandle> polled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (ProviderHandle provider : providers.distinct()) {
+            provider.capability(PodEventSource.class).ifPresent(source -> source.eventsTo(this::onProviderEvent));
+            Optional<PodStatusNotifier> notifier = provider.capability(PodStatusNotifier.class);
+            if (notifier.isPresent()) {
+                notifier.get().notifyPods(this::onProviderPod);
+            } else {
+                polled.add(provider);
+            }
+        }
+        if (!polled.isEmpty()) {
+            poller = new StatusPoller(scheduler, settings.pollInterval(), index, pod -> pod.getSpec() != null
+                    && providers.forNode(pod.getSpec().getNodeName()).filter(polled::contains).isPresent(),
+                    statusQueue::add);
         }
         for (int i = 0; i < settings.workers(); i++) {
             workers.add(worker("pod-sync-" + i, syncQueue, "pod.sync", this::runSync));
             workers.add(worker("pod-status-" + i, statusQueue, "pod.syncStatus", this::runStatus));
         }
         index.list().forEach(this::onAdd);
-        LOG.info("pod controller started: {} workers per queue, status by {}", settings.workers(),
-                notifier.isPresent() ? "provider notifications" : "polling every " + settings.pollInterval());
+        LOG.info("pod controller started for {} node(s): {} workers per queue, status by {}", providers.all().size(),
+                settings.workers(), polled.isEmpty() ? "provider notifications"
+                        : "polling every " + settings.pollInterval() + (polled.size() < providers.distinct().size()
+                                ? " where providers do not push" : ""));
     }
 
     /** An event the provider's backend reported: recorded on the pod if the host has it. */

@@ -35,22 +35,23 @@ final class PodStatusSync {
 
     private final PodIndex index;
     private final PodClient pods;
-    private final ProviderHandle provider;
+    private final NodeProviders providers;
     private final ProviderDeadline timeouts;
     private final String hostIp;
     private final Instrumentation metrics;
     private final java.time.Clock clock;
     private final Tracer tracer;
 
-    PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderDeadline timeouts, String hostIp) {
-        this(index, pods, provider, timeouts, hostIp, Instrumentation.NOOP, java.time.Clock.systemUTC(), Tracer.noop());
+    PodStatusSync(PodIndex index, PodClient pods, NodeProviders providers, ProviderDeadline timeouts, String hostIp) {
+        this(index, pods, providers, timeouts, hostIp, Instrumentation.NOOP, java.time.Clock.systemUTC(),
+                Tracer.noop());
     }
 
-    PodStatusSync(PodIndex index, PodClient pods, ProviderHandle provider, ProviderDeadline timeouts, String hostIp,
+    PodStatusSync(PodIndex index, PodClient pods, NodeProviders providers, ProviderDeadline timeouts, String hostIp,
             Instrumentation metrics, java.time.Clock clock, Tracer tracer) {
         this.index = Objects.requireNonNull(index, "index");
         this.pods = Objects.requireNonNull(pods, "pods");
-        this.provider = Objects.requireNonNull(provider, "provider");
+        this.providers = Objects.requireNonNull(providers, "providers");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.hostIp = Objects.requireNonNull(hostIp, "hostIp");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -70,9 +71,11 @@ final class PodStatusSync {
      */
     Optional<String> sync(PodKey key, Optional<V1PodStatus> pushed) {
         Optional<V1Pod> cached = index.get(key.namespace(), key.name());
-        if (cached.isEmpty()) {
+        Optional<ProviderHandle> serving = cached.flatMap(p -> providers.forNode(p.getSpec().getNodeName()));
+        if (serving.isEmpty()) {
             return Optional.empty();
         }
+        ProviderHandle provider = serving.get();
         Optional<V1PodStatus> reported = pushed.isPresent() ? pushed : timeouts.call("getPodStatus " + key,
                 () -> provider.pods().getPodStatus(key.namespace(), key.name()));
         if (reported.isEmpty()) {

@@ -44,7 +44,9 @@ final class PodSync {
     private final PodIndex index;
     private final PodClient pods;
     private final EventRecorder events;
-    private final ProviderHandle provider;
+    private final NodeProviders providers;
+    /** The node of each pod last seen, for pods whose API object is gone. */
+    private final Map<PodKey, String> nodes = new ConcurrentHashMap<>();
     private final ProviderDeadline timeouts;
     private final EnvResolver env;
     private final PodStatusSync status;
@@ -56,12 +58,12 @@ final class PodSync {
     /** Env events already recorded, so each is recorded once per pod: key, uid, reason, message. */
     private final Set<String> reportedEnvEvents = ConcurrentHashMap.newKeySet();
 
-    PodSync(PodIndex index, PodClient pods, EventRecorder events, ProviderHandle provider, ProviderDeadline timeouts,
+    PodSync(PodIndex index, PodClient pods, EventRecorder events, NodeProviders providers, ProviderDeadline timeouts,
             EnvResolver env, PodStatusSync status, String hostIp, Clock clock, Instrumentation metrics) {
         this.index = Objects.requireNonNull(index, "index");
         this.pods = Objects.requireNonNull(pods, "pods");
         this.events = Objects.requireNonNull(events, "events");
-        this.provider = Objects.requireNonNull(provider, "provider");
+        this.providers = Objects.requireNonNull(providers, "providers");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.env = Objects.requireNonNull(env, "env");
         this.status = Objects.requireNonNull(status, "status");
@@ -70,14 +72,27 @@ final class PodSync {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
+    /** Remembers the node of {@code pod}, for when its API object is gone. */
+    void remember(V1Pod pod) {
+        if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+            nodes.put(PodKey.of(pod), pod.getSpec().getNodeName());
+        }
+    }
+
     Outcome sync(PodKey key) {
         Optional<V1Pod> cached = index.get(key.namespace(), key.name());
         if (cached.isEmpty()) {
             return removedFromKubernetes(key);
         }
         V1Pod pod = cached.get();
+        remember(pod);
+        Optional<ProviderHandle> serving = providers.forNode(pod.getSpec().getNodeName());
+        if (serving.isEmpty()) {
+            return Outcome.done(); // a node this process does not serve (any more)
+        }
+        ProviderHandle provider = serving.get();
         if (pod.getMetadata().getDeletionTimestamp() != null) {
-            return deleting(key, pod);
+            return deleting(key, pod, provider);
         }
         if (terminal(pod.getStatus())) {
             return Outcome.done();
@@ -86,7 +101,7 @@ final class PodSync {
                 () -> provider.pods().getPod(key.namespace(), key.name()));
         if (running.isPresent() && !sameUid(running.get(), pod)) {
             LOG.info("provider runs an older pod {} (uid {}); replacing it", key, running.get().getMetadata().getUid());
-            deleteInProvider(key, running.get());
+            deleteInProvider(key, running.get(), provider);
             running = Optional.empty();
         }
         EnvResolver.Result resolved;
@@ -100,10 +115,10 @@ final class PodSync {
             return Outcome.retry();
         }
         if (running.isEmpty()) {
-            return create(key, pod, resolved.pod());
+            return create(key, pod, resolved.pod(), provider);
         }
         if (PodEquality.needsProviderUpdate(running.get(), resolved.pod())) {
-            return update(key, pod, resolved.pod());
+            return update(key, pod, resolved.pod(), provider);
         }
         return Outcome.done();
     }
@@ -129,7 +144,7 @@ final class PodSync {
         }
     }
 
-    private Outcome create(PodKey key, V1Pod pod, V1Pod resolved) {
+    private Outcome create(PodKey key, V1Pod pod, V1Pod resolved, ProviderHandle provider) {
         try {
             timeouts.run("createPod " + key, () -> provider.pods().createPod(resolved));
         } catch (ProviderException e) {
@@ -167,7 +182,7 @@ final class PodSync {
         }
     }
 
-    private Outcome update(PodKey key, V1Pod pod, V1Pod resolved) {
+    private Outcome update(PodKey key, V1Pod pod, V1Pod resolved, ProviderHandle provider) {
         try {
             timeouts.run("updatePod " + key, () -> provider.pods().updatePod(resolved));
         } catch (ProviderException e) {
@@ -182,15 +197,21 @@ final class PodSync {
     /** The API object is gone (deleted, force-deleted): make sure the provider no longer runs it. */
     private Outcome removedFromKubernetes(PodKey key) {
         forget(key);
-        Optional<V1Pod> running = timeouts.call("getPod " + key,
-                () -> provider.pods().getPod(key.namespace(), key.name()));
-        if (running.isPresent()) {
-            deleteInProvider(key, running.get());
+        String node = nodes.remove(key);
+        // the node it was on; when unknown (never seen), every provider is asked
+        java.util.Collection<ProviderHandle> candidates = node != null
+                ? providers.forNode(node).map(List::of).orElse(List.of()) : providers.distinct();
+        for (ProviderHandle provider : candidates) {
+            Optional<V1Pod> running = timeouts.call("getPod " + key,
+                    () -> provider.pods().getPod(key.namespace(), key.name()));
+            if (running.isPresent()) {
+                deleteInProvider(key, running.get(), provider);
+            }
         }
         return Outcome.done();
     }
 
-    private void deleteInProvider(PodKey key, V1Pod pod) {
+    private void deleteInProvider(PodKey key, V1Pod pod, ProviderHandle provider) {
         try {
             timeouts.run("deletePod " + key, () -> provider.pods().deletePod(pod));
             LOG.info("deleted pod {} in provider", key);
@@ -204,7 +225,7 @@ final class PodSync {
      * as soon as the provider reports every container terminated (or no longer has the pod), or the
      * grace period has ended.
      */
-    private Outcome deleting(PodKey key, V1Pod pod) {
+    private Outcome deleting(PodKey key, V1Pod pod, ProviderHandle provider) {
         String uid = pod.getMetadata().getUid();
         if (!uid.equals(deletedInProvider.get(key))) {
             try {
@@ -230,6 +251,7 @@ final class PodSync {
                 metrics.podDeleted(Duration.between(deadline.minusSeconds(grace), clock.instant()));
             }
             forget(key);
+            nodes.remove(key);
             return Outcome.done();
         }
         Duration left = Duration.between(now, deadline);
@@ -243,11 +265,26 @@ final class PodSync {
         reportedEnvEvents.removeIf(k -> k.startsWith(prefix));
     }
 
-    /** Pods the provider runs that Kubernetes does not have, each confirmed with a fresh read first. */
+    /**
+     * Pods a provider runs for a node served here that Kubernetes does not have, each confirmed
+     * with a fresh read first.
+     */
     int deleteDangling() {
+        int deleted = 0;
+        for (ProviderHandle provider : providers.distinct()) {
+            deleted += deleteDangling(provider);
+        }
+        return deleted;
+    }
+
+    private int deleteDangling(ProviderHandle provider) {
         int deleted = 0;
         List<V1Pod> running = timeouts.call("getPods", () -> provider.pods().getPods());
         for (V1Pod candidate : running) {
+            String node = candidate.getSpec() == null ? null : candidate.getSpec().getNodeName();
+            if (node != null && providers.forNode(node).filter(p -> p == provider).isEmpty()) {
+                continue; // another node's pod, of a provider serving several
+            }
             PodKey key = PodKey.of(candidate);
             Optional<V1Pod> cached = index.get(key.namespace(), key.name());
             if (cached.isPresent() && sameUid(candidate, cached.get())) {
@@ -258,7 +295,7 @@ final class PodSync {
                 continue;
             }
             LOG.info("deleting dangling pod {} from provider {}: Kubernetes does not have it", key, provider.name());
-            deleteInProvider(key, candidate);
+            deleteInProvider(key, candidate, provider);
             deleted++;
         }
         return deleted;

@@ -12,7 +12,10 @@
  *       guarded by resourceVersion, skipped when nothing changed;
  *   <li>{@link dev.vkubelet.core.pod.PodEquality}: what counts as a change worth an update, on
  *       {@link dev.vkubelet.core.pod.CanonicalForm}s (models as the API server stores them);
- *   <li>every provider call runs within {@code --provider-timeout} ({@code plugin.ProviderDeadline}).
+ *   <li>every provider call runs within {@code --provider-timeout} ({@code plugin.ProviderDeadline});
+ *   <li>{@link dev.vkubelet.core.pod.NodeProviders}: one controller serves every node of the
+ *       process; a pod goes to the provider of its {@code spec.nodeName}, a pod of a node not served
+ *       here is left alone.
  * </ul>
  *
  * <p>Depends on the ports, the env resolver, the work queue, the plugin host's

@@ -178,12 +178,31 @@ class CliTest {
         "--event-qps|-1|--event-qps must be >= 0 and --event-burst >= 1",
         "--event-burst|0|--event-qps must be >= 0 and --event-burst >= 1",
         "--event-qps|lots|--event-qps 'lots' is not a number",
+        "--node-count|0|--node-count must be between 1 and 10000, got 0",
+        "--node-count|many|--node-count 'many' is not a whole number",
     })
     void invalidValuesExitNonZeroWithOneClearLine(String flag, String value, String expected) {
         int status = run("--provider", "mock", "--kubeconfig", kubeconfig.toString(), flag, value);
         assertEquals(Cli.USAGE, status);
         String first = errText().lines().findFirst().orElse("");
         assertTrue(first.startsWith("virtual-kubelet: error: ") && first.contains(expected), errText());
+        assertEquals(null, ran);
+    }
+
+    @Test
+    void nodeCountNamesTheNodesAndLeavesRoomForTheirPorts() {
+        assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(), "--nodename", "fleet"));
+        assertEquals(List.of("fleet"), ran.nodeNames(), "one node keeps its name");
+        assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(), "--nodename", "fleet",
+                "--node-count", "3"));
+        assertEquals(List.of("fleet-0", "fleet-1", "fleet-2"), ran.nodeNames());
+        ran = null;
+        assertEquals(Cli.USAGE, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(), "--node-count", "3",
+                "--listen-port", "65534"));
+        assertTrue(errText().contains("--listen-port 65534 leaves no room for 3 nodes' ports"), errText());
+        assertEquals(Cli.USAGE, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(), "--node-count", "2",
+                "--rotate-server-certificates", "true"));
+        assertTrue(errText().contains("cannot be used with --node-count above 1"), errText());
         assertEquals(null, ran);
     }
 

@@ -94,7 +94,7 @@ class PodStatusSyncTest {
     private PodStatusSync statusSync(dev.vkubelet.provider.PodLifecycleHandler provider) {
         ProviderHandle handle = ProviderHandle.of(new AvailableProvider("in-memory", "test", "0", Path.of("t")),
                 provider, Tracer.noop());
-        return new PodStatusSync(index, client, handle, timeouts, "10.0.0.10");
+        return new PodStatusSync(index, client, NodeProviders.single("vk", handle), timeouts, "10.0.0.10");
     }
 
     @AfterEach

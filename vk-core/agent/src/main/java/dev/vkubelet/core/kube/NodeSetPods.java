@@ -1,0 +1,109 @@
+package dev.vkubelet.core.kube;
+
+import com.google.gson.reflect.TypeToken;
+import io.kubernetes.client.informer.ListerWatcher;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Watch;
+import io.kubernetes.client.util.Watchable;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The pods of a set of nodes, for one informer: the API server lists and watches every scheduled
+ * pod ({@code spec.nodeName!=}, a field selector cannot name several nodes), and this keeps only
+ * those of the set, so the informer's cache holds this process's pods and no others. A pod never
+ * changes node, so a pod of another node is dropped for good.
+ */
+final class NodeSetPods implements ListerWatcher<V1Pod, V1PodList> {
+
+    private static final String SCHEDULED = "spec.nodeName!=";
+
+    private final ApiClient client;
+    private final CoreV1Api api;
+    private final Set<String> nodes;
+    private final String namespace;
+
+    NodeSetPods(ApiClient client, Set<String> nodes, String namespace) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.api = new CoreV1Api(client);
+        this.nodes = Set.copyOf(nodes);
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+    }
+
+    boolean ours(V1Pod pod) {
+        return pod != null && pod.getSpec() != null && nodes.contains(pod.getSpec().getNodeName());
+    }
+
+    @Override
+    public V1PodList list(CallGeneratorParams params) throws ApiException {
+        V1PodList all = namespace.isEmpty()
+                ? api.listPodForAllNamespaces().fieldSelector(SCHEDULED).resourceVersion(params.resourceVersion)
+                        .timeoutSeconds(params.timeoutSeconds).execute()
+                : api.listNamespacedPod(namespace).fieldSelector(SCHEDULED).resourceVersion(params.resourceVersion)
+                        .timeoutSeconds(params.timeoutSeconds).execute();
+        all.setItems(all.getItems().stream().filter(this::ours).toList());
+        return all;
+    }
+
+    @Override
+    public Watchable<V1Pod> watch(CallGeneratorParams params) throws ApiException {
+        okhttp3.Call call = namespace.isEmpty()
+                ? api.listPodForAllNamespaces().fieldSelector(SCHEDULED).resourceVersion(params.resourceVersion)
+                        .timeoutSeconds(params.timeoutSeconds).allowWatchBookmarks(true).watch(true).buildCall(null)
+                : api.listNamespacedPod(namespace).fieldSelector(SCHEDULED).resourceVersion(params.resourceVersion)
+                        .timeoutSeconds(params.timeoutSeconds).allowWatchBookmarks(true).watch(true).buildCall(null);
+        Watchable<V1Pod> watch = Watch.createWatch(client, call, new TypeToken<Watch.Response<V1Pod>>() {}.getType());
+        return new Filtered(watch);
+    }
+
+    /** A watch that passes the events of this set's pods, and every bookmark and error. */
+    private final class Filtered implements Watchable<V1Pod> {
+        private final Watchable<V1Pod> watch;
+        private Watch.Response<V1Pod> ahead;
+
+        Filtered(Watchable<V1Pod> watch) {
+            this.watch = watch;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (ahead == null && watch.hasNext()) {
+                Watch.Response<V1Pod> event = watch.next();
+                boolean object = "ADDED".equals(event.type) || "MODIFIED".equals(event.type)
+                        || "DELETED".equals(event.type);
+                if (!object || ours(event.object)) {
+                    ahead = event;
+                }
+            }
+            return ahead != null;
+        }
+
+        @Override
+        public Watch.Response<V1Pod> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Watch.Response<V1Pod> event = ahead;
+            ahead = null;
+            return event;
+        }
+
+        @Override
+        public Iterator<Watch.Response<V1Pod>> iterator() {
+            return this;
+        }
+
+        @Override
+        public void close() throws IOException {
+            watch.close();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.vkubelet.core.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vkubelet.core.controlplane.LocalControlPlane;
+import dev.vkubelet.core.node.NodeDefaults;
+import dev.vkubelet.core.pod.PodClusterFixture;
+import dev.vkubelet.core.testing.LocalControlPlaneExtension;
+import dev.vkubelet.provider.testkit.Await;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code --node-count}: several nodes in one process, each a node of its own to the cluster. */
+@ExtendWith(LocalControlPlaneExtension.class)
+class MultiNodeIT {
+
+    private static final int NODES = 3;
+
+    @Test
+    void threeNodesInOneProcessEachWithItsLeasePortPodsAndLogs(LocalControlPlane plane) throws Exception {
+        try (PodClusterFixture cluster = new PodClusterFixture(plane)) {
+            CoreV1Api admin = cluster.admin();
+            List<String> names = IntStream.range(0, NODES).mapToObj(i -> cluster.node() + "-" + i).toList();
+            try {
+                // an identity that may act for every node: the manifests' role, not one node's certificate
+                VirtualKubelet agent = cluster.startMock("--node-count", Integer.toString(NODES), "--kubeconfig",
+                        plane.roleKubeconfig("vk-fleet-" + cluster.node()).toString());
+                Map<String, InetSocketAddress> apis = agent.kubeletApiAddresses();
+                assertEquals(names, List.copyOf(apis.keySet()), "one kubelet API per node, named after it");
+                assertEquals(NODES, new HashSet<>(apis.values().stream().map(InetSocketAddress::getPort).toList())
+                        .size(), "each node has a port of its own");
+                for (String name : names) {
+                    V1Node node = Await.until(PodClusterFixture.WAIT, name + " Ready", () -> readyNode(admin, name));
+                    assertEquals(apis.get(name).getPort(),
+                            node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort(),
+                            name + " advertises its own kubelet API port");
+                    V1Lease lease = new CoordinationV1Api(plane.adminClient())
+                            .readNamespacedLease(name, NodeDefaults.LEASE_NAMESPACE).execute();
+                    assertEquals(name, lease.getSpec().getHolderIdentity());
+                }
+                for (String name : names) {
+                    V1Pod pod = PodClusterFixture.pod("on-" + name.substring(name.length() - 1));
+                    pod.getSpec().nodeName(name);
+                    pod.getMetadata().namespace(cluster.namespace());
+                    admin.createNamespacedPod(cluster.namespace(), pod).execute();
+                }
+                for (int i = 0; i < NODES; i++) {
+                    V1Pod running = cluster.awaitRunning("on-" + i);
+                    assertEquals(names.get(i), running.getSpec().getNodeName());
+                }
+                // through the API server to the kubelet API of the last node, as kubectl logs goes
+                String logs = admin.readNamespacedPodLog("on-" + (NODES - 1), cluster.namespace()).container("app")
+                        .execute();
+                assertTrue(logs != null && !logs.isEmpty(), "no logs from a pod on " + names.get(NODES - 1));
+
+                admin.deleteNamespacedPod("on-1", cluster.namespace()).execute();
+                Await.until(PodClusterFixture.WAIT, "the pod on node 1 gone", () -> cluster.read("on-1").isEmpty());
+                assertTrue(cluster.read("on-0").isPresent() && cluster.read("on-2").isPresent(),
+                        "deleting one node's pod touched the others");
+                assertEquals("Running", cluster.read("on-2").orElseThrow().getStatus().getPhase());
+            } finally {
+                for (String name : names) {
+                    try {
+                        admin.deleteNode(name).execute();
+                    } catch (ApiException e) {
+                        // not registered, or gone
+                    }
+                }
+            }
+        }
+    }
+
+    private static Optional<V1Node> readyNode(CoreV1Api admin, String name) {
+        try {
+            V1Node node = admin.readNode(name).execute();
+            boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
+                    && node.getStatus().getConditions().stream()
+                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+            return ready ? Optional.of(node) : Optional.empty();
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+    }
+}
