@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vkubelet.core.controlplane.LocalControlPlane;
+import dev.vkubelet.core.kubeletapi.KubeletClients;
 import dev.vkubelet.core.node.NodeDefaults;
 import dev.vkubelet.core.pod.PodClusterFixture;
 import dev.vkubelet.core.testing.LocalControlPlaneExtension;
@@ -15,6 +16,7 @@ import io.kubernetes.client.openapi.models.V1Lease;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,15 @@ class MultiNodeIT {
                 String logs = admin.readNamespacedPodLog("on-" + (NODES - 1), cluster.namespace()).container("app")
                         .execute();
                 assertTrue(logs != null && !logs.isEmpty(), "no logs from a pod on " + names.get(NODES - 1));
+
+                // each node's kubelet API serves its own pods only
+                HttpClient masters = KubeletClients.withCertificate(plane, "fleet-test", List.of("system:masters"));
+                String path = "/containerLogs/" + cluster.namespace() + "/on-" + (NODES - 1) + "/app";
+                String last = "https://127.0.0.1:" + apis.get(names.get(NODES - 1)).getPort();
+                String first = "https://127.0.0.1:" + apis.get(names.get(0)).getPort();
+                assertEquals(200, KubeletClients.get(masters, last + path, Map.of()).statusCode());
+                assertEquals(404, KubeletClients.get(masters, first + path, Map.of()).statusCode(),
+                        "the first node's kubelet API served a pod of the last node");
 
                 admin.deleteNamespacedPod("on-1", cluster.namespace()).execute();
                 Await.until(PodClusterFixture.WAIT, "the pod on node 1 gone", () -> cluster.read("on-1").isEmpty());

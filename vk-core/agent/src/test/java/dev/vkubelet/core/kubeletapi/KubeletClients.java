@@ -23,7 +23,7 @@ import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 
 /** Clients of an agent's kubelet API for tests: TLS without server verification, certificates, tokens. */
-final class KubeletClients {
+public final class KubeletClients {
 
     private KubeletClients() {}
 
@@ -33,7 +33,7 @@ final class KubeletClients {
     }
 
     /** A client presenting a certificate of the control plane's CA for {@code user} in {@code groups}. */
-    static HttpClient withCertificate(LocalControlPlane plane, String user, List<String> groups) throws Exception {
+    public static HttpClient withCertificate(LocalControlPlane plane, String user, List<String> groups) throws Exception {
         return HttpClient.newBuilder().sslContext(sslContext(plane, user, groups)).build();
     }
 
@@ -50,7 +50,7 @@ final class KubeletClients {
         return dev.vkubelet.provider.testkit.TrustAll.context(kmf);
     }
 
-    static HttpResponse<String> get(HttpClient client, String url, Map<String, String> headers) throws Exception {
+    public static HttpResponse<String> get(HttpClient client, String url, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
         headers.forEach(request::header);
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
