@@ -87,6 +87,7 @@ public final class VirtualKubelet implements AutoCloseable {
     private Instrumentation metrics = Instrumentation.NOOP;
     private MicrometerInstrumentation registry;
     private MetricsServer metricsServer;
+    /** The kubelet API of every node (one server, a port per node). */
     private KubeletApiServer kubeletApi;
     private ServingCertificates certificates;
     /** The agent's client, for certificate signing requests (set once the clients are built). */
@@ -98,7 +99,6 @@ public final class VirtualKubelet implements AutoCloseable {
         final String name;
         final int port;
         ProviderHandle provider;
-        KubeletApiServer kubeletApi;
         NodeController controller;
 
         ServedNode(String name, int port) {
@@ -190,9 +190,10 @@ public final class VirtualKubelet implements AutoCloseable {
             ApiClient reviewClient = withMetrics(built[2]);
             certificates = joined(ssl);
             certificates.start();
-            for (int i = 0; i < served.size(); i++) {
-                startServing(served.get(i), reviewClient, reserved.get(i), tracer);
+            for (ServedNode node : served) {
+                createProvider(node, tracer);
             }
+            startServing(reviewClient, reserved, tracer);
         } finally {
             for (java.net.ServerSocket hold : reserved) {
                 if (hold != null) {
@@ -201,17 +202,12 @@ public final class VirtualKubelet implements AutoCloseable {
             }
         }
         provider = served.get(0).provider;
-        kubeletApi = served.get(0).kubeletApi;
         startNodes(client, tracer);
         startPods(client, tracer);
     }
 
-    /**
-     * Creates the node's provider and starts its kubelet API on its port, releasing {@code reserved},
-     * which holds that port, just before.
-     */
-    private void startServing(ServedNode node, ApiClient reviewClient, java.net.ServerSocket reserved, Tracer tracer)
-            throws IOException, InterruptedException {
+    /** Creates the node's provider, telling it the node's name and kubelet API port. */
+    private void createProvider(ServedNode node, Tracer tracer) {
         ProviderContext context = new ProviderContext(node.name, config.operatingSystem(), config.internalIp(),
                 node.port, config.clusterDomain(), config.providerConfig(),
                 resources.referencedBy(informers.podIndex()), tracer,
@@ -222,13 +218,27 @@ public final class VirtualKubelet implements AutoCloseable {
                         Version.current(), config.pluginDir()), embeddedProvider.apply(context), tracer, metrics);
         LOG.info("provider '{}' for node {} created from {}", node.provider.name(), node.name,
                 node.provider.source().path());
-        InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(node.port)
-                : new InetSocketAddress(config.listenAddress(), node.port);
-        if (reserved != null) {
-            reserved.close();
+    }
+
+    /**
+     * Starts the kubelet API of every node, each on its port, releasing the sockets that hold those
+     * ports just before.
+     */
+    private void startServing(ApiClient reviewClient, List<java.net.ServerSocket> reserved, Tracer tracer)
+            throws IOException, InterruptedException {
+        List<KubeletApiServer.Endpoint> endpoints = new ArrayList<>();
+        for (ServedNode node : served) {
+            InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(node.port)
+                    : new InetSocketAddress(config.listenAddress(), node.port);
+            endpoints.add(new KubeletApiServer.Endpoint(node.name, bind, node.provider,
+                    new NodePods(informers.podIndex(), node.name)));
         }
-        node.kubeletApi = KubeletApiServer.start(bind, certificates, node.name, reviewClient, config.anonymousAuth(),
-                node.provider, new NodePods(informers.podIndex(), node.name), tracer,
+        for (java.net.ServerSocket hold : reserved) {
+            if (hold != null) {
+                hold.close();
+            }
+        }
+        kubeletApi = KubeletApiServer.start(endpoints, certificates, reviewClient, config.anonymousAuth(), tracer,
                 Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
                 new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout(),
                         config.runtimeRequestTimeout()), KubeletApiServer.Limits.DEFAULTS);
@@ -375,9 +385,7 @@ public final class VirtualKubelet implements AutoCloseable {
 
     /** Where each node's kubelet API listens, by node name, once started. */
     public synchronized Map<String, InetSocketAddress> kubeletApiAddresses() {
-        Map<String, InetSocketAddress> addresses = new java.util.LinkedHashMap<>();
-        served.stream().filter(n -> n.kubeletApi != null).forEach(n -> addresses.put(n.name, n.kubeletApi.address()));
-        return addresses;
+        return kubeletApi == null ? Map.of() : kubeletApi.addresses();
     }
 
     /** Every node's controller, by node name, once registered. */
@@ -415,7 +423,7 @@ public final class VirtualKubelet implements AutoCloseable {
         }
         closed = true;
         // in this order: nothing new comes in, the loops stop, then what they used goes away
-        served.forEach(n -> stop("the kubelet API of " + n.name, n.kubeletApi));
+        stop("the kubelet API", kubeletApi);
         stop("the serving certificates", certificates);
         stop("the pod controller", podController);
         stop("the informers", informers);

@@ -23,6 +23,9 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTPS server of the kubelet API. {@link #start} binds; {@link #close} stops. */
+/**
+ * The HTTPS server of the kubelet API for every node of the process: one set of event loops,
+ * executors, connection limits and review budget, and one listening socket per node
+ * ({@link Endpoint}), whose connections are authorised for that node and see only its pods.
+ * {@link #start} binds; {@link #close} stops.
+ */
 public final class KubeletApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeletApiServer.class);
@@ -73,37 +81,44 @@ public final class KubeletApiServer implements AutoCloseable {
     private final ExecutorService streams;
     private final ExecutorService reviews;
     private final ProviderDeadline deadline;
-    private final Channel channel;
+    private final Map<String, Channel> channels;
+
+    /**
+     * One node the server serves: its name (requests are authorised against it), where its API
+     * listens, its provider, and its pods as the pod watch has them.
+     */
+    public record Endpoint(String nodeName, InetSocketAddress address, ProviderHandle provider, PodIndex index) {}
 
     private KubeletApiServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup handlers,
-            ExecutorService streams, ExecutorService reviews, ProviderDeadline deadline, Channel channel) {
+            ExecutorService streams, ExecutorService reviews, ProviderDeadline deadline, Map<String, Channel> channels) {
         this.boss = boss;
         this.workers = workers;
         this.handlers = handlers;
         this.streams = streams;
         this.reviews = reviews;
         this.deadline = deadline;
-        this.channel = channel;
+        this.channels = channels;
     }
 
     /**
-     * Binds {@code address} and serves the kubelet API for {@code nodeName} from {@code provider},
-     * each new connection with the serving certificate {@code certificates} holds then.
+     * Binds each endpoint's address and serves the kubelet API of its node from its provider, each
+     * new connection with the serving certificate {@code certificates} holds then.
      *
      * @param reviewClient for TokenReviews and SubjectAccessReviews: a client of their own, so
      *     reviews never share a connection pool or rate limiter with the node's heartbeats and writes
      * @param anonymous whether unauthenticated callers are let through (as {@code system:anonymous},
      *     still authorised)
-     * @param index the pods bound to the node, as the pod watch has them
      */
-    public static KubeletApiServer start(InetSocketAddress address, ServingCertificates certificates, String nodeName,
-            ApiClient reviewClient, boolean anonymous, ProviderHandle provider, PodIndex index, Tracer tracer,
+    public static KubeletApiServer start(List<Endpoint> endpoints, ServingCertificates certificates,
+            ApiClient reviewClient, boolean anonymous, Tracer tracer,
             Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation, StreamTimeouts timeouts,
             Limits limits) throws IOException, InterruptedException {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("a kubelet API serves at least one node");
+        }
         ReviewBudget budget = new ReviewBudget(limits.reviewsInFlight(), limits.reviewsPerSecond(),
                 limits.reviewBurst(), System::nanoTime);
         Authenticator authenticator = new Authenticator(reviewClient, anonymous, budget, limits.reviewCacheSize());
-        Authorizer authorizer = new Authorizer(reviewClient, nodeName, budget, limits.reviewCacheSize());
         ConnectionGuard guard = new ConnectionGuard(limits.maxConnections(), limits.maxConnectionsPerAddress());
         AtomicInteger openStreams = new AtomicInteger();
         instrumentation.kubeletStreams(openStreams::get);
@@ -115,35 +130,47 @@ public final class KubeletApiServer implements AutoCloseable {
                 TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), DaemonThreads.named("kubelet-api-review"));
         ProviderDeadline deadline = new ProviderDeadline(timeouts.providerCall(), limits.providerCallsInFlight(),
                 "kubelet-api-provider-call", tracer);
-        RouteContext routes = new RouteContext(provider, index, deadline, streams, openStreams, limits.maxStreams(),
-                new StreamPlaces(limits.maxStreamsPerSession(), limits.maxForwardedStreams()), timeouts, metrics);
+        StreamPlaces places = new StreamPlaces(limits.maxStreamsPerSession(), limits.maxForwardedStreams());
+        Map<String, Channel> bound = new LinkedHashMap<>();
+        InetSocketAddress binding = null;
         try {
-            Channel channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(CONNECTION_IDLE, new IdleStateHandler(0, 0,
-                                    timeouts.idle().toMillis(), TimeUnit.MILLISECONDS));
-                            ch.pipeline().addLast(guard);
-                            ch.pipeline().addLast(certificates.current().newHandler(ch.alloc()));
-                            ch.pipeline().addLast(new HttpServerCodec(4096, 16 * 1024, 8192));
-                            ch.pipeline().addLast(FRONT_DOOR, new FrontDoor(authenticator, reviews,
-                                    limits.maxBodyBytes(), limits.firstRequest(), instrumentation));
-                            ch.pipeline().addLast(new HttpObjectAggregator(limits.maxBodyBytes()));
-                            ch.pipeline().addLast(handlers,
-                                    new KubeletHandler(authorizer, routes, tracer, instrumentation));
-                        }
-                    }).bind(address).sync().channel();
-            LOG.info("kubelet API listening on https://{}", describe((InetSocketAddress) channel.localAddress()));
-            return new KubeletApiServer(boss, workers, handlers, streams, reviews, deadline, channel);
+            for (Endpoint endpoint : endpoints) {
+                binding = endpoint.address();
+                Authorizer authorizer = new Authorizer(reviewClient, endpoint.nodeName(), budget,
+                        limits.reviewCacheSize());
+                RouteContext routes = new RouteContext(endpoint.provider(), endpoint.index(), deadline, streams,
+                        openStreams, limits.maxStreams(), places, timeouts, metrics);
+                Channel channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                ch.pipeline().addLast(CONNECTION_IDLE, new IdleStateHandler(0, 0,
+                                        timeouts.idle().toMillis(), TimeUnit.MILLISECONDS));
+                                ch.pipeline().addLast(guard);
+                                ch.pipeline().addLast(certificates.current().newHandler(ch.alloc()));
+                                ch.pipeline().addLast(new HttpServerCodec(4096, 16 * 1024, 8192));
+                                ch.pipeline().addLast(FRONT_DOOR, new FrontDoor(authenticator, reviews,
+                                        limits.maxBodyBytes(), limits.firstRequest(), instrumentation));
+                                ch.pipeline().addLast(new HttpObjectAggregator(limits.maxBodyBytes()));
+                                ch.pipeline().addLast(handlers,
+                                        new KubeletHandler(authorizer, routes, tracer, instrumentation));
+                            }
+                        }).bind(endpoint.address()).sync().channel();
+                bound.put(endpoint.nodeName(), channel);
+            }
+            LOG.info("kubelet API listening on https://{}{}", describe((InetSocketAddress) bound.values().iterator()
+                    .next().localAddress()), bound.size() > 1 ? " and " + (bound.size() - 1) + " more ports (one per node)"
+                            : "");
+            return new KubeletApiServer(boss, workers, handlers, streams, reviews, deadline, bound);
         } catch (RuntimeException | InterruptedException e) {
+            bound.values().forEach(c -> c.close().awaitUninterruptibly());
             boss.shutdownGracefully();
             workers.shutdownGracefully();
             handlers.shutdownGracefully();
             streams.shutdownNow();
             reviews.shutdownNow();
             deadline.close();
-            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + binding + ": " + e.getMessage(), e);
         }
     }
 
@@ -169,9 +196,16 @@ public final class KubeletApiServer implements AutoCloseable {
         }
     }
 
-    /** The bound address. */
+    /** The first node's bound address. */
     public InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) channels.values().iterator().next().localAddress();
+    }
+
+    /** Each node's bound address, by node name. */
+    public Map<String, InetSocketAddress> addresses() {
+        Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+        channels.forEach((node, channel) -> addresses.put(node, (InetSocketAddress) channel.localAddress()));
+        return addresses;
     }
 
     /**
@@ -180,7 +214,7 @@ public final class KubeletApiServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly();
+        channels.values().forEach(c -> c.close().awaitUninterruptibly());
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
