@@ -21,7 +21,6 @@ import dev.vkubelet.provider.stats.NodeStats;
 import dev.vkubelet.provider.stats.PodReference;
 import dev.vkubelet.provider.stats.PodStats;
 import dev.vkubelet.provider.stats.StatsSummary;
-import dev.vkubelet.provider.cloudkit.DaemonThreads;
 import dev.vkubelet.tracing.Granularity;
 import dev.vkubelet.tracing.Span;
 import dev.vkubelet.tracing.Tracer;
@@ -53,9 +52,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -80,7 +76,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     private final Instant startTime;
     private final Map<String, V1Pod> pods = new LinkedHashMap<>();
     private final AtomicInteger nextIp = new AtomicInteger(1);
-    private final ScheduledExecutorService scheduler;
+    private final MockTimer timer;
     private volatile Consumer<V1Pod> podListener = pod -> {};
     private final Optional<MockState> state;
 
@@ -98,12 +94,10 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                     return (Integer.parseInt(octets[2]) << 8 | Integer.parseInt(octets[3])) + 1;
                 }).max().ifPresent(nextIp::set);
         context.metrics().gauge("pods", Map.of(), this::podCount);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
-                DaemonThreads.factory("mock-provider-" + context.nodeName(), MockProvider.class));
+        this.timer = new MockTimer();
         for (V1Pod loaded : pods.values()) {
             if (loaded.getStatus() != null && "Pending".equals(loaded.getStatus().getPhase())) {
-                scheduler.schedule(() -> markRunning(key(loaded)), config.runningDelay().toMillis(),
-                        TimeUnit.MILLISECONDS);
+                timer.after(config.runningDelay().toMillis(), () -> markRunning(key(loaded)));
             }
         }
     }
@@ -159,8 +153,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             if (!config.runningDelay().isZero()) {
                 try (Span wait = tracer.startSpan("mock.scheduleRunning", Granularity.FINE)) {
                     wait.attribute("delayMillis", config.runningDelay().toMillis());
-                    scheduler.schedule(() -> markRunning(key(pod)), config.runningDelay().toMillis(),
-                            TimeUnit.MILLISECONDS);
+                    timer.after(config.runningDelay().toMillis(), () -> markRunning(key(pod)));
                 }
             }
         }
@@ -551,6 +544,6 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        timer.close();
     }
 }

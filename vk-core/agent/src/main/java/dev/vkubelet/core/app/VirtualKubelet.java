@@ -64,8 +64,8 @@ public final class VirtualKubelet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualKubelet.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REVIEW_TIMEOUT = Duration.ofSeconds(10);
-    /** Workers of the node loops: a ping that hangs until its timeout holds one, never the other. */
-    private static final int NODE_LOOP_WORKERS = 2;
+    /** How many nodes register at once (each registration waits for a few API calls). */
+    private static final int PARALLEL_REGISTRATIONS = 16;
     /** How long a serving certificate request may wait for approval before another is made. */
     private static final Duration CERTIFICATE_WAIT = Duration.ofMinutes(15);
 
@@ -299,7 +299,7 @@ public final class VirtualKubelet implements AutoCloseable {
     }
 
     private void startNodes(ApiClient client, Tracer tracer) throws InterruptedException {
-        nodeLoops = new NodeLoops(NODE_LOOP_WORKERS, metrics);
+        nodeLoops = new NodeLoops(NodeLoops.workersFor(served.size()), metrics);
         nodeLoops.start();
         KubeLeaseClient leases = new KubeLeaseClient(client);
         KubeNodeClient nodes = new KubeNodeClient(client);
@@ -311,9 +311,32 @@ public final class VirtualKubelet implements AutoCloseable {
                     : Optional.empty();
             node.controller = new NodeController(settings, nodes, lease, node.provider, tracer, Clock.systemUTC(),
                     metrics, nodeLoops);
-            node.controller.start(config.startupTimeout());
-            LOG.info("node {} is registered (lease in {}: {})", node.name, NodeDefaults.LEASE_NAMESPACE,
-                    config.nodeLeaseEnabled() ? "on" : "off");
+        }
+        // nodes register a few at a time: each waits for its API calls, not for the others'
+        java.util.concurrent.ExecutorService registering = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(PARALLEL_REGISTRATIONS, served.size()), DaemonThreads.named("node-registration"));
+        try {
+            List<java.util.concurrent.Future<?>> registered = new ArrayList<>();
+            for (ServedNode node : served) {
+                registered.add(registering.submit(() -> {
+                    node.controller.start(config.startupTimeout());
+                    LOG.info("node {} is registered (lease in {}: {})", node.name, NodeDefaults.LEASE_NAMESPACE,
+                            config.nodeLeaseEnabled() ? "on" : "off");
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> done : registered) {
+                try {
+                    done.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            registering.shutdownNow();
         }
         nodeController = served.get(0).controller;
     }

@@ -35,6 +35,10 @@ public final class NodeLoops implements AutoCloseable {
     private final int workers;
     private final Instrumentation metrics;
     private final LongSupplier nanoTime;
+    /** Overruns since the last warning, and when that was: one warning a minute for the whole process. */
+    private final java.util.concurrent.atomic.AtomicLong overruns = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong(
+            Long.MIN_VALUE);
     private ScheduledExecutorService timer;
     private ExecutorService pool;
     private boolean closed;
@@ -79,6 +83,24 @@ public final class NodeLoops implements AutoCloseable {
             throw new IllegalStateException(closed ? "node loops closed" : "node loops not started");
         }
         return timer;
+    }
+
+    /** Counts a step that overran its interval; warns at most once a minute, with the count. */
+    private void overran(String node) {
+        long count = overruns.incrementAndGet();
+        long now = nanoTime.getAsLong();
+        long last = lastWarning.get();
+        boolean due = last == Long.MIN_VALUE || now - last >= TimeUnit.MINUTES.toNanos(1);
+        if (due && lastWarning.compareAndSet(last, now)) {
+            overruns.addAndGet(-count);
+            LOG.warn("{} node step(s) overran their interval since the last warning (the latest of node {}): the node"
+                    + " loops do not keep up; see vk_node_loop_lag_seconds", count, node);
+        }
+    }
+
+    /** How many workers the loops of {@code nodes} nodes need: two, and one more for every 50 nodes, at most 32. */
+    public static int workersFor(int nodes) {
+        return Math.min(32, 2 + nodes / 50);
     }
 
     /** Stops the timer and the workers; steps not yet run are dropped. Idempotent. */
@@ -228,9 +250,8 @@ public final class NodeLoops implements AutoCloseable {
                     long following = planned + period;
                     long now = nanoTime.getAsLong();
                     if (following + period <= now) {
-                        long missed = (now - following) / period;
-                        LOG.warn("node {}: a step overran {} of its intervals; skipping them", node, missed);
-                        following += missed * period;
+                        following += (now - following) / period * period;
+                        overran(node);
                     }
                     at(following);
                 }

@@ -66,8 +66,10 @@ final class LocalCommand implements Cli.Subcommand {
         System.out.println("Try:                 kubectl --kubeconfig " + stable + " get nodes -o wide");
         System.out.println("Stop with Ctrl-C; the control plane and its data are removed.");
         try {
-            return Main.runUntilStopped(config.forLocalControlPlane(plane.nodeKubeconfig(config.nodeName()),
-                    plane.caCertificate()), plane);
+            // one node runs under that node's identity, as a kubelet does; several under the manifests' role
+            Path identity = config.nodeCount() == 1 ? plane.nodeKubeconfig(config.nodeName())
+                    : plane.roleKubeconfig("virtual-kubelet");
+            return Main.runUntilStopped(config.forLocalControlPlane(identity, plane.caCertificate()), plane);
         } finally {
             plane.close();
         }
