@@ -103,8 +103,11 @@ public final class NodeController implements AutoCloseable {
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.pinger = new ProviderDeadline(settings.pingTimeout(), Integer.MAX_VALUE, "node-ping-" + settings.nodeName(),
-                tracer);
+        // shared loops share their ping deadline too (a thread while a ping runs, not one per node)
+        this.pinger = ownLoops
+                ? new ProviderDeadline(settings.pingTimeout(), Integer.MAX_VALUE, "node-ping-" + settings.nodeName(),
+                        tracer)
+                : loops.pings(settings.pingTimeout(), tracer);
     }
 
     /**
@@ -480,8 +483,8 @@ public final class NodeController implements AutoCloseable {
         if (steps != null) {
             steps.close();
         }
-        pinger.close();
         if (ownLoops) {
+            pinger.close();
             loops.close();
         }
     }

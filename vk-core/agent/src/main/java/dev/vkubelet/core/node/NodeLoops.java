@@ -39,6 +39,8 @@ public final class NodeLoops implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong overruns = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong(
             Long.MIN_VALUE);
+    /** The provider-ping deadlines every node of these loops shares, by time limit. */
+    private final java.util.Map<Duration, dev.vkubelet.core.plugin.ProviderDeadline> pings = new java.util.HashMap<>();
     private ScheduledExecutorService timer;
     private ExecutorService pool;
     private boolean closed;
@@ -64,6 +66,16 @@ public final class NodeLoops implements AutoCloseable {
         }
         timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-loops-timer"));
         pool = Executors.newFixedThreadPool(workers, DaemonThreads.named("node-loops"));
+    }
+
+    /**
+     * The deadline for provider pings with this time limit, shared by every node of these loops (so
+     * pings cost threads only while they run, not a thread per node); closed with the loops.
+     */
+    public synchronized dev.vkubelet.core.plugin.ProviderDeadline pings(Duration limit,
+            dev.vkubelet.tracing.Tracer tracer) {
+        return pings.computeIfAbsent(limit, l -> new dev.vkubelet.core.plugin.ProviderDeadline(l, Integer.MAX_VALUE,
+                "node-ping", tracer));
     }
 
     /** A lane for the steps of node {@code node}. */
@@ -112,6 +124,8 @@ public final class NodeLoops implements AutoCloseable {
             closed = true;
             t = timer;
             p = pool;
+            pings.values().forEach(dev.vkubelet.core.plugin.ProviderDeadline::close);
+            pings.clear();
         }
         if (t != null) {
             t.shutdownNow();
