@@ -26,7 +26,7 @@ public final class Bench {
     /** Runs {@code workload} against the node it names in the cluster of {@code client}. */
     public static BenchResult against(ApiClient client, Workload workload, PrintStream progress, boolean terminal)
             throws Exception {
-        return new WorkloadRun(client, workload, providerOf(client, workload.node()), progress, terminal).run();
+        return new WorkloadRun(client, workload, providerOf(client, workload.nodeOf(0)), progress, terminal).run();
     }
 
     /** The provider a node runs, from its taint {@code virtual-kubelet.io/provider}, or {@code unknown}. */
@@ -75,9 +75,13 @@ public final class Bench {
             throws Exception {
         try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(env),
                 LocalControlPlane.Options.apiServerOnly())) {
+            // one node under its own identity, as a kubelet; several under the manifests' role
+            java.nio.file.Path identity = workload.nodes() == 1 ? plane.nodeKubeconfig(workload.node())
+                    : plane.roleKubeconfig("vk-bench");
             List<String> flags = new ArrayList<>(List.of("--provider", provider, "--nodename", workload.node(),
+                    "--node-count", Integer.toString(workload.nodes()),
                     "--plugin-dir", pluginDir, "--log-level", "warn", "--metrics-addr", "127.0.0.1:0",
-                    "--listen-port", "0", "--kubeconfig", plane.nodeKubeconfig(workload.node()).toString()));
+                    "--listen-port", "0", "--kubeconfig", identity.toString()));
             flags.addAll(agentFlags);
             RunConfig config = agentConfig.apply(flags);
             try (VirtualKubelet agent = new VirtualKubelet(config)) {

@@ -8,7 +8,7 @@ import java.util.Locale;
  * What a bench run measured; {@link #toJson()} is its machine-readable form.
  *
  * @param provider the provider the node runs, as far as known
- * @param node the node
+ * @param node the node, or the range of nodes ({@code fleet-0..fleet-2}) the pods were spread over
  * @param pods how many pods the workload had
  * @param create from create to Running (or a job's final phase)
  * @param delete from delete to gone
@@ -75,7 +75,8 @@ public record BenchResult(String provider, String node, int pods, Phase create, 
     /** A summary for a terminal. */
     public String summary() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "bench: %d pods on node %s (provider %s)%n", pods, node, provider));
+        out.append(String.format(Locale.ROOT, "bench: %d pods on %s %s (provider %s)%n", pods,
+                node.contains("..") ? "nodes" : "node", node, provider));
         if (settings != null && !settings.isEmpty()) {
             out.append("settings: ").append(settings).append('\n');
         }

@@ -5,7 +5,9 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * What a bench run does: {@code pods} pods bound to {@code node} in {@code namespace}, created (and
+ * What a bench run does: {@code pods} pods bound to {@code node} (or, with {@code nodes} above 1,
+ * spread in turn over {@code node-0} … {@code node-(nodes-1)}, the nodes of one process started with
+ * {@code --node-count}) in {@code namespace}, created (and
  * later deleted) at {@code ratePerSecond} (0: all at once), each with {@code containers} containers carrying
  * {@code envVars} variables and {@code ports} ports; long-running, or jobs that exit with
  * {@code jobExitCode} after {@code jobSeconds}. Each pod is awaited Running (a job: its final phase),
@@ -23,18 +25,33 @@ public record Workload(
         OptionalInt jobExitCode,
         int jobSeconds,
         boolean readLogs,
-        Duration timeout) {
+        Duration timeout,
+        int nodes) {
 
     public Workload {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(jobExitCode, "jobExitCode");
         Objects.requireNonNull(timeout, "timeout");
+        if (nodes < 1) {
+            throw new IllegalArgumentException("a workload needs at least one node, got " + nodes);
+        }
         if (pods < 1 || containers < 1 || envVars < 0 || ports < 0 || ratePerSecond < 0 || jobSeconds < 0
                 || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("a workload needs pods >= 1, containers >= 1, env, ports, rate and job"
                     + " seconds >= 0, and a positive timeout");
         }
+    }
+
+    /** The nodes the pods go to: {@code node} alone, or {@code node-0} … {@code node-(nodes-1)}. */
+    public java.util.List<String> nodeNames() {
+        return nodes == 1 ? java.util.List.of(node)
+                : java.util.stream.IntStream.range(0, nodes).mapToObj(i -> node + "-" + i).toList();
+    }
+
+    /** The node of pod number {@code i}: the nodes in turn. */
+    public String nodeOf(int i) {
+        return nodes == 1 ? node : node + "-" + (i % nodes);
     }
 
     /** Whether the pods are jobs, awaited to their final phase instead of Running. */

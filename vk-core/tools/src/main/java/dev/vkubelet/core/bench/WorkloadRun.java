@@ -81,7 +81,7 @@ public final class WorkloadRun {
             containers.add(container);
         }
         return new V1Pod().metadata(new V1ObjectMeta().name(name(i)).putLabelsItem("app", "vk-bench"))
-                .spec(new V1PodSpec().overhead(null).nodeName(workload.node())
+                .spec(new V1PodSpec().overhead(null).nodeName(workload.nodeOf(i))
                         .restartPolicy(workload.jobs() ? "Never" : "Always")
                         .tolerations(List.of(new V1Toleration().operator("Exists")))
                         .containers(containers));
@@ -228,7 +228,9 @@ public final class WorkloadRun {
             BenchResult.Phase delete = BenchResult.Phase.of(deleteLatencies, n - deleteLatencies.length, deleteStart,
                     goneEnd);
             failures.sort(java.util.Comparator.comparing(BenchResult.Failure::pod));
-            return new BenchResult(provider, workload.node(), n, create, delete, logsRead, List.copyOf(failures), "");
+            String nodes = workload.nodes() == 1 ? workload.node()
+                    : workload.node() + "-0.." + workload.node() + "-" + (workload.nodes() - 1);
+            return new BenchResult(provider, nodes, n, create, delete, logsRead, List.copyOf(failures), "");
         } finally {
             ticker.interrupt();
             clients.shutdownNow();

@@ -60,6 +60,10 @@ final class BenchCommand implements Cli.Subcommand {
     @Parameter(names = "--namespace", description = "The namespace of the pods (created if missing)")
     String namespace = "vk-bench";
 
+    @Parameter(names = "--nodes", description = "Spread the pods in turn over this many nodes of one process,"
+            + " --nodename-0 … (an agent started with --node-count; with --local the bench starts it so)")
+    int nodes = 1;
+
     @Parameter(names = "--nodename", description = "The node to bind the pods to (default: virtual-kubelet)")
     String node = "virtual-kubelet";
 
@@ -124,7 +128,7 @@ final class BenchCommand implements Cli.Subcommand {
         try {
             workload = new Workload(bench.namespace, bench.node, bench.pods, bench.rate, bench.containers, bench.env,
                     bench.ports, bench.jobExit == null ? OptionalInt.empty() : OptionalInt.of(bench.jobExit),
-                    bench.jobSeconds, bench.logs, bench.timeout.value());
+                    bench.jobSeconds, bench.logs, bench.timeout.value(), bench.nodes);
         } catch (IllegalArgumentException e) {
             throw new UsageException("bench: " + e.getMessage());
         }
@@ -140,6 +144,9 @@ final class BenchCommand implements Cli.Subcommand {
             }
             flags.addAll(bench.agentArgs);
             if (bench.apiCeiling) {
+                if (bench.nodes > 1) {
+                    throw new UsageException("bench: --api-ceiling writes the statuses of one node: no --nodes");
+                }
                 if (bench.workers < 1) {
                     throw new UsageException("bench: --workers must be at least 1, got " + bench.workers);
                 }

@@ -121,6 +121,23 @@ class BenchIT {
     }
 
     @Test
+    void localModeSpreadsPodsOverTheNodesOfOneProcess() throws Exception {
+        Path json = dir.resolve("nodes.json");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Launcher.cli(System.getenv(), dir, Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err, NO_NODE, NO_LOCAL).run("bench", "--local", "--provider", "mock", "--nodename", "fleet",
+                "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"), "--nodes", "3", "--pods", "6",
+                "--json", json.toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(Cli.OK, status, text);
+        assertTrue(text.contains("bench: 6 pods on nodes fleet-0..fleet-2 (provider mock)"), text);
+        JsonObject result = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertSane(result.getAsJsonObject("create"), 6);
+        assertSane(result.getAsJsonObject("delete"), 6);
+        assertEquals(0, result.getAsJsonArray("failures").size(), result.toString());
+    }
+
+    @Test
     void aFailingProviderEndsInFailuresNotAHang() throws Exception {
         cluster.startEmbedded(new PodLifecycleHandler() {
             @Override
