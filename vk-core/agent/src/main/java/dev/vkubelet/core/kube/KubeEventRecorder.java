@@ -36,6 +36,9 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
     private final String nodeName;
     private final String component;
     private final RequestRateLimiter limiter;
+    /** Events dropped since the last warning, and when that was: a warning a minute, not one per event. */
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong lastDropWarning = new AtomicLong(Long.MIN_VALUE);
     private final java.util.concurrent.ThreadPoolExecutor writers = new java.util.concurrent.ThreadPoolExecutor(
             THREADS, THREADS, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
             new java.util.concurrent.LinkedBlockingQueue<>(BACKLOG), DaemonThreads.named("event-recorder"));
@@ -72,8 +75,15 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
         try {
             writers.execute(() -> write(event));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.warn("dropping event {} on pod {}/{}: {} events waiting", reason, meta.getNamespace(), meta.getName(),
-                    BACKLOG);
+            long count = dropped.incrementAndGet();
+            long at = System.nanoTime();
+            long last = lastDropWarning.get();
+            if ((last == Long.MIN_VALUE || at - last >= java.util.concurrent.TimeUnit.MINUTES.toNanos(1))
+                    && lastDropWarning.compareAndSet(last, at)) {
+                dropped.addAndGet(-count);
+                LOG.warn("dropped {} event(s) since the last warning, the latest {} on pod {}/{}: {} events were waiting"
+                        + " (--event-qps, --event-burst)", count, reason, meta.getNamespace(), meta.getName(), BACKLOG);
+            }
         }
     }
 
