@@ -373,6 +373,12 @@ public final class VirtualKubelet implements AutoCloseable {
             throw new IOException("the pod watch did not sync: " + e.getMessage(), e);
         }
         pods.start();
+        Map<String, NodeController> controllers = nodeControllers();
+        metrics.nodes(config.nodeNames(), () -> informers.podIndex().list().stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+                .collect(java.util.stream.Collectors.groupingBy(p -> p.getSpec().getNodeName(),
+                        java.util.stream.Collectors.counting())),
+                node -> controllers.containsKey(node) && controllers.get(node).providerHealthy());
     }
 
     private ApiClient withMetrics(ApiClient client) {

@@ -41,6 +41,13 @@ public interface Instrumentation {
     /** How to count this node's pods by phase (called once). */
     default void podPhases(Supplier<Map<String, Long>> counts) {}
 
+    /**
+     * The per-node series, registered once: each node's pod count (from {@code podsByNode}, which
+     * may be costly: it is read at most once a second) and whether its provider answers its ping.
+     */
+    default void nodes(java.util.List<String> nodes, Supplier<Map<String, Long>> podsByNode,
+            java.util.function.Predicate<String> ready) {}
+
     /** A provider ping ended. */
     default void nodePing(boolean ok, Duration took) {}
 

@@ -129,6 +129,41 @@ public final class MicrometerInstrumentation implements Instrumentation, AutoClo
     }
 
     @Override
+    public void nodes(java.util.List<String> nodes, Supplier<Map<String, Long>> podsByNode,
+            java.util.function.Predicate<String> ready) {
+        Supplier<Map<String, Long>> counts = new OncePerSecond<>(podsByNode);
+        for (String node : nodes) {
+            Gauge.builder("vk.node.pods", counts, c -> c.get().getOrDefault(node, 0L))
+                    .description("Pods bound to the node, by node").tag("node", node).strongReference(true)
+                    .register(registry);
+            Gauge.builder("vk.node.ready", ready, r -> r.test(node) ? 1 : 0)
+                    .description("1 while the node's provider answers its ping, by node").tag("node", node)
+                    .strongReference(true).register(registry);
+        }
+    }
+
+    /** A value read at most once a second, however many gauges read it in one scrape. */
+    private static final class OncePerSecond<T> implements Supplier<T> {
+        private final Supplier<T> source;
+        private T value;
+        private long readAt = Long.MIN_VALUE;
+
+        OncePerSecond(Supplier<T> source) {
+            this.source = source;
+        }
+
+        @Override
+        public synchronized T get() {
+            long now = System.nanoTime();
+            if (value == null || now - readAt >= 1_000_000_000L) {
+                value = source.get();
+                readAt = now;
+            }
+            return value;
+        }
+    }
+
+    @Override
     public void nodePing(boolean ok, Duration took) {
         timer("vk.node.ping.duration", "Provider pings", "result", ok ? "ok" : "failed").record(took);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vkubelet.core.controlplane.LocalControlPlane;
 import dev.vkubelet.core.kubeletapi.KubeletClients;
+import dev.vkubelet.core.metrics.PrometheusText;
 import dev.vkubelet.core.node.NodeDefaults;
 import dev.vkubelet.core.pod.PodClusterFixture;
 import dev.vkubelet.core.testing.LocalControlPlaneExtension;
@@ -63,6 +64,23 @@ class MultiNodeIT {
                     V1Pod running = cluster.awaitRunning("on-" + i);
                     assertEquals(names.get(i), running.getSpec().getNodeName());
                 }
+                // one series a node: its pods and whether it answers its ping
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                java.net.URI metrics = java.net.URI.create("http://" + agent.metricsAddress().orElseThrow()
+                        .getHostString() + ":" + agent.metricsAddress().orElseThrow().getPort() + "/metrics");
+                Await.until(PodClusterFixture.WAIT, "one pod and ready on every node's series", () -> {
+                    try {
+                        List<PrometheusText.Sample> samples = PrometheusText.parse(http.send(
+                                java.net.http.HttpRequest.newBuilder(metrics).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                        return names.stream().allMatch(n -> PrometheusText.value(samples, "vk_node_pods",
+                                Map.of("node", n)) == 1 && PrometheusText.value(samples, "vk_node_ready",
+                                Map.of("node", n)) == 1);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+
                 // through the API server to the kubelet API of the last node, as kubectl logs goes
                 String logs = admin.readNamespacedPodLog("on-" + (NODES - 1), cluster.namespace()).container("app")
                         .execute();
