@@ -1,5 +1,6 @@
 package dev.vkubelet.core.kube;
 
+import dev.vkubelet.core.limits.OccasionalReport;
 import dev.vkubelet.core.ports.EventRecorder;
 import dev.vkubelet.core.threads.DaemonThreads;
 import io.kubernetes.client.openapi.ApiClient;
@@ -36,9 +37,8 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
     private final String nodeName;
     private final String component;
     private final RequestRateLimiter limiter;
-    /** Events dropped since the last warning, and when that was: a warning a minute, not one per event. */
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong lastDropWarning = new AtomicLong(Long.MIN_VALUE);
+    /** Events dropped: a warning a minute, with how many, not one per event. */
+    private final OccasionalReport dropped = new OccasionalReport(java.time.Duration.ofMinutes(1), System::nanoTime);
     private final java.util.concurrent.ThreadPoolExecutor writers = new java.util.concurrent.ThreadPoolExecutor(
             THREADS, THREADS, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
             new java.util.concurrent.LinkedBlockingQueue<>(BACKLOG), DaemonThreads.named("event-recorder"));
@@ -75,12 +75,8 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
         try {
             writers.execute(() -> write(event));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            long count = dropped.incrementAndGet();
-            long at = System.nanoTime();
-            long last = lastDropWarning.get();
-            if ((last == Long.MIN_VALUE || at - last >= java.util.concurrent.TimeUnit.MINUTES.toNanos(1))
-                    && lastDropWarning.compareAndSet(last, at)) {
-                dropped.addAndGet(-count);
+            long count = dropped.count();
+            if (count > 0) {
                 LOG.warn("dropped {} event(s) since the last warning, the latest {} on pod {}/{}: {} events were waiting"
                         + " (--event-qps, --event-burst)", count, reason, meta.getNamespace(), meta.getName(), BACKLOG);
             }

@@ -1,5 +1,6 @@
 package dev.vkubelet.core.node;
 
+import dev.vkubelet.core.limits.OccasionalReport;
 import dev.vkubelet.core.metrics.Instrumentation;
 import dev.vkubelet.core.threads.DaemonThreads;
 import java.time.Duration;
@@ -35,10 +36,8 @@ public final class NodeLoops implements AutoCloseable {
     private final int workers;
     private final Instrumentation metrics;
     private final LongSupplier nanoTime;
-    /** Overruns since the last warning, and when that was: one warning a minute for the whole process. */
-    private final java.util.concurrent.atomic.AtomicLong overruns = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong(
-            Long.MIN_VALUE);
+    /** Steps that overran their interval: one warning a minute for the whole process. */
+    private final OccasionalReport overruns;
     /** The provider-ping deadlines every node of these loops shares, by time limit. */
     private final java.util.Map<Duration, dev.vkubelet.core.plugin.ProviderDeadline> pings = new java.util.HashMap<>();
     private ScheduledExecutorService timer;
@@ -57,6 +56,7 @@ public final class NodeLoops implements AutoCloseable {
         this.workers = workers;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.overruns = new OccasionalReport(Duration.ofMinutes(1), nanoTime);
     }
 
     /** Starts the timer and the workers. */
@@ -99,12 +99,8 @@ public final class NodeLoops implements AutoCloseable {
 
     /** Counts a step that overran its interval; warns at most once a minute, with the count. */
     private void overran(String node) {
-        long count = overruns.incrementAndGet();
-        long now = nanoTime.getAsLong();
-        long last = lastWarning.get();
-        boolean due = last == Long.MIN_VALUE || now - last >= TimeUnit.MINUTES.toNanos(1);
-        if (due && lastWarning.compareAndSet(last, now)) {
-            overruns.addAndGet(-count);
+        long count = overruns.count();
+        if (count > 0) {
             LOG.warn("{} node step(s) overran their interval since the last warning (the latest of node {}): the node"
                     + " loops do not keep up; see vk_node_loop_lag_seconds", count, node);
         }
