@@ -146,8 +146,17 @@ public record RunConfig(
      * {@code nodeName-0} to {@code nodeName-(nodeCount - 1)}.
      */
     public java.util.List<String> nodeNames() {
-        return nodeCount == 1 ? java.util.List.of(nodeName)
-                : java.util.stream.IntStream.range(0, nodeCount).mapToObj(i -> nodeName + "-" + i).toList();
+        return nodeNames(nodeName, nodeCount);
+    }
+
+    /** The names of {@code count} nodes made from {@code base}: {@code base} alone, or {@code base-0} … */
+    public static java.util.List<String> nodeNames(String base, int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> nodeName(base, count, i)).toList();
+    }
+
+    /** The name of node {@code index} of {@code count} made from {@code base}. */
+    public static String nodeName(String base, int count, int index) {
+        return count == 1 ? base : base + "-" + index;
     }
 
     /** The same configuration against a local control plane: its kubeconfig, its CA for client certificates. */

@@ -351,7 +351,7 @@ public class NodeOptions {
             throw new UsageException("--rotate-server-certificates serves one node: it cannot be used with --node-count"
                     + " above 1 yet");
         }
-        String last = nodeCount == 1 ? nodeName : nodeName + "-" + (nodeCount - 1);
+        String last = RunConfig.nodeName(nodeName, nodeCount, nodeCount - 1);
         if (last.length() > 253) {
             throw new UsageException("--nodename '" + nodeName + "' is too long for --node-count " + nodeCount);
         }

@@ -474,6 +474,15 @@ public final class LocalControlPlane implements AutoCloseable {
         return userKubeconfig(user, List.of());
     }
 
+    /**
+     * The identity an agent serving {@code nodeCount} nodes named from {@code nodeName} runs under:
+     * one node's own ({@link #nodeKubeconfig}), as a kubelet has; for several, {@code user} bound to
+     * the manifests' role ({@link #roleKubeconfig}), since a node's certificate acts for that node only.
+     */
+    public Path agentKubeconfig(String nodeName, int nodeCount, String user) throws IOException {
+        return nodeCount == 1 ? nodeKubeconfig(nodeName) : roleKubeconfig(user);
+    }
+
     /** A kubeconfig with a client certificate for {@code user} in {@code groups} (no role bound to it). */
     public synchronized Path userKubeconfig(String user, List<String> groups) throws IOException {
         Path file = dir.resolve("user-" + user.replaceAll("[^A-Za-z0-9.-]", "_") + ".kubeconfig");

@@ -75,9 +75,7 @@ public final class Bench {
             throws Exception {
         try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(env),
                 LocalControlPlane.Options.apiServerOnly())) {
-            // one node under its own identity, as a kubelet; several under the manifests' role
-            java.nio.file.Path identity = workload.nodes() == 1 ? plane.nodeKubeconfig(workload.node())
-                    : plane.roleKubeconfig("vk-bench");
+            java.nio.file.Path identity = plane.agentKubeconfig(workload.node(), workload.nodes(), "vk-bench");
             List<String> flags = new ArrayList<>(List.of("--provider", provider, "--nodename", workload.node(),
                     "--node-count", Integer.toString(workload.nodes()),
                     "--plugin-dir", pluginDir, "--log-level", "warn", "--metrics-addr", "127.0.0.1:0",

@@ -1,5 +1,6 @@
 package dev.vkubelet.core.bench;
 
+import dev.vkubelet.core.app.RunConfig;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -45,13 +46,12 @@ public record Workload(
 
     /** The nodes the pods go to: {@code node} alone, or {@code node-0} … {@code node-(nodes-1)}. */
     public java.util.List<String> nodeNames() {
-        return nodes == 1 ? java.util.List.of(node)
-                : java.util.stream.IntStream.range(0, nodes).mapToObj(i -> node + "-" + i).toList();
+        return RunConfig.nodeNames(node, nodes);
     }
 
     /** The node of pod number {@code i}: the nodes in turn. */
     public String nodeOf(int i) {
-        return nodes == 1 ? node : node + "-" + (i % nodes);
+        return RunConfig.nodeName(node, nodes, i % nodes);
     }
 
     /** Whether the pods are jobs, awaited to their final phase instead of Running. */

@@ -66,9 +66,7 @@ final class LocalCommand implements Cli.Subcommand {
         System.out.println("Try:                 kubectl --kubeconfig " + stable + " get nodes -o wide");
         System.out.println("Stop with Ctrl-C; the control plane and its data are removed.");
         try {
-            // one node runs under that node's identity, as a kubelet does; several under the manifests' role
-            Path identity = config.nodeCount() == 1 ? plane.nodeKubeconfig(config.nodeName())
-                    : plane.roleKubeconfig("virtual-kubelet");
+            Path identity = plane.agentKubeconfig(config.nodeName(), config.nodeCount(), "virtual-kubelet");
             return Main.runUntilStopped(config.forLocalControlPlane(identity, plane.caCertificate()), plane);
         } finally {
             plane.close();
