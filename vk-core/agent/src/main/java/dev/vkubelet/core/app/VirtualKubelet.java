@@ -273,7 +273,7 @@ public final class VirtualKubelet implements AutoCloseable {
     }
 
     /** What {@code task} made, with its IOException (or runtime failure) as if thrown here. */
-    private static <T> T joined(FutureTask<T> task) throws IOException, InterruptedException {
+    private static <T> T joined(java.util.concurrent.Future<T> task) throws IOException, InterruptedException {
         try {
             return task.get();
         } catch (ExecutionException e) {
@@ -298,7 +298,7 @@ public final class VirtualKubelet implements AutoCloseable {
         }
     }
 
-    private void startNodes(ApiClient client, Tracer tracer) throws InterruptedException {
+    private void startNodes(ApiClient client, Tracer tracer) throws IOException, InterruptedException {
         nodeLoops = new NodeLoops(NodeLoops.workersFor(served.size()), metrics);
         nodeLoops.start();
         KubeLeaseClient leases = new KubeLeaseClient(client);
@@ -326,14 +326,7 @@ public final class VirtualKubelet implements AutoCloseable {
                 }));
             }
             for (java.util.concurrent.Future<?> done : registered) {
-                try {
-                    done.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
+                joined(done);
             }
         } finally {
             registering.shutdownNow();
