@@ -44,6 +44,7 @@ import java.util.Optional;
  * @param runtimeRequestTimeout how long a provider call made for a kubelet API request may take
  *     before the request is answered 504
  * @param nodeCount how many nodes this process serves, all from this template ({@link #nodeNames()})
+ * @param sharing how this process shares its nodes with other replicas; empty: it serves them all
  */
 public record RunConfig(
         String nodeName,
@@ -76,7 +77,26 @@ public record RunConfig(
         ServingCerts servingCerts,
         Duration providerTimeout,
         Duration runtimeRequestTimeout,
-        int nodeCount) {
+        int nodeCount,
+        Optional<Sharing> sharing) {
+
+    /**
+     * Replicas started with the same node set share it: each node is served by one replica at a
+     * time, decided through Leases ({@code dev.vkubelet.core.ownership.NodeOwnership}).
+     *
+     * @param replicaId this replica's identity (the leases' holder)
+     * @param namespace where the ownership leases live
+     * @param leaseDuration how long a replica that stopped renewing still holds its nodes
+     * @param renewInterval how often a replica renews its lease and rebalances
+     */
+    public record Sharing(String replicaId, String namespace, Duration leaseDuration, Duration renewInterval) {
+        public Sharing {
+            Objects.requireNonNull(replicaId, "replicaId");
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(leaseDuration, "leaseDuration");
+            Objects.requireNonNull(renewInterval, "renewInterval");
+        }
+    }
 
     /**
      * The kubelet API's certificate and key (both or neither: neither means self-signed, or from the
@@ -136,6 +156,7 @@ public record RunConfig(
         Objects.requireNonNull(servingCerts, "servingCerts");
         Objects.requireNonNull(providerTimeout, "providerTimeout");
         Objects.requireNonNull(runtimeRequestTimeout, "runtimeRequestTimeout");
+        Objects.requireNonNull(sharing, "sharing");
         if (nodeCount < 1) {
             throw new IllegalArgumentException("a process serves at least one node, got " + nodeCount);
         }
@@ -166,6 +187,6 @@ public record RunConfig(
                 podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
                 kubeApiBurst, eventQps, eventBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,
                 servingCerts.clientCa().isPresent() ? servingCerts : servingCerts.withClientCa(clientCa),
-                providerTimeout, runtimeRequestTimeout, nodeCount);
+                providerTimeout, runtimeRequestTimeout, nodeCount, sharing);
     }
 }

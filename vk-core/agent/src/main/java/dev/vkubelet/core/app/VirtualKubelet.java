@@ -23,6 +23,7 @@ import dev.vkubelet.core.node.NodeDefaults;
 import dev.vkubelet.core.node.NodeLease;
 import dev.vkubelet.core.node.NodeLoops;
 import dev.vkubelet.core.node.NodeSettings;
+import dev.vkubelet.core.ownership.NodeOwnership;
 import dev.vkubelet.core.plugin.AvailableProvider;
 import dev.vkubelet.core.plugin.PluginHost;
 import dev.vkubelet.core.plugin.ProviderHandle;
@@ -79,8 +80,24 @@ public final class VirtualKubelet implements AutoCloseable {
     private ProviderHandle provider;
     private NodeLoops nodeLoops;
     private NodeController nodeController;
-    /** Every node of the process: its provider, kubelet API and controller (the fields above are the first's). */
-    private final List<ServedNode> served = new ArrayList<>();
+    /**
+     * Every node the process serves now, by name: its provider, kubelet API and controller (the
+     * fields above are the first's when the set is static). With {@code --share-nodes}, nodes come
+     * and go as this replica gains and hands them over.
+     */
+    private final Map<String, ServedNode> served = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each node's position in the set (its default kubelet API port is {@code --listen-port} plus this). */
+    private final Map<String, Integer> positions = new java.util.HashMap<>();
+    private Tracer tracer;
+    private KubeLeaseClient leaseClient;
+    private KubeNodeClient nodeClient;
+    /** With {@code --share-nodes}: which nodes this replica serves. */
+    private NodeOwnership ownership;
+    /** Starting and stopping nodes this replica gains and hands over, off the ownership thread. */
+    private java.util.concurrent.ThreadPoolExecutor handovers;
+    /** Each node's last start or stop, so the next one waits for it. */
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> turns =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private PodController podController;
     private KubeEventRecorder events;
     private TraceExporters exporters;
@@ -92,7 +109,7 @@ public final class VirtualKubelet implements AutoCloseable {
     private ServingCertificates certificates;
     /** The agent's client, for certificate signing requests (set once the clients are built). */
     private volatile ApiClient certificateClient;
-    private boolean closed;
+    private volatile boolean closed;
 
     /** One node of the process and what serves it. */
     private static final class ServedNode {
@@ -159,6 +176,7 @@ public final class VirtualKubelet implements AutoCloseable {
             KubeClients.build(config.kube(), READ_TIMEOUT), KubeClients.build(config.kube(), Duration.ZERO),
             KubeClients.build(config.kube(), REVIEW_TIMEOUT)});
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
+        this.tracer = tracer;
         startObservability();
         if (embeddedProvider == null) {
             plugins = PluginHost.load(config.pluginDir(), Version.pluginApi());
@@ -180,20 +198,34 @@ public final class VirtualKubelet implements AutoCloseable {
         // told the port before that server (which serves the provider) exists; a port only looked up
         // and released could be taken meanwhile, e.g. by one of our own outgoing connections
         List<String> names = config.nodeNames();
+        for (int i = 0; i < names.size(); i++) {
+            positions.put(names.get(i), i);
+        }
+        if (config.sharing().isPresent()) {
+            certificates = joined(ssl);
+            certificates.start();
+            startServing(withMetrics(built[2]), List.of(), List.of(), tracer);
+            startNodeLoops(client);
+            startPods(client, tracer);
+            startOwnership(config.sharing().get());
+            return;
+        }
+        List<ServedNode> nodes = new ArrayList<>();
         List<java.net.ServerSocket> reserved = new ArrayList<>();
         try {
             for (int i = 0; i < names.size(); i++) {
                 java.net.ServerSocket hold = config.listenPort() == 0 ? new java.net.ServerSocket(0) : null;
                 reserved.add(hold);
-                served.add(new ServedNode(names.get(i), hold == null ? config.listenPort() + i : hold.getLocalPort()));
+                nodes.add(new ServedNode(names.get(i), hold == null ? config.listenPort() + i : hold.getLocalPort()));
             }
             ApiClient reviewClient = withMetrics(built[2]);
             certificates = joined(ssl);
             certificates.start();
-            for (ServedNode node : served) {
+            for (ServedNode node : nodes) {
                 createProvider(node, tracer);
+                served.put(node.name, node);
             }
-            startServing(reviewClient, reserved, tracer);
+            startServing(reviewClient, nodes, reserved, tracer);
         } finally {
             for (java.net.ServerSocket hold : reserved) {
                 if (hold != null) {
@@ -201,9 +233,110 @@ public final class VirtualKubelet implements AutoCloseable {
                 }
             }
         }
-        provider = served.get(0).provider;
-        startNodes(client, tracer);
+        provider = nodes.get(0).provider;
+        startNodeLoops(client);
+        startNodes(nodes);
         startPods(client, tracer);
+    }
+
+    /**
+     * Shares the node set with the other replicas: nodes this replica gains are started (provider,
+     * kubelet API, registration, pods) and those it loses are stopped, a node at a time in order.
+     */
+    private void startOwnership(RunConfig.Sharing sharing) {
+        handovers = new java.util.concurrent.ThreadPoolExecutor(PARALLEL_REGISTRATIONS, PARALLEL_REGISTRATIONS, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                DaemonThreads.named("node-handover"));
+        handovers.allowCoreThreadTimeOut(true);
+        ownership = new NodeOwnership(leaseClient, new NodeOwnership.Settings(sharing.namespace(),
+                config.nodeName() + "-" + config.nodeCount(), sharing.replicaId(), sharing.leaseDuration(),
+                sharing.renewInterval()), new java.util.HashSet<>(config.nodeNames()), new NodeOwnership.Listener() {
+                    @Override
+                    public void acquired(String node) {
+                        inTurn(node, () -> serveNode(node));
+                    }
+
+                    @Override
+                    public void lost(String node) {
+                        // before the lease is released: the next replica starts after this one stopped
+                        inTurn(node, () -> stopServing(node)).join();
+                    }
+                });
+        ownership.start();
+        LOG.info("replica {} shares {} nodes of set {} through leases in {}", sharing.replicaId(),
+                config.nodeCount(), config.nodeName(), sharing.namespace());
+    }
+
+    /** Runs {@code step} for {@code node} once the node's previous start or stop is over. */
+    private java.util.concurrent.CompletableFuture<Void> inTurn(String node, Runnable step) {
+        return turns.compute(node, (k, previous) -> (previous == null
+                ? java.util.concurrent.CompletableFuture.<Void>completedFuture(null) : previous)
+                .handle((done, failed) -> (Void) null).thenRunAsync(step, handovers));
+    }
+
+    /** Starts serving a node this replica gained; when that fails, the node is handed back. */
+    private void serveNode(String name) {
+        if (closed) {
+            return;
+        }
+        ServedNode node = null;
+        java.net.ServerSocket hold = null;
+        try {
+            hold = config.listenPort() == 0 ? new java.net.ServerSocket(0) : null;
+            node = new ServedNode(name, hold == null ? config.listenPort() + positions.get(name) : hold.getLocalPort());
+            createProvider(node, tracer);
+            if (hold != null) {
+                hold.close();
+                hold = null;
+            }
+            kubeletApi.serve(endpoint(node));
+            node.controller = nodeController(node);
+            Duration registration = config.sharing().orElseThrow().leaseDuration();
+            node.controller.start(config.startupTimeout().isZero() || config.startupTimeout().compareTo(registration) > 0
+                    ? registration : config.startupTimeout());
+            served.put(name, node);
+            podController.serve(name, node.provider);
+            LOG.info("node {} is served by replica {} (kubelet API port {})", name,
+                    config.sharing().orElseThrow().replicaId(), node.port);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("cannot serve node {}: {}; handing it back", name, e.toString());
+            if (node != null) {
+                served.remove(name);
+                dismantle(node);
+            }
+            ownership.handBack(name);
+        } finally {
+            if (hold != null) {
+                try {
+                    hold.close();
+                } catch (IOException e) {
+                    LOG.debug("releasing a reserved port: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** Stops serving a node this replica lost or hands over; the node stays registered. */
+    private void stopServing(String name) {
+        ServedNode node = served.remove(name);
+        if (node != null) {
+            dismantle(node);
+            LOG.info("node {} is no longer served here", name);
+        }
+    }
+
+    private void dismantle(ServedNode node) {
+        if (podController != null) {
+            podController.stopServing(node.name);
+        }
+        stop("the node controller of " + node.name, node.controller);
+        if (kubeletApi != null) {
+            kubeletApi.stopServing(node.name);
+        }
+        stop("the provider of " + node.name, node.provider);
     }
 
     /** Creates the node's provider, telling it the node's name and kubelet API port. */
@@ -224,15 +357,9 @@ public final class VirtualKubelet implements AutoCloseable {
      * Starts the kubelet API of every node, each on its port, releasing the sockets that hold those
      * ports just before.
      */
-    private void startServing(ApiClient reviewClient, List<java.net.ServerSocket> reserved, Tracer tracer)
-            throws IOException, InterruptedException {
-        List<KubeletApiServer.Endpoint> endpoints = new ArrayList<>();
-        for (ServedNode node : served) {
-            InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(node.port)
-                    : new InetSocketAddress(config.listenAddress(), node.port);
-            endpoints.add(new KubeletApiServer.Endpoint(node.name, bind, node.provider,
-                    new NodePods(informers.podIndex(), node.name)));
-        }
+    private void startServing(ApiClient reviewClient, List<ServedNode> nodes, List<java.net.ServerSocket> reserved,
+            Tracer tracer) throws IOException, InterruptedException {
+        List<KubeletApiServer.Endpoint> endpoints = nodes.stream().map(this::endpoint).toList();
         for (java.net.ServerSocket hold : reserved) {
             if (hold != null) {
                 hold.close();
@@ -242,6 +369,12 @@ public final class VirtualKubelet implements AutoCloseable {
                 Optional.ofNullable(registry).map(MicrometerInstrumentation::registry), metrics,
                 new KubeletApiServer.StreamTimeouts(config.streamIdleTimeout(), config.streamCreationTimeout(),
                         config.runtimeRequestTimeout()), KubeletApiServer.Limits.DEFAULTS);
+    }
+
+    private KubeletApiServer.Endpoint endpoint(ServedNode node) {
+        InetSocketAddress bind = config.listenAddress().isEmpty() ? new InetSocketAddress(node.port)
+                : new InetSocketAddress(config.listenAddress(), node.port);
+        return new KubeletApiServer.Endpoint(node.name, bind, node.provider, new NodePods(informers.podIndex(), node.name));
     }
 
     /**
@@ -298,26 +431,35 @@ public final class VirtualKubelet implements AutoCloseable {
         }
     }
 
-    private void startNodes(ApiClient client, Tracer tracer) throws IOException, InterruptedException {
-        nodeLoops = new NodeLoops(NodeLoops.workersFor(served.size()), metrics);
+    /** The heartbeat scheduler all nodes share, and the clients their controllers use. */
+    private void startNodeLoops(ApiClient client) {
+        nodeLoops = new NodeLoops(NodeLoops.workersFor(config.nodeCount()), metrics);
         nodeLoops.start();
-        KubeLeaseClient leases = new KubeLeaseClient(client);
-        KubeNodeClient nodes = new KubeNodeClient(client);
-        for (ServedNode node : served) {
-            NodeSettings settings = settingsOverride.apply(NodeSettings.of(node.name, config.operatingSystem(),
-                    config.internalIp(), node.port, config.provider(), config.taint(), config.taintEnabled()));
-            Optional<NodeLease> lease = config.nodeLeaseEnabled()
-                    ? Optional.of(new NodeLease(leases, node.name, settings.leaseDuration(), Clock.systemUTC()))
-                    : Optional.empty();
-            node.controller = new NodeController(settings, nodes, lease, node.provider, tracer, Clock.systemUTC(),
-                    metrics, nodeLoops);
+        leaseClient = new KubeLeaseClient(client);
+        nodeClient = new KubeNodeClient(client);
+    }
+
+    private NodeController nodeController(ServedNode node) {
+        NodeSettings settings = settingsOverride.apply(NodeSettings.of(node.name, config.operatingSystem(),
+                config.internalIp(), node.port, config.provider(), config.taint(), config.taintEnabled()));
+        Optional<NodeLease> lease = config.nodeLeaseEnabled()
+                ? Optional.of(new NodeLease(leaseClient, node.name, settings.leaseDuration(), Clock.systemUTC()))
+                : Optional.empty();
+        return new NodeController(settings, nodeClient, lease, node.provider, tracer, Clock.systemUTC(), metrics,
+                nodeLoops);
+    }
+
+    /** Registers every node of a static set, a few at a time, and starts their loops. */
+    private void startNodes(List<ServedNode> nodes) throws IOException, InterruptedException {
+        for (ServedNode node : nodes) {
+            node.controller = nodeController(node);
         }
         // nodes register a few at a time: each waits for its API calls, not for the others'
         java.util.concurrent.ExecutorService registering = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(PARALLEL_REGISTRATIONS, served.size()), DaemonThreads.named("node-registration"));
+                Math.min(PARALLEL_REGISTRATIONS, nodes.size()), DaemonThreads.named("node-registration"));
         try {
             List<java.util.concurrent.Future<?>> registered = new ArrayList<>();
-            for (ServedNode node : served) {
+            for (ServedNode node : nodes) {
                 registered.add(registering.submit(() -> {
                     node.controller.start(config.startupTimeout());
                     LOG.info("node {} is registered (lease in {}: {})", node.name, NodeDefaults.LEASE_NAMESPACE,
@@ -331,7 +473,7 @@ public final class VirtualKubelet implements AutoCloseable {
         } finally {
             registering.shutdownNow();
         }
-        nodeController = served.get(0).controller;
+        nodeController = nodes.get(0).controller;
     }
 
     /** The pod controller, fed by the informers once they have listed everything. */
@@ -366,12 +508,14 @@ public final class VirtualKubelet implements AutoCloseable {
             throw new IOException("the pod watch did not sync: " + e.getMessage(), e);
         }
         pods.start();
-        Map<String, NodeController> controllers = nodeControllers();
+        // a node another replica serves counts 0 here, so the series add up across replicas
         metrics.nodes(config.nodeNames(), () -> informers.podIndex().list().stream()
-                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null
+                        && served.containsKey(p.getSpec().getNodeName()))
                 .collect(java.util.stream.Collectors.groupingBy(p -> p.getSpec().getNodeName(),
                         java.util.stream.Collectors.counting())),
-                node -> controllers.containsKey(node) && controllers.get(node).providerHealthy());
+                node -> Optional.ofNullable(served.get(node)).map(n -> n.controller)
+                        .filter(NodeController::providerHealthy).isPresent());
     }
 
     private ApiClient withMetrics(ApiClient client) {
@@ -385,7 +529,8 @@ public final class VirtualKubelet implements AutoCloseable {
 
     /** Where the kubelet API listens, once started. */
     public synchronized Optional<InetSocketAddress> kubeletApiAddress() {
-        return Optional.ofNullable(kubeletApi).map(KubeletApiServer::address);
+        return Optional.ofNullable(kubeletApi).map(KubeletApiServer::addresses)
+                .flatMap(all -> all.values().stream().findFirst());
     }
 
     /** Where metrics are served, once started (empty when {@code --metrics-addr} is empty). */
@@ -394,27 +539,40 @@ public final class VirtualKubelet implements AutoCloseable {
     }
 
     private Map<String, Quantity> allocatable() {
-        V1Node node = nodeController.desiredNode();
+        // every node of the process comes from one template: any served node's allocatable will do
+        NodeController any = nodeController != null ? nodeController : served.values().stream()
+                .map(n -> n.controller).filter(Objects::nonNull).findFirst().orElse(null);
+        V1Node node = any == null ? null : any.desiredNode();
         return node == null || node.getStatus() == null || node.getStatus().getAllocatable() == null
                 ? Map.of() : node.getStatus().getAllocatable();
     }
 
     private NodeProviders providers() {
         Map<String, ProviderHandle> byNode = new java.util.LinkedHashMap<>();
-        served.forEach(n -> byNode.put(n.name, n.provider));
+        inOrder().forEach(n -> byNode.put(n.name, n.provider));
         return NodeProviders.of(byNode);
     }
 
+    /** The nodes served now, in the set's order. */
+    private List<ServedNode> inOrder() {
+        return served.values().stream().sorted(java.util.Comparator.comparingInt(n -> positions.get(n.name))).toList();
+    }
+
     /** Where each node's kubelet API listens, by node name, once started. */
-    public synchronized Map<String, InetSocketAddress> kubeletApiAddresses() {
+    public Map<String, InetSocketAddress> kubeletApiAddresses() {
         return kubeletApi == null ? Map.of() : kubeletApi.addresses();
     }
 
     /** Every node's controller, by node name, once registered. */
-    public synchronized Map<String, NodeController> nodeControllers() {
+    public Map<String, NodeController> nodeControllers() {
         Map<String, NodeController> controllers = new java.util.LinkedHashMap<>();
-        served.stream().filter(n -> n.controller != null).forEach(n -> controllers.put(n.name, n.controller));
+        inOrder().stream().filter(n -> n.controller != null).forEach(n -> controllers.put(n.name, n.controller));
         return controllers;
+    }
+
+    /** The nodes this process serves now (with {@code --share-nodes}, those this replica holds). */
+    public java.util.Set<String> servedNodes() {
+        return java.util.Set.copyOf(served.keySet());
     }
 
     /** The provider (the first node's), once created. */
@@ -444,20 +602,26 @@ public final class VirtualKubelet implements AutoCloseable {
             return;
         }
         closed = true;
+        // a replica first hands its nodes over (each stopped here before its lease is released)
+        stop("the node ownership", ownership);
+        if (handovers != null) {
+            handovers.shutdownNow();
+        }
         // in this order: nothing new comes in, the loops stop, then what they used goes away
         stop("the kubelet API", kubeletApi);
         stop("the serving certificates", certificates);
         stop("the pod controller", podController);
         stop("the informers", informers);
         stop("the event recorder", events);
-        served.forEach(n -> stop("the node controller of " + n.name, n.controller));
+        List<ServedNode> nodes = inOrder();
+        nodes.forEach(n -> stop("the node controller of " + n.name, n.controller));
         stop("the node loops", nodeLoops);
-        served.forEach(n -> stop("the provider of " + n.name, n.provider));
+        nodes.forEach(n -> stop("the provider of " + n.name, n.provider));
         stop("the plugins", plugins);
         stop("the trace exporters", exporters);
         stop("the metrics server", metricsServer);
         stop("the metrics registry", registry);
-        LOG.info("node agent for {} stopped", served.size() > 1 ? served.size() + " nodes" : config.nodeName());
+        LOG.info("node agent for {} stopped", config.nodeCount() > 1 ? config.nodeCount() + " nodes" : config.nodeName());
     }
 
     /** Closes {@code part} if it was started; a failure is logged so the parts after it still close. */

@@ -138,6 +138,24 @@ public class NodeOptions {
             + " port, counting up from --listen-port)", converter = WholeNumberConverter.class)
     int nodeCount = 1;
 
+    @Parameter(names = "--share-nodes", description = "Share this process's nodes with the other replicas started"
+            + " with the same --nodename and --node-count: each node is served by one replica at a time, through"
+            + " Leases in --ownership-namespace; nodes spread evenly, move at once when a replica stops and within"
+            + " --ownership-lease-duration when one dies")
+    boolean shareNodes;
+
+    @Parameter(names = "--replica-id", description = "This replica's identity with --share-nodes (env POD_NAME;"
+            + " default: host name and process id)")
+    String replicaId;
+
+    @Parameter(names = "--ownership-namespace", description = "Where the node ownership Leases of --share-nodes live")
+    String ownershipNamespace = "kube-node-lease";
+
+    @Parameter(names = "--ownership-lease-duration", description = "How long a replica that stopped renewing its"
+            + " Lease still holds its nodes (--share-nodes); it renews every quarter of this",
+            converter = GoDurationConverter.class)
+    GoDuration ownershipLeaseDuration = GoDuration.parse("20s");
+
     @Parameter(names = "--pod-sync-workers",
             description = "Number of pod synchronization workers (and as many status workers)", converter = WholeNumberConverter.class)
     int podSyncWorkers = 10;
@@ -340,7 +358,43 @@ public class NodeOptions {
         return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
                 internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
                 startup, idle, creation, qps, burst, eventsPerSecond, eventsAtOnce, tracing(), level, Path.of(pluginDir),
-                listenAddress, anonymousAuth, servingCerts(), providerLimit, runtimeRequest, nodeCount());
+                listenAddress, anonymousAuth, servingCerts(), providerLimit, runtimeRequest, nodeCount(), sharing());
+    }
+
+    private Optional<RunConfig.Sharing> sharing() {
+        if (!shareNodes) {
+            if (replicaId != null) {
+                throw new UsageException("--replica-id names this replica among those that share nodes: it needs"
+                        + " --share-nodes");
+            }
+            return Optional.empty();
+        }
+        if (rotateServerCertificates) {
+            throw new UsageException("--rotate-server-certificates serves one node from one process: it cannot be used"
+                    + " with --share-nodes yet");
+        }
+        if (!DNS_SUBDOMAIN.matcher(ownershipNamespace).matches()) {
+            throw new UsageException("--ownership-namespace '" + ownershipNamespace + "' is not a valid namespace name");
+        }
+        Duration lease = ownershipLeaseDuration.value();
+        if (lease.compareTo(Duration.ofSeconds(4)) < 0) {
+            throw new UsageException("--ownership-lease-duration must be at least 4s, got " + ownershipLeaseDuration);
+        }
+        String id = replicaId != null ? replicaId : Optional.ofNullable(env.get("POD_NAME")).filter(s -> !s.isBlank()).orElseGet(NodeOptions::hostAndPid);
+        if (id.isBlank()) {
+            throw new UsageException("--replica-id must not be empty");
+        }
+        return Optional.of(new RunConfig.Sharing(id, ownershipNamespace, lease, lease.dividedBy(4)));
+    }
+
+    private static String hostAndPid() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     private int nodeCount() {

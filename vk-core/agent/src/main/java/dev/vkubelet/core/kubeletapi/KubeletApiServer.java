@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -21,6 +23,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * The HTTPS server of the kubelet API for every node of the process: one set of event loops,
  * executors, connection limits and review budget, and one listening socket per node
  * ({@link Endpoint}), whose connections are authorised for that node and see only its pods.
- * {@link #start} binds; {@link #close} stops.
+ * {@link #start} binds; {@link #serve} and {@link #stopServing} add and remove nodes (a replica
+ * gaining and handing over nodes); {@link #close} stops.
  */
 public final class KubeletApiServer implements AutoCloseable {
 
@@ -81,7 +85,21 @@ public final class KubeletApiServer implements AutoCloseable {
     private final ExecutorService streams;
     private final ExecutorService reviews;
     private final ProviderDeadline deadline;
-    private final Map<String, Channel> channels;
+    private final ServingCertificates certificates;
+    private final ApiClient reviewClient;
+    private final Tracer tracer;
+    private final Optional<PrometheusMeterRegistry> metrics;
+    private final Instrumentation instrumentation;
+    private final StreamTimeouts timeouts;
+    private final Limits limits;
+    private final ReviewBudget budget;
+    private final Authenticator authenticator;
+    private final ConnectionGuard guard;
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final StreamPlaces places;
+    /** Each served node's listening socket and open connections, by node name. */
+    private final Map<String, Bound> bound = new LinkedHashMap<>();
+    private boolean closed;
 
     /**
      * One node the server serves: its name (requests are authorised against it), where its API
@@ -89,20 +107,39 @@ public final class KubeletApiServer implements AutoCloseable {
      */
     public record Endpoint(String nodeName, InetSocketAddress address, ProviderHandle provider, PodIndex index) {}
 
-    private KubeletApiServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup handlers,
-            ExecutorService streams, ExecutorService reviews, ProviderDeadline deadline, Map<String, Channel> channels) {
-        this.boss = boss;
-        this.workers = workers;
-        this.handlers = handlers;
-        this.streams = streams;
-        this.reviews = reviews;
-        this.deadline = deadline;
-        this.channels = channels;
+    /** A node's listening socket and the connections it accepted. */
+    private record Bound(Channel listening, ChannelGroup connections) {}
+
+    private KubeletApiServer(ServingCertificates certificates, ApiClient reviewClient, boolean anonymous, Tracer tracer,
+            Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation, StreamTimeouts timeouts,
+            Limits limits) {
+        this.certificates = java.util.Objects.requireNonNull(certificates, "certificates");
+        this.reviewClient = java.util.Objects.requireNonNull(reviewClient, "reviewClient");
+        this.tracer = java.util.Objects.requireNonNull(tracer, "tracer");
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+        this.instrumentation = java.util.Objects.requireNonNull(instrumentation, "instrumentation");
+        this.timeouts = java.util.Objects.requireNonNull(timeouts, "timeouts");
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+        this.budget = new ReviewBudget(limits.reviewsInFlight(), limits.reviewsPerSecond(), limits.reviewBurst(),
+                System::nanoTime);
+        this.authenticator = new Authenticator(reviewClient, anonymous, budget, limits.reviewCacheSize());
+        this.guard = new ConnectionGuard(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        instrumentation.kubeletStreams(openStreams::get);
+        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        this.handlers = new DefaultEventExecutorGroup(HANDLER_THREADS);
+        this.streams = Executors.newCachedThreadPool(DaemonThreads.named("kubelet-api-stream"));
+        this.reviews = new java.util.concurrent.ThreadPoolExecutor(0, limits.reviewsInFlight(), 30,
+                TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), DaemonThreads.named("kubelet-api-review"));
+        this.deadline = new ProviderDeadline(timeouts.providerCall(), limits.providerCallsInFlight(),
+                "kubelet-api-provider-call", tracer);
+        this.places = new StreamPlaces(limits.maxStreamsPerSession(), limits.maxForwardedStreams());
     }
 
     /**
      * Binds each endpoint's address and serves the kubelet API of its node from its provider, each
-     * new connection with the serving certificate {@code certificates} holds then.
+     * new connection with the serving certificate {@code certificates} holds then. More nodes may be
+     * served later ({@link #serve}) and any may stop ({@link #stopServing}).
      *
      * @param reviewClient for TokenReviews and SubjectAccessReviews: a client of their own, so
      *     reviews never share a connection pool or rate limiter with the node's heartbeats and writes
@@ -113,37 +150,43 @@ public final class KubeletApiServer implements AutoCloseable {
             ApiClient reviewClient, boolean anonymous, Tracer tracer,
             Optional<PrometheusMeterRegistry> metrics, Instrumentation instrumentation, StreamTimeouts timeouts,
             Limits limits) throws IOException, InterruptedException {
-        if (endpoints.isEmpty()) {
-            throw new IllegalArgumentException("a kubelet API serves at least one node");
-        }
-        ReviewBudget budget = new ReviewBudget(limits.reviewsInFlight(), limits.reviewsPerSecond(),
-                limits.reviewBurst(), System::nanoTime);
-        Authenticator authenticator = new Authenticator(reviewClient, anonymous, budget, limits.reviewCacheSize());
-        ConnectionGuard guard = new ConnectionGuard(limits.maxConnections(), limits.maxConnectionsPerAddress());
-        AtomicInteger openStreams = new AtomicInteger();
-        instrumentation.kubeletStreams(openStreams::get);
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        EventExecutorGroup handlers = new DefaultEventExecutorGroup(HANDLER_THREADS);
-        ExecutorService streams = Executors.newCachedThreadPool(DaemonThreads.named("kubelet-api-stream"));
-        ExecutorService reviews = new java.util.concurrent.ThreadPoolExecutor(0, limits.reviewsInFlight(), 30,
-                TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), DaemonThreads.named("kubelet-api-review"));
-        ProviderDeadline deadline = new ProviderDeadline(timeouts.providerCall(), limits.providerCallsInFlight(),
-                "kubelet-api-provider-call", tracer);
-        StreamPlaces places = new StreamPlaces(limits.maxStreamsPerSession(), limits.maxForwardedStreams());
-        Map<String, Channel> bound = new LinkedHashMap<>();
-        InetSocketAddress binding = null;
+        KubeletApiServer server = new KubeletApiServer(certificates, reviewClient, anonymous, tracer, metrics,
+                instrumentation, timeouts, limits);
         try {
             for (Endpoint endpoint : endpoints) {
-                binding = endpoint.address();
-                Authorizer authorizer = new Authorizer(reviewClient, endpoint.nodeName(), budget,
-                        limits.reviewCacheSize());
-                RouteContext routes = new RouteContext(endpoint.provider(), endpoint.index(), deadline, streams,
-                        openStreams, limits.maxStreams(), places, timeouts, metrics);
-                Channel channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                server.serve(endpoint);
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        if (!endpoints.isEmpty()) {
+            LOG.info("kubelet API listening on https://{}{}", describe(server.address()), endpoints.size() > 1
+                    ? " and " + (endpoints.size() - 1) + " more ports (one per node)" : "");
+        }
+        return server;
+    }
+
+    /** Starts serving one more node on its own address. */
+    public void serve(Endpoint endpoint) throws IOException, InterruptedException {
+        Authorizer authorizer = new Authorizer(reviewClient, endpoint.nodeName(), budget, limits.reviewCacheSize());
+        RouteContext routes = new RouteContext(endpoint.provider(), endpoint.index(), deadline, streams,
+                openStreams, limits.maxStreams(), places, timeouts, metrics);
+        ChannelGroup connections = new DefaultChannelGroup(endpoint.nodeName(), GlobalEventExecutor.INSTANCE);
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the kubelet API server is closed");
+            }
+            if (bound.containsKey(endpoint.nodeName())) {
+                throw new IllegalStateException("node " + endpoint.nodeName() + " is served already");
+            }
+            Channel channel;
+            try {
+                channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
+                                connections.add(ch);
                                 ch.pipeline().addLast(CONNECTION_IDLE, new IdleStateHandler(0, 0,
                                         timeouts.idle().toMillis(), TimeUnit.MILLISECONDS));
                                 ch.pipeline().addLast(guard);
@@ -156,21 +199,25 @@ public final class KubeletApiServer implements AutoCloseable {
                                         new KubeletHandler(authorizer, routes, tracer, instrumentation));
                             }
                         }).bind(endpoint.address()).sync().channel();
-                bound.put(endpoint.nodeName(), channel);
+            } catch (RuntimeException e) {
+                throw new IOException("cannot listen on " + endpoint.address() + ": " + e.getMessage(), e);
             }
-            LOG.info("kubelet API listening on https://{}{}", describe((InetSocketAddress) bound.values().iterator()
-                    .next().localAddress()), bound.size() > 1 ? " and " + (bound.size() - 1) + " more ports (one per node)"
-                            : "");
-            return new KubeletApiServer(boss, workers, handlers, streams, reviews, deadline, bound);
-        } catch (RuntimeException | InterruptedException e) {
-            bound.values().forEach(c -> c.close().awaitUninterruptibly());
-            boss.shutdownGracefully();
-            workers.shutdownGracefully();
-            handlers.shutdownGracefully();
-            streams.shutdownNow();
-            reviews.shutdownNow();
-            deadline.close();
-            throw new IOException("cannot listen on " + binding + ": " + e.getMessage(), e);
+            bound.put(endpoint.nodeName(), new Bound(channel, connections));
+        }
+    }
+
+    /**
+     * Stops serving {@code node}: its socket no longer accepts and its open connections (streams
+     * included) are closed. Nothing happens for a node not served.
+     */
+    public void stopServing(String node) {
+        Bound gone;
+        synchronized (this) {
+            gone = bound.remove(node);
+        }
+        if (gone != null) {
+            gone.listening().close().awaitUninterruptibly();
+            gone.connections().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 
@@ -196,15 +243,18 @@ public final class KubeletApiServer implements AutoCloseable {
         }
     }
 
-    /** The first node's bound address. */
-    public InetSocketAddress address() {
-        return (InetSocketAddress) channels.values().iterator().next().localAddress();
+    /** The first served node's bound address. */
+    public synchronized InetSocketAddress address() {
+        if (bound.isEmpty()) {
+            throw new IllegalStateException("no node is served");
+        }
+        return (InetSocketAddress) bound.values().iterator().next().listening().localAddress();
     }
 
-    /** Each node's bound address, by node name. */
-    public Map<String, InetSocketAddress> addresses() {
+    /** Each served node's bound address, by node name. */
+    public synchronized Map<String, InetSocketAddress> addresses() {
         Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
-        channels.forEach((node, channel) -> addresses.put(node, (InetSocketAddress) channel.localAddress()));
+        bound.forEach((node, b) -> addresses.put(node, (InetSocketAddress) b.listening().localAddress()));
         return addresses;
     }
 
@@ -214,7 +264,13 @@ public final class KubeletApiServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        channels.values().forEach(c -> c.close().awaitUninterruptibly());
+        List<Bound> all;
+        synchronized (this) {
+            closed = true;
+            all = List.copyOf(bound.values());
+            bound.clear();
+        }
+        all.forEach(b -> b.listening().close().awaitUninterruptibly());
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS);

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,17 +28,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which nodes of a node set this replica serves, decided with the other replicas through Leases
- * (coordination.k8s.io): one Lease per node, held by the replica that serves it, and one per
- * replica, so replicas that hold no node still count. Every round (each renew interval) a replica
- * renews what it holds, then takes its even share ({@link OwnershipPlan}): it releases nodes above
- * its share and acquires free ones below it. A lease whose holder stops renewing is free once it
- * has not changed for a lease duration, as this replica's clock measures it (clocks of other
- * machines are never compared). A replica that cannot renew a node's lease for a lease duration
- * stops serving it before anyone else may start.
+ * (coordination.k8s.io): one Lease per replica, renewed every round, says the replica is alive;
+ * one Lease per node names the replica that serves it and changes only when the node changes hands.
+ * A node's holder counts while the holder's replica lease does, so renewing costs one write per
+ * replica and round, whatever the number of nodes. Every round (each renew interval) a replica
+ * renews its replica lease, then takes its even share ({@link OwnershipPlan}): it releases nodes
+ * above its share and acquires free ones below it (a node is free when its lease names no holder or
+ * a holder whose replica lease has not changed for a lease duration, as this replica's clock
+ * measures it: clocks of other machines are never compared). A replica that cannot renew its own
+ * lease for a lease duration stops serving every node before anyone else may start.
  *
- * <p>{@link #close()} hands every node over at once (the leases are released, not left to
- * expire); the listener hears of every node acquired and lost, on the ownership thread, lost ones
- * first.
+ * <p>A node changes hands only through its Lease, by an update guarded by resourceVersion, so two
+ * replicas never both win a node. The listener hears of every node acquired and lost, on the
+ * ownership thread, lost ones first; it hears of a node lost <em>before</em> its lease is released,
+ * so a replica that hands a node over has stopped serving it when the next one starts.
+ * {@link #close()} hands every node over at once (the leases are released, not left to expire).
  */
 public final class NodeOwnership implements AutoCloseable {
 
@@ -91,8 +94,12 @@ public final class NodeOwnership implements AutoCloseable {
     private final Clock clock;
     private final LongSupplier nanoTime;
     private final Map<String, Seen> seen = new HashMap<>();
-    /** Nodes held, with when their lease was last renewed (this replica's clock). */
-    private final Map<String, Long> held = new HashMap<>();
+    /** Nodes held (their leases name this replica). */
+    private final Set<String> held = new TreeSet<>();
+    /** When this replica's lease was last renewed (this replica's clock); none yet when absent. */
+    private Long renewed;
+    /** Nodes this replica could not serve: handed over at the next round. */
+    private final Set<String> handBack = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService loop;
     private boolean stopped;
 
@@ -120,9 +127,18 @@ public final class NodeOwnership implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::guardedRound, 0, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Gives {@code node} back at the next round (this replica could not start serving it): its
+     * lease is released so another replica, or this one later, tries again. Never blocks, so the
+     * listener may call it.
+     */
+    public void handBack(String node) {
+        handBack.add(node);
+    }
+
     /** The nodes this replica holds now. */
     public synchronized Set<String> owned() {
-        return Set.copyOf(held.keySet());
+        return Set.copyOf(held);
     }
 
     private void guardedRound() {
@@ -133,20 +149,17 @@ public final class NodeOwnership implements AutoCloseable {
         }
     }
 
-    /** One round: see, renew, release above the share, acquire below it. */
+    /** One round: see, renew this replica's lease, release above the share, acquire below it. */
     synchronized void round() {
         if (stopped) {
             return;
         }
         long now = nanoTime.getAsLong();
-        long duration = settings.leaseDuration().toNanos();
-        // nothing heard back for a lease duration: someone else may hold it by now
-        for (String node : new TreeSet<>(held.keySet())) {
-            if (now - held.get(node) >= duration) {
-                LOG.warn("replica {} could not renew the lease of node {} for {} s: no longer serving it",
-                        settings.replica(), node, settings.leaseDuration().toSeconds());
-                lose(node);
-            }
+        // nothing heard back for a lease duration: someone else may hold this replica's nodes by now
+        if (renewed != null && now - renewed >= settings.leaseDuration().toNanos() && !held.isEmpty()) {
+            LOG.warn("replica {} could not renew its lease for {} s: no longer serving its {} nodes",
+                    settings.replica(), settings.leaseDuration().toSeconds(), held.size());
+            new TreeSet<>(held).forEach(this::lose);
         }
         Map<String, V1Lease> leases = new HashMap<>();
         for (V1Lease lease : store.list(settings.namespace(), SET_LABEL + "=" + label(settings.nodeSet()))) {
@@ -154,40 +167,45 @@ public final class NodeOwnership implements AutoCloseable {
             remember(lease, now);
         }
         seen.keySet().retainAll(leases.keySet());
-        renewReplicaLease(leases.get(replicaLeaseName()));
+        if (!renewReplicaLease(leases.get(replicaLeaseName()))) {
+            return; // not sure to be alive in the others' eyes: take nothing this round
+        }
+        renewed = now;
         Set<String> replicas = new TreeSet<>();
         replicas.add(settings.replica());
-        Map<String, String> holders = new HashMap<>();
         for (V1Lease lease : leases.values()) {
-            String holder = liveHolder(lease, now);
-            if (holder == null) {
-                continue;
-            }
-            if ("replica".equals(kind(lease))) {
-                replicas.add(holder);
-            } else {
-                String node = lease.getMetadata().getAnnotations() == null ? null
-                        : lease.getMetadata().getAnnotations().get(NODE_ANNOTATION);
-                if (node != null && nodes.contains(node)) {
-                    holders.put(node, holder);
-                }
+            if ("replica".equals(kind(lease)) && live(lease, now)) {
+                replicas.add(holderOf(lease));
             }
         }
-        for (String node : new TreeSet<>(held.keySet())) {
+        Map<String, String> holders = new HashMap<>();
+        for (V1Lease lease : leases.values()) {
+            String holder = holderOf(lease);
+            String node = lease.getMetadata().getAnnotations() == null ? null
+                    : lease.getMetadata().getAnnotations().get(NODE_ANNOTATION);
+            if ("node".equals(kind(lease)) && holder != null && replicas.contains(holder) && nodes.contains(node)) {
+                holders.put(node, holder);
+            }
+        }
+        for (String node : new TreeSet<>(held)) {
             if (!settings.replica().equals(holders.get(node))) {
                 LOG.warn("replica {} lost node {} to {}", settings.replica(), node, holders.get(node));
                 lose(node);
+            }
+        }
+        for (String node : new TreeSet<>(handBack)) {
+            handBack.remove(node);
+            if (held.contains(node)) {
+                release(leases.get(nodeLeaseName(node)), node);
+                holders.remove(node);
             }
         }
         OwnershipPlan plan = OwnershipPlan.decide(settings.replica(), nodes, holders, replicas);
         for (String node : plan.release()) {
             release(leases.get(nodeLeaseName(node)), node);
         }
-        for (String node : plan.keep()) {
-            renew(leases.get(nodeLeaseName(node)), node, now);
-        }
         for (String node : plan.acquire()) {
-            acquire(leases.get(nodeLeaseName(node)), node, now);
+            acquire(leases.get(nodeLeaseName(node)), node);
         }
     }
 
@@ -200,48 +218,37 @@ public final class NodeOwnership implements AutoCloseable {
         }
     }
 
-    /** The holder of a lease that still counts as held, or null. */
-    private String liveHolder(V1Lease lease, long now) {
+    /** Whether a replica lease still counts: held by this replica, or changed within its duration. */
+    private boolean live(V1Lease lease, long now) {
         String holder = holderOf(lease);
         if (holder == null) {
-            return null;
+            return false;
         }
         if (holder.equals(settings.replica())) {
-            return holder;
+            return true;
         }
         Seen since = seen.get(lease.getMetadata().getName());
         long duration = lease.getSpec().getLeaseDurationSeconds() == null ? settings.leaseDuration().toNanos()
                 : TimeUnit.SECONDS.toNanos(lease.getSpec().getLeaseDurationSeconds());
-        return since != null && now - since.sinceNanos() < duration ? holder : null;
+        return since != null && now - since.sinceNanos() < duration;
     }
 
-    private void renewReplicaLease(V1Lease current) {
+    /** Renews (or creates) this replica's lease; false when another write got there first. */
+    private boolean renewReplicaLease(V1Lease current) {
         try {
             if (current == null) {
                 store.create(lease(replicaLeaseName(), "replica", null, settings.replica(), 0));
             } else {
                 store.update(withHolder(current, settings.replica(), false));
             }
+            return true;
         } catch (ObjectConflict | ObjectExists | ObjectMissing e) {
             LOG.debug("replica lease of {} changed under us; renewed next round", settings.replica());
+            return false;
         }
     }
 
-    private void renew(V1Lease current, String node, long now) {
-        if (current == null) {
-            lose(node);
-            return;
-        }
-        try {
-            store.update(withHolder(current, settings.replica(), false));
-            held.put(node, now);
-        } catch (ObjectConflict | ObjectMissing e) {
-            LOG.warn("replica {} lost the lease of node {} while renewing it", settings.replica(), node);
-            lose(node);
-        }
-    }
-
-    private void acquire(V1Lease current, String node, long now) {
+    private void acquire(V1Lease current, String node) {
         try {
             if (current == null) {
                 store.create(lease(nodeLeaseName(node), "node", node, settings.replica(), 0));
@@ -252,25 +259,26 @@ public final class NodeOwnership implements AutoCloseable {
             LOG.debug("replica {} tried node {} with another replica; the other won", settings.replica(), node);
             return;
         }
-        held.put(node, now);
+        held.add(node);
         LOG.info("replica {} now serves node {}", settings.replica(), node);
         listener.acquired(node);
     }
 
+    /** Stops serving the node, then frees its lease for the next replica. */
     private void release(V1Lease current, String node) {
+        LOG.info("replica {} hands node {} over", settings.replica(), node);
+        lose(node);
         try {
-            if (current != null) {
+            if (current != null && settings.replica().equals(holderOf(current))) {
                 store.update(withHolder(current, null, false));
             }
         } catch (ApiFailure e) {
-            LOG.debug("releasing node {}: {} (it expires instead)", node, e.getMessage());
+            LOG.debug("releasing node {}: {} (it is free once this replica's lease expires)", node, e.getMessage());
         }
-        LOG.info("replica {} hands node {} over", settings.replica(), node);
-        lose(node);
     }
 
     private void lose(String node) {
-        if (held.remove(node) != null) {
+        if (held.remove(node)) {
             listener.lost(node);
         }
     }
@@ -311,7 +319,8 @@ public final class NodeOwnership implements AutoCloseable {
     }
 
     String replicaLeaseName() {
-        return LeaseNames.of("vk-replica-", settings.replica());
+        // the set in the name: one replica identity may take part in several sets of one namespace
+        return LeaseNames.of("vk-replica-", settings.nodeSet() + "." + settings.replica());
     }
 
     private static String label(String value) {
@@ -330,7 +339,7 @@ public final class NodeOwnership implements AutoCloseable {
             } catch (ApiFailure e) {
                 LOG.warn("cannot hand nodes over ({}); their leases expire instead", e.getMessage());
             }
-            for (String node : new LinkedHashSet<>(new TreeSet<>(held.keySet()))) {
+            for (String node : new TreeSet<>(held)) {
                 release(leases.get(nodeLeaseName(node)), node);
             }
             V1Lease mine = leases.get(replicaLeaseName());

@@ -65,6 +65,11 @@ public final class PodController implements AutoCloseable {
     private final EventRecorder events;
     private final List<Thread> workers = new ArrayList<>();
     private StatusPoller poller;
+    /** Providers whose notifications this controller hears (each once, however many nodes it serves). */
+    private final java.util.Set<ProviderHandle> subscribed = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
+    /** Providers that push no status: their pods are polled. */
+    private final java.util.Set<ProviderHandle> polled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public PodController(PodControllerSettings settings, PodIndex index, PodClient pods, EventRecorder events,
@@ -166,21 +171,7 @@ public final class PodController implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("looking for dangling pods failed: {}", e.getMessage());
         }
-        java.util.Set<ProviderHandle> polled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (ProviderHandle provider : providers.distinct()) {
-            provider.capability(PodEventSource.class).ifPresent(source -> source.eventsTo(this::onProviderEvent));
-            Optional<PodStatusNotifier> notifier = provider.capability(PodStatusNotifier.class);
-            if (notifier.isPresent()) {
-                notifier.get().notifyPods(this::onProviderPod);
-            } else {
-                polled.add(provider);
-            }
-        }
-        if (!polled.isEmpty()) {
-            poller = new StatusPoller(scheduler, settings.pollInterval(), index, pod -> pod.getSpec() != null
-                    && providers.forNode(pod.getSpec().getNodeName()).filter(polled::contains).isPresent(),
-                    statusQueue::add);
-        }
+        providers.distinct().forEach(this::subscribe);
         for (int i = 0; i < settings.workers(); i++) {
             workers.add(worker("pod-sync-" + i, syncQueue, "pod.sync", this::runSync));
             workers.add(worker("pod-status-" + i, statusQueue, "pod.syncStatus", this::runStatus));
@@ -190,6 +181,66 @@ public final class PodController implements AutoCloseable {
                 settings.workers(), polled.isEmpty() ? "provider notifications"
                         : "polling every " + settings.pollInterval() + (polled.size() < providers.distinct().size()
                                 ? " where providers do not push" : ""));
+    }
+
+    /** Hears {@code provider}'s events and status pushes, or polls its pods when it pushes none (once each). */
+    private synchronized void subscribe(ProviderHandle provider) {
+        if (!subscribed.add(provider)) {
+            return;
+        }
+        provider.capability(PodEventSource.class).ifPresent(source -> source.eventsTo(this::onProviderEvent));
+        Optional<PodStatusNotifier> notifier = provider.capability(PodStatusNotifier.class);
+        if (notifier.isPresent()) {
+            notifier.get().notifyPods(this::onProviderPod);
+            return;
+        }
+        polled.add(provider);
+        if (poller == null) {
+            poller = new StatusPoller(scheduler, settings.pollInterval(), index, pod -> pod.getSpec() != null
+                    && providers.forNode(pod.getSpec().getNodeName()).filter(polled::contains).isPresent(),
+                    statusQueue::add);
+        }
+    }
+
+    /**
+     * Starts running {@code node}'s pods with {@code provider} (a replica gained the node): pods
+     * the provider runs for the node that Kubernetes no longer has are deleted, the others are
+     * adopted as they are (the sync finds them running and creates nothing), and every pod of the
+     * node is queued.
+     */
+    public void serve(String node, ProviderHandle provider) {
+        synchronized (this) {
+            if (closed || scheduler == null) {
+                throw new IllegalStateException(closed ? "closed" : "not started");
+            }
+            providers.serve(node, provider);
+            subscribe(provider);
+        }
+        try (Span span = tracer.startSpan("pod.deleteDangling").attribute("node", node)) {
+            span.attribute("deleted", sync.deleteDangling(provider));
+        } catch (RuntimeException e) {
+            LOG.warn("looking for dangling pods of node {} failed: {}", node, e.getMessage());
+        }
+        index.list().stream().filter(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName()))
+                .forEach(this::onAdd);
+    }
+
+    /**
+     * Stops running {@code node}'s pods here (a replica handed the node over): nothing is deleted
+     * in the provider, queued work for the node's pods finds no provider and ends. The caller closes
+     * the provider when no other node uses it.
+     */
+    public void stopServing(String node) {
+        if (!providers.stopServing(node)) {
+            return;
+        }
+        index.list().stream().filter(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName()))
+                .forEach(p -> pushed.remove(PodKey.of(p)));
+        synchronized (this) {
+            java.util.Collection<ProviderHandle> inUse = providers.distinct();
+            subscribed.removeIf(p -> !inUse.contains(p));
+            polled.removeIf(p -> !inUse.contains(p));
+        }
     }
 
     /** An event the provider's backend reported: recorded on the pod if the host has it. */

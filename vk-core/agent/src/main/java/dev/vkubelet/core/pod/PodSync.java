@@ -277,7 +277,8 @@ final class PodSync {
         return deleted;
     }
 
-    private int deleteDangling(ProviderHandle provider) {
+    /** The same for one provider (a node it serves was just gained). */
+    int deleteDangling(ProviderHandle provider) {
         int deleted = 0;
         List<V1Pod> running = timeouts.call("getPods", () -> provider.pods().getPods());
         for (V1Pod candidate : running) {

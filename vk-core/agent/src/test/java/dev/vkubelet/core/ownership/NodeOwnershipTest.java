@@ -36,7 +36,11 @@ class NodeOwnershipTest {
         final NodeOwnership ownership;
 
         Replica(String id) {
-            ownership = new NodeOwnership(store, new NodeOwnership.Settings("vk", "fleet", id, LEASE,
+            this(id, "fleet");
+        }
+
+        Replica(String id, String set) {
+            ownership = new NodeOwnership(store, new NodeOwnership.Settings("vk", set, id, LEASE,
                     Duration.ofSeconds(5)), NODES, new NodeOwnership.Listener() {
                         @Override
                         public void acquired(String node) {
@@ -150,6 +154,48 @@ class NodeOwnershipTest {
         assertThrows(ApiFailure.class, a.ownership::round);
         assertEquals(Set.of(), a.owned(), "a replica kept serving nodes whose leases it could not renew");
         assertEquals(NODES, new HashSet<>(a.lost));
+    }
+
+    @Test
+    void renewingCostsOneWritePerReplicaAndRoundWhateverTheNodeCount() {
+        Replica a = new Replica("replica-a");
+        Replica b = new Replica("replica-b");
+        rounds(3, a, b);
+        assertPartition(a, b);
+        int before = store.writes.get();
+        rounds(10, a, b);
+        assertEquals(20, store.writes.get() - before, "ten rounds of two replicas, ten nodes each time");
+        assertPartition(a, b);
+    }
+
+    @Test
+    void aReplicaWhoseNodeWasTakenStopsServingIt() {
+        Replica a = new Replica("replica-a");
+        Replica z = new Replica("replica-z");
+        rounds(1, a);
+        z.ownership.round(); // alive, and nothing free to take
+        assertEquals(Set.of(), z.owned());
+        String node = new TreeSet<>(a.owned()).first();
+        String lease = a.ownership.nodeLeaseName(node);
+        var taken = store.get("vk", lease).orElseThrow();
+        taken.getSpec().setHolderIdentity("replica-z");
+        store.update(taken); // as a live replica that wrongly thought a dead would
+        a.ownership.round();
+        assertTrue(a.lost.contains(node), "a kept serving a node whose lease names another live replica");
+        assertTrue(!a.owned().contains(node));
+        assertEquals(a.owned(), a.serving());
+    }
+
+    @Test
+    void twoNodeSetsInOneNamespaceWithTheSameReplicaIdentityDoNotMeet() {
+        Replica fleet = new Replica("replica-a");
+        rounds(1, fleet);
+        Replica other = new Replica("replica-a", "other-fleet");
+        other.ownership.round();
+        assertEquals(NODES, fleet.owned(), "a replica of another set took part in this one");
+        assertEquals(Set.of(), other.owned(), "the other set's nodes are leased by this set's replica");
+        assertEquals(store.list("vk", NodeOwnership.SET_LABEL + "=other-fleet").size(), 1,
+                "the other set's replica has a lease of its own");
     }
 
     @Test

@@ -360,7 +360,7 @@ public final class LocalControlPlane implements AutoCloseable {
                 rule("", List.of("configmaps", "secrets"), List.of("get")),
                 rule("", List.of("services"), List.of("list", "watch")),
                 rule("", List.of("events"), List.of("create")),
-                rule("coordination.k8s.io", List.of("leases"), List.of("get", "create", "update")),
+                rule("coordination.k8s.io", List.of("leases"), List.of("get", "list", "create", "update")),
                 rule("authentication.k8s.io", List.of("tokenreviews"), List.of("create")),
                 rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create")));
     }
