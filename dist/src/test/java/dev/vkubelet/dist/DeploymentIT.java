@@ -52,20 +52,22 @@ class DeploymentIT {
     private static final String NAMESPACE = "virtual-kubelet";
 
     /**
-     * The first step that fails without each rule of the ClusterRole. Without nodes/status the node
-     * object is created, but registration ends with a status write, so the agent never gets to its
-     * lease; without configmaps and secrets it cannot read the pod's references, without services its
-     * informer never syncs, so it starts no pods.
+     * The first step that fails without each rule of the ClusterRole. The Deployment shares its
+     * nodes between replicas (--share-nodes): a replica takes a node only once its pod watch has
+     * synced (pods, services) and through a Lease (leases), so without those it never registers one.
+     * Without nodes/status the node object is created, but registration ends with a status write, so
+     * the agent never gets to its lease; without configmaps and secrets it cannot read the pod's
+     * references, so it starts no pods.
      */
     private static final Map<String, NodeScenario.Step> NEEDED_FOR = Map.of(
-            "pods", NodeScenario.Step.RUNS_POD,
+            "pods", NodeScenario.Step.REGISTERS_NODE,
             "pods/status", NodeScenario.Step.RUNS_POD,
             "nodes", NodeScenario.Step.REGISTERS_NODE,
             "nodes/status", NodeScenario.Step.RENEWS_LEASE,
             "configmaps,secrets", NodeScenario.Step.RUNS_POD,
-            "services", NodeScenario.Step.RUNS_POD,
+            "services", NodeScenario.Step.REGISTERS_NODE,
             "events", NodeScenario.Step.RECORDS_EVENTS,
-            "leases", NodeScenario.Step.RENEWS_LEASE,
+            "leases", NodeScenario.Step.REGISTERS_NODE,
             "tokenreviews", NodeScenario.Step.ANSWERS_KUBELET_API,
             "subjectaccessreviews", NodeScenario.Step.ANSWERS_KUBELET_API);
 
@@ -98,18 +100,34 @@ class DeploymentIT {
         return Processes.run(command, workDir, Map.of(), Duration.ofMinutes(2));
     }
 
+    /**
+     * The manifests of {@code which} as kustomize renders them, in a file kubectl can apply to the
+     * local control plane: it is Kubernetes 1.20, which serves PodDisruptionBudgets as policy/v1beta1
+     * only (policy/v1 came with 1.21, and the manifests are for current clusters); the fields the
+     * budget uses (maxUnavailable, selector) are the same in both.
+     */
+    private static Path renderedFor120(String which) throws IOException, InterruptedException {
+        Processes.Result rendered = kubectl("kustomize", manifests(which).toString());
+        assertEquals(0, rendered.exit(), rendered.text());
+        String pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget";
+        assertTrue(rendered.out().contains(pdb), which + " has no policy/v1 PodDisruptionBudget:\n" + rendered.out());
+        return Files.writeString(Files.createTempFile(workDir, "rendered-", ".yaml"),
+                rendered.out().replace(pdb, "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget"));
+    }
+
     @Test
     void theManifestsApplyWithServerSideDryRun() throws Exception {
         // A server-side dry run cannot put objects into a namespace it only pretends to create.
         Processes.Result namespace = kubectl("apply", "-f", manifests("base").resolve("namespace.yaml").toString());
         assertEquals(0, namespace.exit(), namespace.text());
         for (String which : List.of("base", "overlays/aws", "overlays/azure")) {
-            Processes.Result applied = kubectl("apply", "--dry-run=server", "-k", manifests(which).toString());
+            Processes.Result applied = kubectl("apply", "--dry-run=server", "-f", renderedFor120(which).toString());
             assertEquals(0, applied.exit(), which + ": " + applied.text());
             for (String object : List.of("namespace/virtual-kubelet", "serviceaccount/virtual-kubelet",
                     "clusterrole.rbac.authorization.k8s.io/virtual-kubelet",
                     "clusterrolebinding.rbac.authorization.k8s.io/virtual-kubelet",
-                    "configmap/virtual-kubelet-provider", "deployment.apps/virtual-kubelet")) {
+                    "configmap/virtual-kubelet-provider", "deployment.apps/virtual-kubelet",
+                    "poddisruptionbudget.policy/virtual-kubelet")) {
                 assertTrue(applied.out().contains(object + " created (server dry run)")
                         || applied.out().contains(object + " configured (server dry run)")
                         || applied.out().contains(object + " unchanged (server dry run)"),
@@ -121,11 +139,44 @@ class DeploymentIT {
         assertTrue(rendered.out().contains("subnets: [subnet-emulated]"), rendered.text());
     }
 
+    @Test
+    void theDeploymentRunsThreeReplicasThatShareTheNodesOnDifferentMachinesThroughDisruptions() throws Exception {
+        List<Object> objects = rendered();
+        V1Deployment deployment = ofType(objects, V1Deployment.class).get(0);
+        assertEquals(3, deployment.getSpec().getReplicas());
+        V1Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertTrue(container.getArgs().contains("--share-nodes"), container.getArgs().toString());
+        assertTrue(container.getEnv().stream().anyMatch(e -> "POD_NAME".equals(e.getName()) && e.getValueFrom() != null
+                && "metadata.name".equals(e.getValueFrom().getFieldRef().getFieldPath())),
+                "each replica is named by its pod");
+        assertTrue(container.getEnv().stream().anyMatch(e -> "DEFAULT_NODE_NAME".equals(e.getName())
+                && e.getValue() != null), "every replica has the same node set");
+        var terms = deployment.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution();
+        assertEquals("kubernetes.io/hostname", terms.get(0).getPodAffinityTerm().getTopologyKey());
+        assertEquals(deployment.getSpec().getSelector().getMatchLabels(),
+                terms.get(0).getPodAffinityTerm().getLabelSelector().getMatchLabels());
+        Processes.Result rendered = kubectl("kustomize", manifests("base").toString());
+        Map<?, ?> budget = null;
+        for (Object document : new org.yaml.snakeyaml.Yaml().loadAll(rendered.out())) {
+            if (document instanceof Map<?, ?> object && "PodDisruptionBudget".equals(object.get("kind"))) {
+                budget = object;
+            }
+        }
+        assertTrue(budget != null, "no PodDisruptionBudget in the base:\n" + rendered.out());
+        assertEquals(1, ((Map<?, ?>) budget.get("spec")).get("maxUnavailable"));
+        assertEquals(deployment.getSpec().getSelector().getMatchLabels(),
+                ((Map<?, ?>) ((Map<?, ?>) budget.get("spec")).get("selector")).get("matchLabels"));
+    }
+
     /** The rendered base manifests, as objects. */
     private static List<Object> rendered() throws IOException, InterruptedException {
         Processes.Result rendered = kubectl("kustomize", manifests("base").toString());
         assertEquals(0, rendered.exit(), rendered.text());
-        return Yaml.loadAll(rendered.out());
+        // client-java's model classes have no PodDisruptionBudget of policy/v1 in this version
+        String[] documents = rendered.out().split("(?m)^---$");
+        return Yaml.loadAll(java.util.Arrays.stream(documents).filter(d -> !d.contains("kind: PodDisruptionBudget"))
+                .collect(java.util.stream.Collectors.joining("---")));
     }
 
     private static <T> List<T> ofType(List<Object> objects, Class<T> type) {
@@ -146,6 +197,8 @@ class DeploymentIT {
         PodCommandLine line = PodCommandLine.of(deployment, configMaps, pod, serviceAccount,
                 URI.create(plane.serverUrl()).getPort(), dir);
         Map<String, String> env = new LinkedHashMap<>(line.env());
+        // every agent here is a node set of its own (the Deployment's replicas share one)
+        env.put("DEFAULT_NODE_NAME", pod);
         // Ten agents share this machine: any free kubelet port, no metrics port, smaller stacks, and no
         // class data sharing recording (each would write an archive as it exits; DistributionIT tests it).
         env.put("KUBELET_PORT", "0");
@@ -159,13 +212,12 @@ class DeploymentIT {
         Process process = Processes.start(command, dir, env, log);
         V1Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         for (V1Probe probe : List.of(container.getReadinessProbe(), container.getLivenessProbe())) {
-            assertEquals("HTTPS", probe.getHttpGet().getScheme());
-            assertEquals(container.getPorts().stream().filter(p -> p.getContainerPort() == Integer.parseInt(
-                    line.env().get("KUBELET_PORT"))).findFirst().orElseThrow().getName(),
-                    probe.getHttpGet().getPort().getStrValue(), "the probes go to the kubelet port");
+            // a replica that serves no node (a standby) has no kubelet port open, and is healthy
+            assertEquals("metrics", probe.getHttpGet().getPort().getStrValue(), "the probes go to the metrics port");
+            assertEquals("/healthz", probe.getHttpGet().getPath());
         }
         return new Agent(label, account, process, log, new NodeScenario(plane.adminClient(), plane.adminKubeconfig(),
-                pod, "scenario-" + label, readerToken, container.getReadinessProbe().getHttpGet().getPath()));
+                pod, "scenario-" + label, readerToken, "/healthz"));
     }
 
     private static String token(String account) throws ApiException {
@@ -197,7 +249,7 @@ class DeploymentIT {
 
     @Test
     void theAgentRunsInClusterWithItsClusterRoleAndWithoutEachRule() throws Exception {
-        Processes.Result applied = kubectl("apply", "-k", manifests("base").toString());
+        Processes.Result applied = kubectl("apply", "-f", renderedFor120("base").toString());
         assertEquals(0, applied.exit(), applied.text());
         List<Object> objects = rendered();
         V1Deployment deployment = ofType(objects, V1Deployment.class).get(0);

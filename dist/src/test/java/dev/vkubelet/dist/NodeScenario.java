@@ -49,7 +49,7 @@ final class NodeScenario {
     /** The steps, in the order they are checked. */
     enum Step {
         REGISTERS_NODE("register its node"),
-        ANSWERS_PROBES("answer its probes"),
+        ANSWERS_PROBES("answer /healthz at its kubelet API without credentials"),
         RENEWS_LEASE("renew its lease"),
         RUNS_POD("run a pod and write its status"),
         RECORDS_EVENTS("record the pod's events"),
@@ -84,7 +84,7 @@ final class NodeScenario {
 
     /**
      * @param readerToken a bearer token of a user allowed {@code get} on {@code nodes/proxy}
-     * @param probePath the path the Deployment's probes GET on the kubelet port, without credentials
+     * @param probePath a path the kubelet API answers without credentials
      */
     NodeScenario(ApiClient admin, Path adminKubeconfig, String node, String namespace, String readerToken,
             String probePath) {

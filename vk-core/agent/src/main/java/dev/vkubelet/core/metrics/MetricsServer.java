@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * Plain HTTP {@code /metrics} on {@code --metrics-addr}: the Prometheus text format, or OpenMetrics
- * when the {@code Accept} header asks for {@code application/openmetrics-text}.
+ * when the {@code Accept} header asks for {@code application/openmetrics-text}; and {@code /healthz},
+ * {@code ok} while the process runs (the probes of a replica that may serve no node).
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -25,6 +26,7 @@ public final class MetricsServer implements AutoCloseable {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.server = HttpServer.create(address, 0);
         server.createContext("/metrics", this::serve);
+        server.createContext("/healthz", MetricsServer::healthz);
         server.start();
     }
 
@@ -38,6 +40,21 @@ public final class MetricsServer implements AutoCloseable {
             String type = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT;
             byte[] body = registry.scrape(type).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", type);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static void healthz(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"/healthz".equals(exchange.getRequestURI().getPath())) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

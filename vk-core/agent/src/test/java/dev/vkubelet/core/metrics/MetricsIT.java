@@ -73,6 +73,15 @@ class MetricsIT {
         CoreV1Api admin = new CoreV1Api(plane.adminClient());
         try (VirtualKubelet agent = start(plane, node)) {
             InetSocketAddress address = agent.metricsAddress().orElseThrow();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + address.getPort() + "/healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), "the probes' /healthz beside /metrics");
+            assertEquals("ok", health.body());
+            assertEquals(404, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + address.getPort() + "/healthz/more")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
             admin.createNamespacedPod("default", pod(pod, node)).execute();
             List<PrometheusText.Sample> running = Await.until(WAIT, "vk_pods{phase=Running} = 1 and a start measured",
                     () -> {
