@@ -207,6 +207,48 @@ class CliTest {
     }
 
     @Test
+    void sharingTakesItsIdentityFromTheFlagThePodOrTheHostAndChecksItsSettings() {
+        String[] base = {"--provider", "mock", "--kubeconfig", kubeconfig.toString(), "--node-count", "4"};
+        assertEquals(Cli.OK, run(base));
+        assertTrue(ran.sharing().isEmpty(), "a process serves all its nodes unless told to share them");
+        assertEquals(Cli.OK, run(concat(base, "--share-nodes", "--replica-id", "replica-a")));
+        RunConfig.Sharing sharing = ran.sharing().orElseThrow();
+        assertEquals("replica-a", sharing.replicaId());
+        assertEquals("kube-node-lease", sharing.namespace());
+        assertEquals(java.time.Duration.ofSeconds(20), sharing.leaseDuration());
+        assertEquals(java.time.Duration.ofSeconds(5), sharing.renewInterval(), "a quarter of the lease duration");
+        env.put("POD_NAME", "virtual-kubelet-7d9f-abcde");
+        assertEquals(Cli.OK, run(concat(base, "--share-nodes", "--ownership-lease-duration", "1m",
+                "--ownership-namespace", "vk-system")));
+        assertEquals("virtual-kubelet-7d9f-abcde", ran.sharing().orElseThrow().replicaId(), "in a cluster: the pod");
+        assertEquals("vk-system", ran.sharing().orElseThrow().namespace());
+        assertEquals(java.time.Duration.ofSeconds(15), ran.sharing().orElseThrow().renewInterval());
+        env.remove("POD_NAME");
+        assertEquals(Cli.OK, run(concat(base, "--share-nodes")));
+        assertTrue(ran.sharing().orElseThrow().replicaId().endsWith("-" + ProcessHandle.current().pid()),
+                "elsewhere: the host name and process id, got " + ran.sharing().orElseThrow().replicaId());
+
+        ran = null;
+        assertEquals(Cli.USAGE, run(concat(base, "--replica-id", "replica-a")));
+        assertTrue(errText().contains("--replica-id names this replica among those that share nodes: it needs"
+                + " --share-nodes"), errText());
+        assertEquals(Cli.USAGE, run(concat(base, "--share-nodes", "--ownership-lease-duration", "1s")));
+        assertTrue(errText().contains("--ownership-lease-duration must be at least 4s, got 1s"), errText());
+        assertEquals(Cli.USAGE, run(concat(base, "--share-nodes", "--ownership-namespace", "Not_A_Namespace")));
+        assertTrue(errText().contains("--ownership-namespace 'Not_A_Namespace' is not a valid namespace name"),
+                errText());
+        assertEquals(Cli.USAGE, run(concat(base, "--share-nodes", "--replica-id", " ")));
+        assertTrue(errText().contains("--replica-id must not be empty"), errText());
+        assertEquals(null, ran);
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    @Test
     void sampleRateWordsAndGranularity() {
         assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(),
                 "--trace-sample-rate", "always", "--trace-granularity", "FINE"));
