@@ -45,6 +45,8 @@ import java.util.Optional;
  *     before the request is answered 504
  * @param nodeCount how many nodes this process serves, all from this template ({@link #nodeNames()})
  * @param sharing how this process shares its nodes with other replicas; empty: it serves them all
+ * @param definedNodes the nodes of {@code --nodes-config}, each its own; empty: the template's
+ *     ({@code nodeName}, {@code nodeCount}, {@code provider}, ...)
  */
 public record RunConfig(
         String nodeName,
@@ -78,7 +80,8 @@ public record RunConfig(
         Duration providerTimeout,
         Duration runtimeRequestTimeout,
         int nodeCount,
-        Optional<Sharing> sharing) {
+        Optional<Sharing> sharing,
+        java.util.List<NodeDefinition> definedNodes) {
 
     /**
      * Replicas started with the same node set share it: each node is served by one replica at a
@@ -157,6 +160,7 @@ public record RunConfig(
         Objects.requireNonNull(providerTimeout, "providerTimeout");
         Objects.requireNonNull(runtimeRequestTimeout, "runtimeRequestTimeout");
         Objects.requireNonNull(sharing, "sharing");
+        definedNodes = java.util.List.copyOf(definedNodes);
         if (nodeCount < 1) {
             throw new IllegalArgumentException("a process serves at least one node, got " + nodeCount);
         }
@@ -167,7 +171,22 @@ public record RunConfig(
      * {@code nodeName-0} to {@code nodeName-(nodeCount - 1)}.
      */
     public java.util.List<String> nodeNames() {
-        return nodeNames(nodeName, nodeCount);
+        return definedNodes.isEmpty() ? nodeNames(nodeName, nodeCount)
+                : definedNodes.stream().map(NodeDefinition::name).toList();
+    }
+
+    /** Every node of the process and what makes it, in order: the defined ones, or the template's. */
+    public java.util.List<NodeDefinition> nodes() {
+        if (!definedNodes.isEmpty()) {
+            return definedNodes;
+        }
+        return nodeNames().stream().map(name -> new NodeDefinition(name, provider, providerConfig, operatingSystem,
+                taint, taintEnabled, java.util.List.of(), java.util.Map.of(), java.util.Map.of())).toList();
+    }
+
+    /** The providers the nodes use, each once, in order of first use. */
+    public java.util.List<String> providers() {
+        return nodes().stream().map(NodeDefinition::provider).distinct().toList();
     }
 
     /** The names of {@code count} nodes made from {@code base}: {@code base} alone, or {@code base-0} … */
@@ -187,6 +206,6 @@ public record RunConfig(
                 podSyncWorkers, fullResyncPeriod, startupTimeout, streamIdleTimeout, streamCreationTimeout, kubeApiQps,
                 kubeApiBurst, eventQps, eventBurst, tracing, logLevel, pluginDir, listenAddress, anonymousAuth,
                 servingCerts.clientCa().isPresent() ? servingCerts : servingCerts.withClientCa(clientCa),
-                providerTimeout, runtimeRequestTimeout, nodeCount, sharing);
+                providerTimeout, runtimeRequestTimeout, nodeCount, sharing, definedNodes);
     }
 }

@@ -88,6 +88,8 @@ public final class VirtualKubelet implements AutoCloseable {
     private final Map<String, ServedNode> served = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each node's position in the set (its default kubelet API port is {@code --listen-port} plus this). */
     private final Map<String, Integer> positions = new java.util.HashMap<>();
+    /** What makes each node, by name. */
+    private final Map<String, NodeDefinition> definitions = new java.util.HashMap<>();
     private Tracer tracer;
     private KubeLeaseClient leaseClient;
     private KubeNodeClient nodeClient;
@@ -180,7 +182,7 @@ public final class VirtualKubelet implements AutoCloseable {
         startObservability();
         if (embeddedProvider == null) {
             plugins = PluginHost.load(config.pluginDir(), Version.pluginApi());
-            plugins.require(config.provider());
+            config.providers().forEach(plugins::require);
             plugins.providers().forEach(p -> metrics.pluginLoaded(p.pluginId(), p.pluginVersion(), p.name()));
         }
         LOG.info("API server: {}", config.kube().describe());
@@ -201,6 +203,7 @@ public final class VirtualKubelet implements AutoCloseable {
         for (int i = 0; i < names.size(); i++) {
             positions.put(names.get(i), i);
         }
+        config.nodes().forEach(n -> definitions.put(n.name(), n));
         if (config.sharing().isPresent()) {
             certificates = joined(ssl);
             certificates.start();
@@ -249,7 +252,7 @@ public final class VirtualKubelet implements AutoCloseable {
                 DaemonThreads.named("node-handover"));
         handovers.allowCoreThreadTimeOut(true);
         ownership = new NodeOwnership(leaseClient, new NodeOwnership.Settings(sharing.namespace(),
-                config.nodeName() + "-" + config.nodeCount(), sharing.replicaId(), sharing.leaseDuration(),
+                nodeSetName(), sharing.replicaId(), sharing.leaseDuration(),
                 sharing.renewInterval()), new java.util.HashSet<>(config.nodeNames()), new NodeOwnership.Listener() {
                     @Override
                     public void acquired(String node) {
@@ -264,7 +267,16 @@ public final class VirtualKubelet implements AutoCloseable {
                 });
         ownership.start();
         LOG.info("replica {} shares {} nodes of set {} through leases in {}", sharing.replicaId(),
-                config.nodeCount(), config.nodeName(), sharing.namespace());
+                config.nodeNames().size(), nodeSetName(), sharing.namespace());
+    }
+
+    /**
+     * The name replicas of one node set share: {@code --nodename} and a digest of the node names,
+     * so replicas started with other nodes never count as this set's.
+     */
+    private String nodeSetName() {
+        String names = String.join(",", new java.util.TreeSet<>(config.nodeNames()));
+        return config.nodeName() + "-" + Integer.toHexString(names.hashCode());
     }
 
     /** Runs {@code step} for {@code node} once the node's previous start or stop is over. */
@@ -341,13 +353,14 @@ public final class VirtualKubelet implements AutoCloseable {
 
     /** Creates the node's provider, telling it the node's name and kubelet API port. */
     private void createProvider(ServedNode node, Tracer tracer) {
-        ProviderContext context = new ProviderContext(node.name, config.operatingSystem(), config.internalIp(),
-                node.port, config.clusterDomain(), config.providerConfig(),
+        NodeDefinition definition = definitions.get(node.name);
+        ProviderContext context = new ProviderContext(node.name, definition.operatingSystem(), config.internalIp(),
+                node.port, config.clusterDomain(), definition.providerConfig(),
                 resources.referencedBy(informers.podIndex()), tracer,
-                metrics.providerMetrics(config.provider()));
+                metrics.providerMetrics(definition.provider()));
         node.provider = embeddedProvider == null
-                ? plugins.createProvider(config.provider(), context, tracer, metrics)
-                : ProviderHandle.of(new AvailableProvider(config.provider(), "embedded",
+                ? plugins.createProvider(definition.provider(), context, tracer, metrics)
+                : ProviderHandle.of(new AvailableProvider(definition.provider(), "embedded",
                         Version.current(), config.pluginDir()), embeddedProvider.apply(context), tracer, metrics);
         LOG.info("provider '{}' for node {} created from {}", node.provider.name(), node.name,
                 node.provider.source().path());
@@ -433,15 +446,17 @@ public final class VirtualKubelet implements AutoCloseable {
 
     /** The heartbeat scheduler all nodes share, and the clients their controllers use. */
     private void startNodeLoops(ApiClient client) {
-        nodeLoops = new NodeLoops(NodeLoops.workersFor(config.nodeCount()), metrics);
+        nodeLoops = new NodeLoops(NodeLoops.workersFor(config.nodeNames().size()), metrics);
         nodeLoops.start();
         leaseClient = new KubeLeaseClient(client);
         nodeClient = new KubeNodeClient(client);
     }
 
     private NodeController nodeController(ServedNode node) {
-        NodeSettings settings = settingsOverride.apply(NodeSettings.of(node.name, config.operatingSystem(),
-                config.internalIp(), node.port, config.provider(), config.taint(), config.taintEnabled()));
+        NodeDefinition definition = definitions.get(node.name);
+        NodeSettings settings = settingsOverride.apply(NodeSettings.of(node.name, definition.operatingSystem(),
+                config.internalIp(), node.port, definition.provider(), definition.taint(), definition.taintEnabled())
+                .withNode(definition.labels(), definition.extraTaints(), definition.capacity()));
         Optional<NodeLease> lease = config.nodeLeaseEnabled()
                 ? Optional.of(new NodeLease(leaseClient, node.name, settings.leaseDuration(), Clock.systemUTC()))
                 : Optional.empty();
@@ -621,7 +636,8 @@ public final class VirtualKubelet implements AutoCloseable {
         stop("the trace exporters", exporters);
         stop("the metrics server", metricsServer);
         stop("the metrics registry", registry);
-        LOG.info("node agent for {} stopped", config.nodeCount() > 1 ? config.nodeCount() + " nodes" : config.nodeName());
+        int count = config.nodeNames().size();
+        LOG.info("node agent for {} stopped", count > 1 ? count + " nodes" : config.nodeName());
     }
 
     /** Closes {@code part} if it was started; a failure is logged so the parts after it still close. */

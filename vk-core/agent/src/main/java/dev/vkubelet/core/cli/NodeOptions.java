@@ -44,12 +44,9 @@ public class NodeOptions {
 
     public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal", "panic");
 
-    private static final Pattern QUALIFIED_NAME = Pattern.compile(
-            "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
             "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Set<String> RESERVED_TAGS = Set.of("provider", "node", "os");
-    private static final Set<String> TAINT_EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
 
     private final Map<String, String> env;
 
@@ -137,6 +134,11 @@ public class NodeOptions {
             + " 1 is the node --nodename; more are --nodename-0, --nodename-1, ... (each with its own kubelet API"
             + " port, counting up from --listen-port)", converter = WholeNumberConverter.class)
     int nodeCount = 1;
+
+    @Parameter(names = "--nodes-config", description = "YAML file listing this process's nodes one by one (name,"
+            + " provider, providerConfig, os, labels, taints, capacity), for mixed fleets; instead of --node-count."
+            + " Entries fall back on --provider, --provider-config, --os and --taint")
+    String nodesConfig;
 
     @Parameter(names = "--share-nodes", description = "Share this process's nodes with the other replicas started"
             + " with the same --nodename and --node-count: each node is served by one replica at a time, through"
@@ -286,7 +288,7 @@ public class NodeOptions {
         if (localCluster && provider == null) {
             provider = "mock";
         }
-        if (provider == null || provider.isBlank()) {
+        if ((provider == null || provider.isBlank()) && nodesConfig == null) {
             throw new UsageException("--provider is required (list the installed ones with `virtual-kubelet providers`)");
         }
         if (nodeName == null || nodeName.length() > 253 || !DNS_SUBDOMAIN.matcher(nodeName).matches()) {
@@ -355,10 +357,43 @@ public class NodeOptions {
             throw new UsageException("--log-level '" + logLevel + "' is not one of trace, debug, info, warn, error");
         }
         KubeAccess kube = kubeAccess();
+        List<dev.vkubelet.core.app.NodeDefinition> defined = definedNodes(config, operatingSystem);
+        if (port > 0 && port + defined.size() - 1 > 65535) {
+            throw new UsageException("--listen-port " + port + " leaves no room for " + defined.size() + " nodes' ports");
+        }
         return new RunConfig(nodeName, provider, config, kube, namespace, clusterDomain, operatingSystem,
                 internalIp(), port, metricsAddr, resolveTaint(), !disableTaint, enableNodeLease, workers, resync,
-                startup, idle, creation, qps, burst, eventsPerSecond, eventsAtOnce, tracing(), level, Path.of(pluginDir),
-                listenAddress, anonymousAuth, servingCerts(), providerLimit, runtimeRequest, nodeCount(), sharing());
+                startup, idle, creation, qps, burst, eventsPerSecond, eventsAtOnce, tracing(defined), level,
+                Path.of(pluginDir), listenAddress, anonymousAuth, servingCerts(), providerLimit, runtimeRequest,
+                nodeCount(), sharing(), defined);
+    }
+
+    /** The nodes of {@code --nodes-config}, or none (the template's then). Sets --provider when not given. */
+    private List<dev.vkubelet.core.app.NodeDefinition> definedNodes(Optional<Path> config, String operatingSystem) {
+        if (nodesConfig == null) {
+            return List.of();
+        }
+        if (nodeCount != 1) {
+            throw new UsageException("--nodes-config lists the nodes: it cannot be used with --node-count");
+        }
+        Path file = Path.of(nodesConfig);
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new UsageException("--nodes-config " + file + " does not exist or is not a readable file");
+        }
+        boolean valueGiven = taint != null && taint.contains("=") || env.containsKey("VKUBELET_TAINT_VALUE");
+        String fallback = provider;
+        if (fallback == null || fallback.isBlank()) {
+            provider = "mock"; // only to check the taint's other parts; each entry names its provider
+        }
+        V1Taint template = resolveTaint();
+        provider = fallback;
+        List<dev.vkubelet.core.app.NodeDefinition> nodes = NodesFile.read(file, new NodesFile.Defaults(
+                fallback == null || fallback.isBlank() ? null : fallback, config, operatingSystem, template, valueGiven,
+                !disableTaint));
+        if (provider == null || provider.isBlank()) {
+            provider = nodes.get(0).provider();
+        }
+        return nodes;
     }
 
     private Optional<RunConfig.Sharing> sharing() {
@@ -445,36 +480,13 @@ public class NodeOptions {
         String key = env.getOrDefault("VKUBELET_TAINT_KEY", NodeDefaults.TAINT_KEY);
         String value = env.getOrDefault("VKUBELET_TAINT_VALUE", provider);
         String effect = env.getOrDefault("VKUBELET_TAINT_EFFECT", NodeDefaults.TAINT_EFFECT);
-        String source = "VKUBELET_TAINT_*";
         if (taint != null) {
-            source = "--taint";
-            String spec = taint;
-            int colon = spec.lastIndexOf(':');
-            if (colon >= 0) {
-                effect = spec.substring(colon + 1);
-                spec = spec.substring(0, colon);
-            }
-            int eq = spec.indexOf('=');
-            if (eq >= 0) {
-                value = spec.substring(eq + 1);
-                spec = spec.substring(0, eq);
-            }
-            key = spec;
+            return TaintSpec.parse("--taint", taint, new V1Taint().key(key).value(value).effect(effect));
         }
-        if (key.isEmpty() || key.length() > 316 || !QUALIFIED_NAME.matcher(key).matches()) {
-            throw new UsageException(source + ": taint key '" + key + "' is not a valid qualified name");
-        }
-        if (value.length() > 63 || !value.matches("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?")) {
-            throw new UsageException(source + ": taint value '" + value + "' is not a valid label value");
-        }
-        if (!TAINT_EFFECTS.contains(effect)) {
-            throw new UsageException(source + ": taint effect '" + effect
-                    + "' is not supported: use NoSchedule, PreferNoSchedule or NoExecute");
-        }
-        return new V1Taint().key(key).value(value).effect(effect);
+        return TaintSpec.checked("VKUBELET_TAINT_*", key, value, effect);
     }
 
-    private TracingConfig tracing() {
+    private TracingConfig tracing(List<dev.vkubelet.core.app.NodeDefinition> defined) {
         List<ExporterSettings> exporters;
         try {
             exporters = ExporterSettings.parse(traceExporters, env, LOG::warn);
@@ -482,7 +494,9 @@ public class NodeOptions {
             throw new UsageException("--trace-exporter: " + e.getMessage());
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("provider", provider);
+        // a mixed fleet: every provider (each span also carries its node, and through it its provider)
+        tags.put("provider", defined.isEmpty() ? provider : String.join("+", defined.stream()
+                .map(dev.vkubelet.core.app.NodeDefinition::provider).distinct().toList()));
         tags.put("node", nodeName);
         tags.put("os", os.toLowerCase(Locale.ROOT));
         for (String tag : traceTags) {

@@ -302,7 +302,7 @@ public final class NodeController implements AutoCloseable {
             });
             List<V1Taint> currentTaints = current.getSpec() == null ? null : current.getSpec().getTaints();
             Optional<List<V1Taint>> taints = taintsRefused ? Optional.empty()
-                    : NodeStatusMerge.mergeTaints(currentTaints, settings.taint(), settings.taintEnabled());
+                    : mergedTaints(currentTaints);
             if (missing.isEmpty() && taints.isEmpty()) {
                 return;
             }
@@ -436,6 +436,18 @@ public final class NodeController implements AutoCloseable {
         }
     }
 
+    /** The node's taints with the agent's added, corrected or removed, and the others added; empty when the same. */
+    private Optional<List<V1Taint>> mergedTaints(List<V1Taint> current) {
+        Optional<List<V1Taint>> merged = NodeStatusMerge.mergeTaints(current, settings.taint(), settings.taintEnabled());
+        for (V1Taint extra : settings.extraTaints()) {
+            Optional<List<V1Taint>> next = NodeStatusMerge.mergeTaints(merged.orElse(current), extra, true);
+            if (next.isPresent()) {
+                merged = next;
+            }
+        }
+        return merged;
+    }
+
     private void onProviderNodeChanged(V1Node changed) {
         if (changed == null || changed.getStatus() == null) {
             return;
@@ -458,6 +470,7 @@ public final class NodeController implements AutoCloseable {
             if (update.getAddresses() != null) {
                 status.setAddresses(update.getAddresses());
             }
+            NodeTemplate.fixCapacity(settings, status);
         }
         NodeLoops.Lane steps = lane;
         if (!closed && steps != null) {

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param renewInterval how often the provider is pinged and the lease renewed
  * @param statusInterval how often the status is written without a notification
  * @param pingTimeout how long a ping may take
+ * @param labels labels of this node beyond the host's ({@code --nodes-config})
+ * @param extraTaints taints beyond {@code taint}, added (or corrected by key) and never removed
+ * @param capacity resources the node advertises whatever the provider says (capacity and allocatable)
  */
 public record NodeSettings(
         String nodeName,
@@ -30,9 +33,15 @@ public record NodeSettings(
         Duration leaseDuration,
         Duration renewInterval,
         Duration statusInterval,
-        Duration pingTimeout) {
+        Duration pingTimeout,
+        java.util.Map<String, String> labels,
+        java.util.List<V1Taint> extraTaints,
+        java.util.Map<String, io.kubernetes.client.custom.Quantity> capacity) {
 
     public NodeSettings {
+        labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
+        extraTaints = java.util.List.copyOf(extraTaints);
+        capacity = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(capacity));
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(operatingSystem, "operatingSystem");
         Objects.requireNonNull(internalIp, "internalIp");
@@ -56,12 +65,19 @@ public record NodeSettings(
             String providerName, V1Taint taint, boolean taintEnabled) {
         return new NodeSettings(nodeName, operatingSystem, internalIp, daemonPort, providerName, taint, taintEnabled,
                 NodeDefaults.LEASE_DURATION, NodeDefaults.RENEW_INTERVAL, NodeDefaults.STATUS_INTERVAL,
-                NodeDefaults.PING_TIMEOUT);
+                NodeDefaults.PING_TIMEOUT, java.util.Map.of(), java.util.List.of(), java.util.Map.of());
+    }
+
+    /** The same node with its own labels, more taints and a fixed capacity. */
+    public NodeSettings withNode(java.util.Map<String, String> moreLabels, java.util.List<V1Taint> moreTaints,
+            java.util.Map<String, io.kubernetes.client.custom.Quantity> fixedCapacity) {
+        return new NodeSettings(nodeName, operatingSystem, internalIp, daemonPort, providerName, taint, taintEnabled,
+                leaseDuration, renewInterval, statusInterval, pingTimeout, moreLabels, moreTaints, fixedCapacity);
     }
 
     /** The same node with other timings (tests use short ones). */
     public NodeSettings withTimings(Duration lease, Duration renew, Duration status, Duration ping) {
         return new NodeSettings(nodeName, operatingSystem, internalIp, daemonPort, providerName, taint, taintEnabled,
-                lease, renew, status, ping);
+                lease, renew, status, ping, labels, extraTaints, capacity);
     }
 }

@@ -34,6 +34,7 @@ public final class NodeTemplate {
         labels.put("beta.kubernetes.io/os", settings.operatingSystem());
         labels.put("kubernetes.io/arch", NodeDefaults.ARCHITECTURE);
         labels.put("beta.kubernetes.io/arch", NodeDefaults.ARCHITECTURE);
+        labels.putAll(settings.labels());
         return labels;
     }
 
@@ -47,8 +48,7 @@ public final class NodeTemplate {
                 .apiVersion("v1")
                 .kind("Node")
                 .metadata(new V1ObjectMeta().name(settings.nodeName()).labels(labels(settings)))
-                .spec(new V1NodeSpec().taints(settings.taintEnabled() ? new ArrayList<>(List.of(settings.taint()))
-                        : new ArrayList<>()))
+                .spec(new V1NodeSpec().taints(taints(settings)))
                 .status(new V1NodeStatus()
                         .nodeInfo(new V1NodeSystemInfo()
                                 .operatingSystem(settings.operatingSystem())
@@ -67,6 +67,7 @@ public final class NodeTemplate {
                                 new V1NodeAddress().type("InternalIP").address(settings.internalIp())))));
         configurer.ifPresent(c -> c.configureNode(node));
         V1NodeStatus status = node.getStatus();
+        fixCapacity(settings, status);
         if (status.getConditions() == null) {
             status.setConditions(new ArrayList<>());
         }
@@ -76,6 +77,30 @@ public final class NodeTemplate {
                     .message("virtual-kubelet is ready").lastHeartbeatTime(now).lastTransitionTime(now));
         }
         return copy(node);
+    }
+
+    /** The taints the node is registered with: the agent's (when enabled), then the others. */
+    static List<io.kubernetes.client.openapi.models.V1Taint> taints(NodeSettings settings) {
+        List<io.kubernetes.client.openapi.models.V1Taint> taints = new ArrayList<>();
+        if (settings.taintEnabled()) {
+            taints.add(settings.taint());
+        }
+        taints.addAll(settings.extraTaints());
+        return taints;
+    }
+
+    /** Puts the configured capacity over what the provider said, in capacity and allocatable. */
+    static void fixCapacity(NodeSettings settings, V1NodeStatus status) {
+        if (settings.capacity().isEmpty()) {
+            return;
+        }
+        Map<String, io.kubernetes.client.custom.Quantity> capacity = new LinkedHashMap<>(
+                status.getCapacity() == null ? Map.of() : status.getCapacity());
+        capacity.putAll(settings.capacity());
+        Map<String, io.kubernetes.client.custom.Quantity> allocatable = new LinkedHashMap<>(
+                status.getAllocatable() == null ? Map.of() : status.getAllocatable());
+        allocatable.putAll(settings.capacity());
+        status.capacity(capacity).allocatable(allocatable);
     }
 
     /** A deep copy of a node. */
