@@ -530,7 +530,9 @@ public final class VirtualKubelet implements AutoCloseable {
                 .collect(java.util.stream.Collectors.groupingBy(p -> p.getSpec().getNodeName(),
                         java.util.stream.Collectors.counting())),
                 node -> Optional.ofNullable(served.get(node)).map(n -> n.controller)
-                        .filter(NodeController::providerHealthy).isPresent());
+                        .filter(NodeController::providerHealthy).isPresent(),
+                node -> Optional.ofNullable(served.get(node)).map(n -> n.controller).flatMap(NodeController::leaseAge)
+                        .map(age -> age.toNanos() / 1e9).orElse(Double.NaN));
     }
 
     private ApiClient withMetrics(ApiClient client) {

@@ -271,6 +271,7 @@ public final class KubeletApiServer implements AutoCloseable {
             bound.clear();
         }
         all.forEach(b -> b.listening().close().awaitUninterruptibly());
+        all.forEach(b -> b.connections().close().awaitUninterruptibly(5, TimeUnit.SECONDS));
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS);

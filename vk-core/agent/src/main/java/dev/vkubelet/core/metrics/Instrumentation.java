@@ -43,10 +43,12 @@ public interface Instrumentation {
 
     /**
      * The per-node series, registered once: each node's pod count (from {@code podsByNode}, which
-     * may be costly: it is read at most once a second) and whether its provider answers its ping.
+     * may be costly: it is read at most once a second), whether its provider answers its ping, and
+     * how many seconds ago its lease was renewed ({@code leaseAge}: NaN before the first renewal
+     * and for a node another replica serves).
      */
     default void nodes(java.util.List<String> nodes, Supplier<Map<String, Long>> podsByNode,
-            java.util.function.Predicate<String> ready) {}
+            java.util.function.Predicate<String> ready, java.util.function.ToDoubleFunction<String> leaseAge) {}
 
     /** A provider ping ended. */
     default void nodePing(boolean ok, Duration took) {}

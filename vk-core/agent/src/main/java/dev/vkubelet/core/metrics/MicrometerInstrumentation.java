@@ -130,7 +130,7 @@ public final class MicrometerInstrumentation implements Instrumentation, AutoClo
 
     @Override
     public void nodes(java.util.List<String> nodes, Supplier<Map<String, Long>> podsByNode,
-            java.util.function.Predicate<String> ready) {
+            java.util.function.Predicate<String> ready, java.util.function.ToDoubleFunction<String> leaseAge) {
         Supplier<Map<String, Long>> counts = new OncePerSecond<>(podsByNode);
         for (String node : nodes) {
             Gauge.builder("vk.node.pods", counts, c -> c.get().getOrDefault(node, 0L))
@@ -138,6 +138,10 @@ public final class MicrometerInstrumentation implements Instrumentation, AutoClo
                     .register(registry);
             Gauge.builder("vk.node.ready", ready, r -> r.test(node) ? 1 : 0)
                     .description("1 while the node's provider answers its ping, by node").tag("node", node)
+                    .strongReference(true).register(registry);
+            Gauge.builder("vk.node.lease.age", leaseAge, a -> a.applyAsDouble(node)).baseUnit("seconds")
+                    .description("Seconds since the node's lease was last renewed, by node (above the lease"
+                            + " duration, 40 s, the node goes NotReady)").tag("node", node)
                     .strongReference(true).register(registry);
         }
     }

@@ -75,6 +75,9 @@ public final class NodeController implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
+    /** When the lease was last renewed ({@link System#nanoTime}); 0 before. */
+    private volatile long lastRenewal;
+
     public NodeController(NodeSettings settings, NodeClient nodes, Optional<NodeLease> lease, ProviderHandle provider,
             Tracer tracer, Clock clock) {
         this(settings, nodes, lease, provider, tracer, clock, Instrumentation.NOOP);
@@ -190,6 +193,15 @@ public final class NodeController implements AutoCloseable {
 
     private OffsetDateTime now() {
         return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    /**
+     * How long ago the node's lease was last renewed by this controller; empty before the first
+     * renewal (or without a lease).
+     */
+    public Optional<Duration> leaseAge() {
+        long at = lastRenewal;
+        return at == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - at));
     }
 
     /** Whether the provider's last ping succeeded. */
@@ -365,6 +377,7 @@ public final class NodeController implements AutoCloseable {
                 lease.ifPresent(l -> {
                     try (Span renew = tracer.startSpan("node.renewLease")) {
                         l.renew(node);
+                        lastRenewal = System.nanoTime();
                         metrics.leaseRenewal(true);
                     } catch (RuntimeException e) {
                         metrics.leaseRenewal(false);

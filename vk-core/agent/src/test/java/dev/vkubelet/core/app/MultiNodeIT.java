@@ -68,14 +68,14 @@ class MultiNodeIT {
                 java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
                 java.net.URI metrics = java.net.URI.create("http://" + agent.metricsAddress().orElseThrow()
                         .getHostString() + ":" + agent.metricsAddress().orElseThrow().getPort() + "/metrics");
-                Await.until(PodClusterFixture.WAIT, "one pod and ready on every node's series", () -> {
+                Await.until(PodClusterFixture.WAIT, "one pod, ready and a renewed lease on every node's series", () -> {
                     try {
                         List<PrometheusText.Sample> samples = PrometheusText.parse(http.send(
                                 java.net.http.HttpRequest.newBuilder(metrics).build(),
                                 java.net.http.HttpResponse.BodyHandlers.ofString()).body());
                         return names.stream().allMatch(n -> PrometheusText.value(samples, "vk_node_pods",
                                 Map.of("node", n)) == 1 && PrometheusText.value(samples, "vk_node_ready",
-                                Map.of("node", n)) == 1);
+                                Map.of("node", n)) == 1 && leaseAgeWithinDuration(samples, n));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -110,6 +110,14 @@ class MultiNodeIT {
                 }
             }
         }
+    }
+
+    /** The node's lease renewed, and not longer ago than the lease's duration (40 s). */
+    private static boolean leaseAgeWithinDuration(List<PrometheusText.Sample> samples, String node) {
+        List<PrometheusText.Sample> series = samples.stream().filter(s -> s.name().equals("vk_node_lease_age_seconds")
+                && node.equals(s.labels().get("node"))).toList();
+        return series.size() == 1 && series.get(0).value() >= 0
+                && series.get(0).value() < NodeDefaults.LEASE_DURATION.toSeconds();
     }
 
     private static Optional<V1Node> readyNode(CoreV1Api admin, String name) {
