@@ -4,8 +4,9 @@ import org.pf4j.ExtensionPoint;
 
 /**
  * The extension point a provider plugin implements (annotate the class with PF4J's
- * {@code @Extension}). The host makes one instance per plugin and calls {@link #create} at most
- * once per process.
+ * {@code @Extension}). The host makes one instance per plugin and calls {@link #create} once per
+ * node of the process that uses the provider, or once per group of nodes with the same
+ * configuration file when the provider it returns is a {@link MultiNodeProvider}.
  */
 public interface ProviderFactory extends ExtensionPoint {
 

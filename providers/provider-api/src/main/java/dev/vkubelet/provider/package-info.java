@@ -3,7 +3,8 @@
  *
  * <ul>
  *   <li>{@link dev.vkubelet.provider.ProviderFactory}: the PF4J extension point a plugin implements;
- *       the host calls {@link dev.vkubelet.provider.ProviderFactory#create} once, with a
+ *       the host calls {@link dev.vkubelet.provider.ProviderFactory#create} once per node of the
+ *       process (once per group of nodes for a {@link dev.vkubelet.provider.MultiNodeProvider}), with a
  *       {@link dev.vkubelet.provider.ProviderContext}.
  *   <li>{@link dev.vkubelet.provider.PodLifecycleHandler}: the lifecycle every provider implements.
  *   <li>Optional capabilities, each its own small interface that the host detects on the provider
@@ -12,7 +13,8 @@
  *       {@link dev.vkubelet.provider.ContainerLogs}, {@link dev.vkubelet.provider.ContainerExec},
  *       {@link dev.vkubelet.provider.ContainerAttach}, {@link dev.vkubelet.provider.PortForwarder},
  *       {@link dev.vkubelet.provider.StatsSummaryProvider},
- *       {@link dev.vkubelet.provider.ResourceMetricsProvider}. The host answers 501 for an HTTP
+ *       {@link dev.vkubelet.provider.ResourceMetricsProvider},
+ *       {@link dev.vkubelet.provider.MultiNodeProvider} (one instance serves several nodes). The host answers 501 for an HTTP
  *       capability a provider lacks, and polls status for a provider that does not push it.
  *   <li>{@link dev.vkubelet.provider.ProviderMetrics}: where a provider records metrics of its own.
  *   <li>The shared errors: {@link dev.vkubelet.provider.ProviderException} and its subclasses

@@ -6,6 +6,7 @@ import dev.vkubelet.provider.ContainerExec;
 import dev.vkubelet.provider.ContainerLogs;
 import dev.vkubelet.provider.LogOptions;
 import dev.vkubelet.provider.Models;
+import dev.vkubelet.provider.MultiNodeProvider;
 import dev.vkubelet.provider.NodeConfigurer;
 import dev.vkubelet.provider.NodeProvider;
 import dev.vkubelet.provider.NotFoundException;
@@ -60,7 +61,7 @@ import java.util.function.Consumer;
  * notifications are sent after the lock is released.
  */
 final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, NodeProvider, NodeConfigurer,
-        ContainerLogs, StatsSummaryProvider, ContainerExec, ContainerAttach, PortForwarder {
+        ContainerLogs, StatsSummaryProvider, ContainerExec, ContainerAttach, PortForwarder, MultiNodeProvider {
 
     /** How many generated lines a container's log holds. */
     static final int LOG_LINES = 100;
@@ -69,37 +70,101 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     private static final String DELETED_REASON = "MockProviderPodDeleted";
 
+    /** One node this instance serves: what the host said of it, its configuration entry, its state file. */
+    private record Node(ProviderContext context, MockConfig config, Optional<MockState> state) {}
+
+    /** The first node's context (the process's address, metrics, tracer). */
     private final ProviderContext context;
-    private final MockConfig config;
+    private final java.util.function.Function<ProviderContext, MockConfig> configs;
     private final Tracer tracer;
     private final Clock clock;
     private final Instant startTime;
+    /** The nodes served, by name (one unless the host adds more: {@link MultiNodeProvider}). */
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<String, V1Pod> pods = new LinkedHashMap<>();
     private final AtomicInteger nextIp = new AtomicInteger(1);
     private final MockTimer timer;
     private volatile Consumer<V1Pod> podListener = pod -> {};
-    private final Optional<MockState> state;
 
     MockProvider(ProviderContext context, MockConfig config, Clock clock) {
+        this(context, c -> c == context ? config : MockConfig.defaults(), clock);
+    }
+
+    /** An instance whose nodes each take their entry of the configuration through {@code configs}. */
+    MockProvider(ProviderContext context, java.util.function.Function<ProviderContext, MockConfig> configs,
+            Clock clock) {
         this.context = Objects.requireNonNull(context, "context");
-        this.config = Objects.requireNonNull(config, "config");
+        this.configs = Objects.requireNonNull(configs, "configs");
         this.clock = Objects.requireNonNull(clock, "clock");
+        MockConfig config = Objects.requireNonNull(configs.apply(context), "config");
         this.tracer = config.traceGranularity().map(context.tracer()::withGranularity).orElse(context.tracer());
         this.startTime = clock.instant();
-        this.state = config.stateFile().map(MockState::new);
-        state.ifPresent(s -> s.load().forEach(pod -> pods.put(key(pod), pod)));
-        pods.values().stream().map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP())
-                .filter(ip -> ip != null && ip.startsWith("10.244.")).mapToInt(ip -> {
-                    String[] octets = ip.split("\\.");
-                    return (Integer.parseInt(octets[2]) << 8 | Integer.parseInt(octets[3])) + 1;
-                }).max().ifPresent(nextIp::set);
         context.metrics().gauge("pods", Map.of(), this::podCount);
         this.timer = new MockTimer();
-        for (V1Pod loaded : pods.values()) {
-            if (loaded.getStatus() != null && "Pending".equals(loaded.getStatus().getPhase())) {
-                timer.after(config.runningDelay().toMillis(), () -> markRunning(key(loaded)));
+        addNode(context, config);
+    }
+
+    @Override
+    public void addNode(ProviderContext node) {
+        addNode(node, configs.apply(node));
+    }
+
+    /** Serves one more node: its pods left in its state file are its again (as a backend keeps them). */
+    private void addNode(ProviderContext node, MockConfig config) {
+        List<V1Pod> loaded = new ArrayList<>();
+        synchronized (this) {
+            Node entry = new Node(node, config, config.stateFile().map(MockState::new));
+            nodes.put(node.nodeName(), entry);
+            entry.state().ifPresent(s -> s.load().forEach(pod -> {
+                pods.put(key(pod), pod);
+                loaded.add(pod);
+            }));
+            pods.values().stream().map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP())
+                    .filter(ip -> ip != null && ip.startsWith("10.244.")).mapToInt(ip -> {
+                        String[] octets = ip.split("\\.");
+                        return (Integer.parseInt(octets[2]) << 8 | Integer.parseInt(octets[3])) + 1;
+                    }).max().ifPresent(next -> nextIp.accumulateAndGet(next, Math::max));
+        }
+        for (V1Pod pod : loaded) {
+            if (pod.getStatus() != null && "Pending".equals(pod.getStatus().getPhase())) {
+                timer.after(config.runningDelay().toMillis(), () -> markRunning(key(pod)));
             }
         }
+    }
+
+    @Override
+    public void removeNode(String nodeName) {
+        synchronized (this) {
+            Node gone = nodes.get(nodeName);
+            if (gone == null || nodes.size() == 1) {
+                return; // the last node goes with close()
+            }
+            persist(gone);
+            nodes.remove(nodeName);
+            // its pods stay in its state file, where the next process serving the node finds them
+            pods.values().removeIf(p -> nodeName.equals(nodeName(p)));
+        }
+    }
+
+    private static String nodeName(V1Pod pod) {
+        return pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    }
+
+    /** The node a pod runs on (the first node for a pod that names none). Called with the lock held. */
+    private Node nodeOf(V1Pod pod) {
+        Node node = nodes.get(nodeName(pod));
+        return node != null ? node : nodes.values().iterator().next();
+    }
+
+    /** The node of the pod {@code namespace/name}, or the first node when there is no such pod. */
+    private synchronized Node nodeOf(String namespace, String name) {
+        V1Pod pod = pods.get(key(namespace, name));
+        return pod == null ? nodes.values().iterator().next() : nodeOf(pod);
+    }
+
+    /** The configuration entry of the pod's node. */
+    private synchronized MockConfig config(V1Pod pod) {
+        return nodeOf(pod).config();
     }
 
     private static String key(String namespace, String name) {
@@ -120,7 +185,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     /** Tells the host about {@code pod}; {@code garbageRate} makes some pushed statuses malformed, as reads. */
     private void push(V1Pod pod) {
-        V1PodStatus garbage = config.faults().garbage(pod.getMetadata().getName());
+        V1PodStatus garbage = config(pod).faults().garbage(pod.getMetadata().getName());
         if (garbage != null) {
             pod.setStatus(garbage);
         }
@@ -137,6 +202,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         V1Pod created;
         try (Span span = tracer.startSpan("mock.createPod", Granularity.NORMAL)) {
             span.attribute("pod", key(pod));
+            MockConfig config = config(pod);
             config.faults().before("createPod", pod.getMetadata().getName());
             synchronized (this) {
                 if (pods.containsKey(key(pod))) {
@@ -146,8 +212,9 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                 boolean delayed = !config.runningDelay().isZero();
                 created.setStatus(delayed ? pendingStatus(created) : runningStatus(created));
                 pods.put(key(created), created);
-                state.ifPresent(s -> s.record("create", created));
-                persist();
+                Node node = nodeOf(created);
+                node.state().ifPresent(s -> s.record("create", created));
+                persist(node);
             }
             context.metrics().increment("creates", Map.of());
             if (!config.runningDelay().isZero()) {
@@ -168,7 +235,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
                 return;
             }
             pod.setStatus(runningStatus(pod));
-            persist();
+            persist(nodeOf(pod));
             changed = view(pod);
         }
         push(changed);
@@ -222,7 +289,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     public void updatePod(V1Pod pod) {
         try (Span span = tracer.startSpan("mock.updatePod", Granularity.NORMAL)) {
             span.attribute("pod", key(pod));
-            config.faults().before("updatePod", pod.getMetadata().getName());
+            config(pod).faults().before("updatePod", pod.getMetadata().getName());
             update(pod);
         }
     }
@@ -237,7 +304,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             updated = copy(pod);
             updated.setStatus(existing.getStatus());
             pods.put(key(pod), updated);
-            persist();
+            persist(nodeOf(updated));
             updated = view(updated);
         }
         push(updated);
@@ -247,7 +314,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
     public void deletePod(V1Pod pod) {
         try (Span span = tracer.startSpan("mock.deletePod", Granularity.NORMAL)) {
             span.attribute("pod", key(pod));
-            config.faults().before("deletePod", pod.getMetadata().getName());
+            config(pod).faults().before("deletePod", pod.getMetadata().getName());
             delete(pod);
         }
     }
@@ -271,8 +338,9 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
             }
             status.conditions(List.of(condition("PodScheduled", "True"), condition("Initialized", "True"),
                     condition("Ready", "False"), condition("ContainersReady", "False")));
-            state.ifPresent(s -> s.record("delete", existing));
-            persist();
+            Node node = nodeOf(existing);
+            node.state().ifPresent(s -> s.record("delete", existing));
+            persist(node);
             deleted = view(existing);
         }
         push(deleted);
@@ -289,6 +357,7 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     @Override
     public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
+        MockConfig config = nodeOf(namespace, name).config();
         config.faults().before("getPodStatus", name);
         V1PodStatus garbage = config.faults().garbage(name);
         synchronized (this) {
@@ -297,9 +366,10 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
         }
     }
 
-    /** Writes the pods to the state file, if there is one. Called with the lock held. */
-    private void persist() {
-        state.ifPresent(s -> s.save(pods.values().stream().map(MockProvider::view).toList()));
+    /** Writes the node's pods to its state file, if it has one. Called with the lock held. */
+    private void persist(Node node) {
+        node.state().ifPresent(s -> s.save(pods.values().stream().filter(p -> nodeOf(p) == node)
+                .map(MockProvider::view).toList()));
     }
 
     @Override
@@ -324,6 +394,11 @@ final class MockProvider implements PodLifecycleHandler, PodStatusNotifier, Node
 
     @Override
     public void configureNode(V1Node node) {
+        MockConfig config;
+        synchronized (this) {
+            Node entry = node.getMetadata() == null ? null : nodes.get(node.getMetadata().getName());
+            config = (entry != null ? entry : nodes.values().iterator().next()).config();
+        }
         Map<String, Quantity> capacity = new LinkedHashMap<>();
         capacity.put("cpu", config.cpu());
         capacity.put("memory", config.memory());

@@ -20,9 +20,10 @@ public final class MockProviderFactory implements ProviderFactory {
 
     @Override
     public PodLifecycleHandler create(ProviderContext context) {
-        MockConfig config = context.configPath()
-                .map(path -> MockConfig.load(path, context.nodeName()))
-                .orElseGet(MockConfig::defaults);
-        return new MockProvider(context, config, Clock.systemUTC());
+        // one instance serves every node of the configuration file (MultiNodeProvider): each node
+        // takes its own entry of the file as the host adds it
+        return new MockProvider(context, node -> node.configPath()
+                .map(path -> MockConfig.load(path, node.nodeName()))
+                .orElseGet(MockConfig::defaults), Clock.systemUTC());
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vkubelet.provider.ClusterResources;
 import dev.vkubelet.provider.ContainerLogs;
 import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.provider.MultiNodeProvider;
 import dev.vkubelet.provider.NotFoundException;
 import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.PodStatusNotifier;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +112,34 @@ public abstract class ProviderConformanceTest {
         assertEquals(1, status.getContainerStatuses().size());
         assertEquals("app", status.getContainerStatuses().get(0).getName());
         assertTrue(provider.getPod("default", "runs").isPresent());
+    }
+
+    /**
+     * A provider that serves several nodes from one instance keeps each node's pods apart: both
+     * nodes' pods run and are listed with their node, and a removed node's pods leave the instance
+     * while the other node's stay. Skipped for a provider without {@link MultiNodeProvider}.
+     */
+    @Test
+    void aProviderServingSeveralNodesKeepsEachNodesPods() {
+        Assumptions.assumeTrue(provider instanceof MultiNodeProvider, "one instance per node");
+        MultiNodeProvider nodes = (MultiNodeProvider) provider;
+        ProviderContext first = context();
+        String other = NODE + "-2";
+        nodes.addNode(new ProviderContext(other, first.operatingSystem(), first.internalIp(), first.daemonPort() + 1,
+                first.clusterDomain(), first.configPath(), first.resources(), first.tracer(), first.metrics()));
+        provider.createPod(TestPods.pod("default", "on-first", NODE));
+        provider.createPod(TestPods.pod("default", "on-other", other));
+        for (String name : List.of("on-first", "on-other")) {
+            Await.until(timeout(), name + " Running", () ->
+                    provider.getPodStatus("default", name).filter(ProviderConformanceTest::running));
+        }
+        Map<String, String> nodeOf = new java.util.TreeMap<>();
+        provider.getPods().forEach(p -> nodeOf.put(p.getMetadata().getName(), p.getSpec().getNodeName()));
+        assertEquals(Map.of("on-first", NODE, "on-other", other), nodeOf, "each pod listed with its node");
+        nodes.removeNode(other);
+        assertEquals(List.of("on-first"), provider.getPods().stream().map(p -> p.getMetadata().getName()).toList(),
+                "a removed node's pods are no longer this instance's");
+        assertTrue(provider.getPodStatus("default", "on-first").filter(ProviderConformanceTest::running).isPresent());
     }
 
     @Test

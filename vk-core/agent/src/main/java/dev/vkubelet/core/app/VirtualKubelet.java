@@ -32,6 +32,7 @@ import dev.vkubelet.core.ports.NodePods;
 import dev.vkubelet.core.pod.NodeProviders;
 import dev.vkubelet.core.pod.PodControllerSettings;
 import dev.vkubelet.core.threads.DaemonThreads;
+import dev.vkubelet.provider.MultiNodeProvider;
 import dev.vkubelet.provider.PodLifecycleHandler;
 import dev.vkubelet.provider.ProviderContext;
 import dev.vkubelet.tracing.Tracer;
@@ -112,6 +113,19 @@ public final class VirtualKubelet implements AutoCloseable {
     /** The agent's client, for certificate signing requests (set once the clients are built). */
     private volatile ApiClient certificateClient;
     private volatile boolean closed;
+
+    /** A provider instance serving several nodes (a {@link MultiNodeProvider}) and which it serves now. */
+    private static final class SharedProvider {
+        final ProviderHandle handle;
+        final java.util.Set<String> nodes = new java.util.HashSet<>();
+
+        SharedProvider(ProviderHandle handle) {
+            this.handle = handle;
+        }
+    }
+
+    /** The shared provider instances, by group (provider and configuration file). */
+    private final Map<String, SharedProvider> sharedProviders = new java.util.HashMap<>();
 
     /** One node of the process and what serves it. */
     private static final class ServedNode {
@@ -348,22 +362,91 @@ public final class VirtualKubelet implements AutoCloseable {
         if (kubeletApi != null) {
             kubeletApi.stopServing(node.name);
         }
-        stop("the provider of " + node.name, node.provider);
+        releaseProvider(node);
     }
 
-    /** Creates the node's provider, telling it the node's name and kubelet API port. */
+    /**
+     * Gives the node its provider, telling it the node's name and kubelet API port: the instance of
+     * its group (same provider, same configuration file) when that is a {@link MultiNodeProvider},
+     * else a new one.
+     */
     private void createProvider(ServedNode node, Tracer tracer) {
         NodeDefinition definition = definitions.get(node.name);
         ProviderContext context = new ProviderContext(node.name, definition.operatingSystem(), config.internalIp(),
                 node.port, config.clusterDomain(), definition.providerConfig(),
                 resources.referencedBy(informers.podIndex()), tracer,
                 metrics.providerMetrics(definition.provider()));
-        node.provider = embeddedProvider == null
+        String group = definition.provider() + "|" + definition.providerConfig().map(Object::toString).orElse("");
+        if (joinedShared(group, node, context)) {
+            return;
+        }
+        ProviderHandle created = embeddedProvider == null
                 ? plugins.createProvider(definition.provider(), context, tracer, metrics)
                 : ProviderHandle.of(new AvailableProvider(definition.provider(), "embedded",
                         Version.current(), config.pluginDir()), embeddedProvider.apply(context), tracer, metrics);
+        if (created.capability(MultiNodeProvider.class).isPresent()) {
+            synchronized (sharedProviders) {
+                if (!sharedProviders.containsKey(group)) {
+                    SharedProvider shared = new SharedProvider(created);
+                    shared.nodes.add(node.name);
+                    sharedProviders.put(group, shared);
+                    node.provider = created;
+                    created = null;
+                }
+            }
+            if (created != null) {
+                // another node of the group got there first (nodes start in parallel): join it
+                stop("a second provider instance of group " + group, created);
+                joinedShared(group, node, context);
+                return;
+            }
+            LOG.info("provider '{}' for node {} (and the other nodes of its configuration) created from {}",
+                    node.provider.name(), node.name, node.provider.source().path());
+            return;
+        }
+        node.provider = created;
         LOG.info("provider '{}' for node {} created from {}", node.provider.name(), node.name,
                 node.provider.source().path());
+    }
+
+    /** Adds the node to its group's shared provider instance, if there is one. */
+    private boolean joinedShared(String group, ServedNode node, ProviderContext context) {
+        synchronized (sharedProviders) {
+            SharedProvider shared = sharedProviders.get(group);
+            if (shared == null) {
+                return false;
+            }
+            shared.handle.capability(MultiNodeProvider.class).orElseThrow().addNode(context);
+            shared.nodes.add(node.name);
+            node.provider = shared.handle;
+            return true;
+        }
+    }
+
+    /** Takes the node from its provider: closes the provider unless it still serves other nodes. */
+    private void releaseProvider(ServedNode node) {
+        if (node.provider == null) {
+            return;
+        }
+        synchronized (sharedProviders) {
+            for (java.util.Iterator<SharedProvider> groups = sharedProviders.values().iterator(); groups.hasNext(); ) {
+                SharedProvider shared = groups.next();
+                if (shared.handle == node.provider && shared.nodes.remove(node.name)) {
+                    try {
+                        shared.handle.capability(MultiNodeProvider.class).orElseThrow().removeNode(node.name);
+                    } catch (RuntimeException e) {
+                        LOG.warn("provider {} could not remove node {}: {}", shared.handle.name(), node.name,
+                                e.getMessage());
+                    }
+                    if (!shared.nodes.isEmpty()) {
+                        return;
+                    }
+                    groups.remove();
+                    break;
+                }
+            }
+        }
+        stop("the provider of " + node.name, node.provider);
     }
 
     /**
@@ -633,7 +716,8 @@ public final class VirtualKubelet implements AutoCloseable {
         List<ServedNode> nodes = inOrder();
         nodes.forEach(n -> stop("the node controller of " + n.name, n.controller));
         stop("the node loops", nodeLoops);
-        nodes.forEach(n -> stop("the provider of " + n.name, n.provider));
+        // a shared instance closes once, after its last node
+        nodes.forEach(this::releaseProvider);
         stop("the plugins", plugins);
         stop("the trace exporters", exporters);
         stop("the metrics server", metricsServer);

@@ -170,7 +170,8 @@ public final class KubeletApiServer implements AutoCloseable {
     /** Starts serving one more node on its own address. */
     public void serve(Endpoint endpoint) throws IOException, InterruptedException {
         Authorizer authorizer = new Authorizer(reviewClient, endpoint.nodeName(), budget, limits.reviewCacheSize());
-        RouteContext routes = new RouteContext(endpoint.provider(), endpoint.index(), deadline, streams,
+        RouteContext routes = new RouteContext(endpoint.nodeName(), endpoint.provider(), endpoint.index(), deadline,
+                streams,
                 openStreams, limits.maxStreams(), places, timeouts, metrics);
         ChannelGroup connections = new DefaultChannelGroup(endpoint.nodeName(), GlobalEventExecutor.INSTANCE);
         synchronized (this) {

@@ -20,7 +20,10 @@ final class PodsRoute implements Route {
         if (parts.get(0).equals("pods")) {
             return Answer.json(PodLists.pods(context.index()));
         }
-        return Answer.json(PodLists.running(context.index(), context.deadline().call("getPods",
-                () -> context.provider().pods().getPods())));
+        List<io.kubernetes.client.openapi.models.V1Pod> running = context.deadline().call("getPods",
+                () -> context.provider().pods().getPods());
+        // a provider serving several nodes lists them all: this node's only
+        return Answer.json(PodLists.running(context.index(), running.stream().filter(p -> p.getSpec() == null
+                || p.getSpec().getNodeName() == null || context.node().equals(p.getSpec().getNodeName())).toList()));
     }
 }

@@ -11,12 +11,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the routes share: the provider and its deadline, the pod watch, the stream threads and
- * counts, the time limits, the agent's metrics registry.
+ * What the routes share: the node, its provider and the deadline, the pod watch, the stream
+ * threads and counts, the time limits, the agent's metrics registry.
  */
-record RouteContext(ProviderHandle provider, PodIndex index, ProviderDeadline deadline, ExecutorService streams,
+record RouteContext(String node, ProviderHandle provider, PodIndex index, ProviderDeadline deadline, ExecutorService streams,
         AtomicInteger openStreams, int maxStreams, StreamPlaces forwarded, KubeletApiServer.StreamTimeouts timeouts,
         Optional<PrometheusMeterRegistry> metrics) {
+
+    /** Whether the provider serves other nodes too (its lists and stats cover them all). */
+    boolean sharedProvider() {
+        return provider.capability(dev.vkubelet.provider.MultiNodeProvider.class).isPresent();
+    }
 
     /** 501: the provider lacks the capability. */
     Answer notImplemented(String what) {

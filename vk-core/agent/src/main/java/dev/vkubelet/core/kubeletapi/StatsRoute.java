@@ -2,6 +2,11 @@ package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.provider.ResourceMetricsProvider;
 import dev.vkubelet.provider.StatsSummaryProvider;
+import dev.vkubelet.provider.stats.CpuStats;
+import dev.vkubelet.provider.stats.MemoryStats;
+import dev.vkubelet.provider.stats.NodeStats;
+import dev.vkubelet.provider.stats.PodStats;
+import dev.vkubelet.provider.stats.StatsSummary;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -34,8 +39,8 @@ final class StatsRoute implements Route {
             if (summary.isEmpty()) {
                 return context.notImplemented("stats");
             }
-            return Answer.json(StatsRendering.summaryJson(context.deadline().call("getStatsSummary",
-                    summary.get()::getStatsSummary)));
+            return Answer.json(StatsRendering.summaryJson(ofThisNode(context.deadline().call("getStatsSummary",
+                    summary.get()::getStatsSummary))));
         }
         if (path.startsWith("/metrics/resource")) {
             Optional<ResourceMetricsProvider> own = context.provider().capability(ResourceMetricsProvider.class);
@@ -46,12 +51,38 @@ final class StatsRoute implements Route {
             if (summary.isEmpty()) {
                 return context.notImplemented("resource metrics");
             }
-            return Answer.prometheus(StatsRendering.resourceMetrics(context.deadline().call("getStatsSummary",
-                    summary.get()::getStatsSummary)));
+            return Answer.prometheus(StatsRendering.resourceMetrics(ofThisNode(context.deadline().call(
+                    "getStatsSummary", summary.get()::getStatsSummary))));
         }
         if (parts.size() == 1 && context.metrics().isPresent()) {
             return Answer.prometheus(context.metrics().get().scrape());
         }
         return Answer.text(HttpResponseStatus.NOT_FOUND, "no such metrics endpoint: " + path);
+    }
+
+    /**
+     * The summary as this node's: from a provider serving several nodes, only the pods bound to this
+     * one, and the node's usage as their sum; from any other, as it is.
+     */
+    private StatsSummary ofThisNode(StatsSummary summary) {
+        if (!context.sharedProvider() || summary == null) {
+            return summary;
+        }
+        List<PodStats> pods = summary.pods() == null ? List.of() : summary.pods().stream()
+                .filter(p -> p.podRef() != null && context.index().get(p.podRef().namespace(), p.podRef().name())
+                        .isPresent()).toList();
+        java.time.Instant now = summary.node() != null && summary.node().cpu() != null
+                ? summary.node().cpu().time() : java.time.Instant.now();
+        long cores = pods.stream().map(PodStats::cpu).filter(java.util.Objects::nonNull)
+                .mapToLong(c -> c.usageNanoCores() == null ? 0 : c.usageNanoCores()).sum();
+        long coreSeconds = pods.stream().map(PodStats::cpu).filter(java.util.Objects::nonNull)
+                .mapToLong(c -> c.usageCoreNanoSeconds() == null ? 0 : c.usageCoreNanoSeconds()).sum();
+        long memory = pods.stream().map(PodStats::memory).filter(java.util.Objects::nonNull)
+                .mapToLong(m -> m.usageBytes() == null ? 0 : m.usageBytes()).sum();
+        long workingSet = pods.stream().map(PodStats::memory).filter(java.util.Objects::nonNull)
+                .mapToLong(m -> m.workingSetBytes() == null ? 0 : m.workingSetBytes()).sum();
+        return new StatsSummary(new NodeStats(context.node(), summary.node() == null ? null
+                : summary.node().startTime(), new CpuStats(now, cores, coreSeconds),
+                new MemoryStats(now, null, memory, workingSet, null)), pods);
     }
 }

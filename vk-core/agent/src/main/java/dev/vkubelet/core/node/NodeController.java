@@ -465,6 +465,10 @@ public final class NodeController implements AutoCloseable {
         if (changed == null || changed.getStatus() == null) {
             return;
         }
+        if (changed.getMetadata() != null && changed.getMetadata().getName() != null
+                && !changed.getMetadata().getName().equals(settings.nodeName())) {
+            return; // another node's change, from a provider serving several
+        }
         V1NodeStatus update = NodeTemplate.copy(changed).getStatus();
         synchronized (this) {
             if (desired == null) {

@@ -73,7 +73,9 @@ class MultiNodeIT {
                         List<PrometheusText.Sample> samples = PrometheusText.parse(http.send(
                                 java.net.http.HttpRequest.newBuilder(metrics).build(),
                                 java.net.http.HttpResponse.BodyHandlers.ofString()).body());
-                        return names.stream().allMatch(n -> PrometheusText.value(samples, "vk_node_pods",
+                        // the mock serves every node from one instance (MultiNodeProvider): one count of all pods
+                        return PrometheusText.value(samples, "vk_provider_mock_pods", Map.of()) == NODES
+                                && names.stream().allMatch(n -> PrometheusText.value(samples, "vk_node_pods",
                                 Map.of("node", n)) == 1 && PrometheusText.value(samples, "vk_node_ready",
                                 Map.of("node", n)) == 1 && leaseAgeWithinDuration(samples, n));
                     } catch (Exception e) {
@@ -94,6 +96,14 @@ class MultiNodeIT {
                 assertEquals(200, KubeletClients.get(masters, last + path, Map.of()).statusCode());
                 assertEquals(404, KubeletClients.get(masters, first + path, Map.of()).statusCode(),
                         "the first node's kubelet API served a pod of the last node");
+                // one provider instance for all nodes, yet each node's stats and running pods are its own
+                var summary = com.google.gson.JsonParser.parseString(KubeletClients.get(masters,
+                        first + "/stats/summary", Map.of()).body()).getAsJsonObject();
+                assertEquals(names.get(0), summary.getAsJsonObject("node").get("nodeName").getAsString());
+                assertEquals(List.of("on-0"), podNames(summary.getAsJsonArray("pods"), "podRef"));
+                var running = com.google.gson.JsonParser.parseString(KubeletClients.get(masters,
+                        last + "/runningpods/", Map.of()).body()).getAsJsonObject();
+                assertEquals(List.of("on-" + (NODES - 1)), podNames(running.getAsJsonArray("items"), "metadata"));
 
                 admin.deleteNamespacedPod("on-1", cluster.namespace()).execute();
                 Await.until(PodClusterFixture.WAIT, "the pod on node 1 gone", () -> cluster.read("on-1").isEmpty());
@@ -110,6 +120,12 @@ class MultiNodeIT {
                 }
             }
         }
+    }
+
+    private static List<String> podNames(com.google.gson.JsonArray items, String meta) {
+        List<String> names = new java.util.ArrayList<>();
+        items.forEach(i -> names.add(i.getAsJsonObject().getAsJsonObject(meta).get("name").getAsString()));
+        return names;
     }
 
     /** The node's lease renewed, and not longer ago than the lease's duration (40 s). */
