@@ -46,7 +46,7 @@ public class NodeOptions {
 
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
             "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Set<String> RESERVED_TAGS = Set.of("provider", "node", "os");
+    private static final Set<String> RESERVED_TAGS = Set.of("provider", "node", "os", "agent");
 
     private final Map<String, String> env;
 
@@ -499,6 +499,9 @@ public class NodeOptions {
                 .map(dev.vkubelet.core.app.NodeDefinition::provider).distinct().toList()));
         tags.put("node", nodeName);
         tags.put("os", os.toLowerCase(Locale.ROOT));
+        // on every span, never overridden (a span's "node" is its pod's): which agent process recorded
+        // it, so a span file shared by several agents of one JVM splits by agent, not by node
+        tags.put("agent", nodeName);
         for (String tag : traceTags) {
             int eq = tag.indexOf('=');
             if (eq <= 0) {

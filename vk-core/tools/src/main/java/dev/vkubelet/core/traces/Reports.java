@@ -22,9 +22,9 @@ public final class Reports {
         StringBuilder out = new StringBuilder();
         for (RunAnalysis run : runs) {
             Stats starts = run.startStats();
-            out.append(String.format(Locale.ROOT, "%s  (provider %s, %s): %d spans, %d pods started, %d incomplete, "
-                    + "spans per pod p50 %d%n", run.label(), run.provider(), run.file(), run.spans(), starts.count(),
-                    run.incomplete(), run.spansPerPod().p50()));
+            out.append(String.format(Locale.ROOT, "%s  (provider %s, %s): %d spans, %d pods started on %d node%s, %d"
+                    + " incomplete, spans per pod p50 %d%n", run.label(), run.provider(), run.file(), run.spans(),
+                    starts.count(), run.nodes(), run.nodes() == 1 ? "" : "s", run.incomplete(), run.spansPerPod().p50()));
             out.append(String.format(Locale.ROOT, "  pod start ms: p50 %s  p90 %s  p99 %s  max %s%n", ms(starts.p50()),
                     ms(starts.p90()), ms(starts.p99()), ms(starts.max())));
             run.medianStart().ifPresent(m -> out.append(String.format(Locale.ROOT,
@@ -70,11 +70,12 @@ public final class Reports {
                 .append("th:first-child,td:first-child{text-align:left}.runs{display:flex;gap:2em;flex-wrap:wrap}")
                 .append(".run{flex:1;min-width:420px}svg text{font-size:11px}\n</style>\n</head>\n<body>\n")
                 .append("<h1>Trace comparison</h1>\n<h2>Pod start (informer event to Running written)</h2>\n<table>\n")
-                .append("<tr><th>run</th><th>provider</th><th>pods</th><th>incomplete</th><th>p50 ms</th>")
+                .append("<tr><th>run</th><th>provider</th><th>nodes</th><th>pods</th><th>incomplete</th><th>p50 ms</th>")
                 .append("<th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>spans/pod p50</th></tr>\n");
         for (RunAnalysis run : runs) {
             Stats s = run.startStats();
             h.append("<tr><td>").append(escape(run.label())).append("</td><td>").append(escape(run.provider()))
+                    .append("</td><td>").append(run.nodes())
                     .append("</td><td>").append(s.count()).append("</td><td>").append(run.incomplete())
                     .append("</td><td>").append(ms(s.p50())).append("</td><td>").append(ms(s.p90()))
                     .append("</td><td>").append(ms(s.p99())).append("</td><td>").append(ms(s.max()))

@@ -31,9 +31,10 @@ import java.util.stream.Collectors;
  * @param spansPerPod how many spans each pod has
  * @param starts every pod start found, fastest first
  * @param incomplete pods seen without a complete start (no add event, or never written Running)
+ * @param nodes how many nodes the run's pods were on (a run of many nodes is analysed as one)
  */
 public record RunAnalysis(String label, Path file, String provider, int spans, Map<String, Stats> bySpanName,
-        Stats spansPerPod, List<PodStart> starts, int incomplete) {
+        Stats spansPerPod, List<PodStart> starts, int incomplete, int nodes) {
 
     /**
      * One pod's start.
@@ -76,20 +77,25 @@ public record RunAnalysis(String label, Path file, String provider, int spans, M
     /**
      * Analyses {@code spans}, read from {@code file}; {@code label} may be null (the provider is used).
      * A file meant for one run can hold a few spans of another agent of the same process (OpenCensus
-     * hands every span to every exporter): only the node most spans name is kept, with the spans below
-     * them.
+     * hands every span to every exporter): only the agent most spans name (their {@code agent} tag,
+     * {@code --nodename}) is kept, every node of it, so a run of many nodes is analysed as one
+     * (aggregated); spans of files written before that tag existed are kept by their most frequent
+     * node instead, with the spans below them.
      */
     public static RunAnalysis of(String label, Path file, List<SpanLine> all) {
         Map<String, SpanLine> byId = all.stream().collect(Collectors.toMap(SpanLine::spanId, Function.identity(),
                 (a, b) -> a));
-        Map<String, String> nodes = new HashMap<>();
-        String node = all.stream().map(s -> s.text("node")).filter(n -> n != null && !n.isBlank())
+        String key = all.stream().anyMatch(s -> s.text("agent") != null) ? "agent" : "node";
+        Map<String, String> owners = new HashMap<>();
+        String owner = all.stream().map(s -> s.text(key)).filter(n -> n != null && !n.isBlank())
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())).entrySet().stream()
                 .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
         List<SpanLine> spans = all.stream().filter(s -> {
-            String of = node(s, byId, nodes);
-            return of == null || of.equals(node);
+            String of = owner(s, key, byId, owners);
+            return of == null || of.equals(owner);
         }).toList();
+        int nodeCount = (int) spans.stream().filter(s -> s.name().equals("pod.event.add")).map(s -> s.text("node"))
+                .filter(n -> n != null && !n.isBlank()).distinct().count();
         String provider = spans.stream().map(s -> s.text("provider")).filter(p -> p != null && !p.isBlank())
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())).entrySet().stream()
                 .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("unknown");
@@ -118,18 +124,18 @@ public record RunAnalysis(String label, Path file, String provider, int spans, M
         starts.sort(Comparator.comparingLong(PodStart::totalNanos));
         Stats perPod = Stats.of(byPod.values().stream().map(l -> (long) l.size()).toList());
         return new RunAnalysis(label == null ? provider : label, file, provider, spans.size(), bySpanName, perPod,
-                List.copyOf(starts), incomplete);
+                List.copyOf(starts), incomplete, Math.max(1, nodeCount));
     }
 
-    /** The node a span was recorded for, from its attributes or, failing that, its parent's. */
-    private static String node(SpanLine s, Map<String, SpanLine> byId, Map<String, String> memo) {
+    /** The agent (or node) a span was recorded for, from its attributes or, failing that, its parent's. */
+    private static String owner(SpanLine s, String key, Map<String, SpanLine> byId, Map<String, String> memo) {
         if (memo.containsKey(s.spanId())) {
             return memo.get(s.spanId());
         }
         memo.put(s.spanId(), null); // guards against cycles in a hand-made file
-        String node = s.text("node");
+        String node = s.text(key);
         if (node == null && s.parentSpanId() != null && byId.containsKey(s.parentSpanId())) {
-            node = node(byId.get(s.parentSpanId()), byId, memo);
+            node = owner(byId.get(s.parentSpanId()), key, byId, memo);
         }
         memo.put(s.spanId(), node);
         return node;

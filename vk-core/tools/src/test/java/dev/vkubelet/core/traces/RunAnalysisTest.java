@@ -93,6 +93,28 @@ class RunAnalysisTest {
     }
 
     @Test
+    void aRunOfManyNodesIsAnalysedAsOneAndAnotherAgentsSpansAreLeftOut() throws IOException {
+        String fleet = "\"agent\":\"fleet\",\"namespace\":\"ns\"";
+        String other = "\"agent\":\"other\",\"node\":\"other\",\"namespace\":\"ns\",\"pod\":\"z\"";
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String pod = fleet + ",\"node\":\"fleet-" + i + "\",\"pod\":\"p" + i + "\"";
+            lines.add(span("a" + i, null, "pod.event.add", 0, 1, pod));
+            lines.add(span("w" + i, null, "pod.writeStatus", 10 + i, 2, pod + ",\"phase\":\"Running\""));
+        }
+        lines.add(span("h", null, "node.heartbeat", 0, 1, "\"agent\":\"fleet\",\"node\":\"fleet-1\""));
+        lines.add(span("z1", null, "pod.event.add", 0, 1, other));
+        lines.add(span("z2", null, "pod.writeStatus", 3, 1, other + ",\"phase\":\"Running\""));
+        Path file = file(lines.toArray(String[]::new));
+        RunAnalysis run = RunAnalysis.of("fleet", file, SpanFile.read(file));
+        assertEquals(List.of("ns/p0", "ns/p1", "ns/p2"), run.starts().stream().map(RunAnalysis.PodStart::pod)
+                .sorted().toList(), "every node's pods, and none of the other agent's");
+        assertEquals(3, run.nodes());
+        assertEquals(7, run.spans());
+        assertTrue(Reports.text(List.of(run)).contains("3 pods started on 3 nodes"), Reports.text(List.of(run)));
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         Stats s = Stats.of(List.of(5L, 1L, 4L, 2L, 3L, 10L, 9L, 8L, 7L, 6L));
         assertEquals(5, s.p50());

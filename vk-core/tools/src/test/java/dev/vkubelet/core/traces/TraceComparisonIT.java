@@ -134,7 +134,7 @@ class TraceComparisonIT {
         assertTrue(text.contains("mock  (provider mock") && text.contains("aws  (provider aws"), text);
         for (String provider : List.of("mock", "aws")) {
             assertTrue(text.lines().anyMatch(l -> l.startsWith(provider + "  (provider " + provider)
-                    && l.contains(" " + PODS + " pods started, 0 incomplete")), "each run started its own pods:\n" + text);
+                    && l.contains(" " + PODS + " pods started on 1 node, 0 incomplete")), "each run started its own pods:\n" + text);
         }
         String row = text.lines().filter(l -> l.startsWith("provider.PodLifecycleHandler.createPod ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no createPod row in\n" + text));
