@@ -146,7 +146,7 @@ class CliTest {
         assertEquals(20, ran.eventBurst());
         assertEquals(List.of("file", "zpages"), ran.tracing().exporters().stream()
                 .map(dev.vkubelet.tracing.exporters.ExporterSettings::name).toList());
-        assertEquals(Map.of("provider", "mock", "node", "n1", "os", "windows", "a", "1", "b", "x=y"),
+        assertEquals(Map.of("provider", "mock", "node", "n1", "os", "windows", "agent", "n1", "a", "1", "b", "x=y"),
                 ran.tracing().tags());
         assertEquals(dev.vkubelet.tracing.Granularity.NORMAL, ran.tracing().granularity());
         assertEquals(12.5, ran.tracing().sampleRatePercent().getAsDouble());
