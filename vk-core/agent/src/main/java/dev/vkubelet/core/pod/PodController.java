@@ -58,8 +58,14 @@ public final class PodController implements AutoCloseable {
     private final ProviderDeadline timeouts;
     private final WorkQueue<PodKey> syncQueue;
     private final WorkQueue<PodKey> statusQueue;
-    /** The pod the provider last pushed, by key (its status is what gets written); dropped with the pod. */
-    private final Map<PodKey, V1Pod> pushed = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The status the provider last pushed, with the uid of the pod it was for, by key (what gets
+     * written); dropped with the pod. Only the status is kept: the rest of the pod is the watch's.
+     */
+    private final Map<PodKey, Pushed> pushed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A pushed status and the uid of the pod it is for. */
+    private record Pushed(String uid, V1PodStatus status) {}
     private final PodSync sync;
     private final PodStatusSync status;
     private final EventRecorder events;
@@ -260,7 +266,7 @@ public final class PodController implements AutoCloseable {
         Optional<V1Pod> known = index.get(key.namespace(), key.name());
         if (known.isPresent()) {
             // kept only for pods the watch has, so the entry goes with the pod (onDelete)
-            pushed.put(key, pod);
+            pushed.put(key, new Pushed(pod.getMetadata().getUid(), pod.getStatus()));
         }
         statusQueue.add(key);
         known.filter(p -> p.getMetadata().getDeletionTimestamp() != null).ifPresent(p -> syncQueue.add(key));
@@ -275,10 +281,10 @@ public final class PodController implements AutoCloseable {
      * pushes nothing (polling) or has pushed nothing for this pod yet, the status it reports now.
      */
     private Outcome runStatus(PodKey key) {
-        V1Pod last = pushed.get(key);
-        Optional<V1PodStatus> known = last == null || last.getStatus() == null ? Optional.empty()
+        Pushed last = pushed.get(key);
+        Optional<V1PodStatus> known = last == null || last.status() == null ? Optional.empty()
                 : index.get(key.namespace(), key.name()).filter(p -> Objects.equals(
-                        p.getMetadata().getUid(), last.getMetadata().getUid())).map(p -> last.getStatus());
+                        p.getMetadata().getUid(), last.uid())).map(p -> last.status());
         try {
             status.sync(key, known).ifPresent(ip -> syncQueue.add(key));
         } catch (ProviderException unusable) {

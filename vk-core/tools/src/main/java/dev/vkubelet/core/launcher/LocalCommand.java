@@ -66,7 +66,7 @@ final class LocalCommand implements Cli.Subcommand {
         System.out.println("Try:                 kubectl --kubeconfig " + stable + " get nodes -o wide");
         System.out.println("Stop with Ctrl-C; the control plane and its data are removed.");
         try {
-            Path identity = plane.agentKubeconfig(config.nodeName(), config.nodeCount(), "virtual-kubelet");
+            Path identity = plane.agentKubeconfig(config.nodeName(), config.nodeNames().size(), "virtual-kubelet");
             return Main.runUntilStopped(config.forLocalControlPlane(identity, plane.caCertificate()), plane);
         } finally {
             plane.close();
