@@ -532,7 +532,7 @@ public final class VirtualKubelet implements AutoCloseable {
         nodeLoops = new NodeLoops(NodeLoops.workersFor(config.nodeNames().size()), metrics);
         nodeLoops.start();
         leaseClient = new KubeLeaseClient(client);
-        nodeClient = new KubeNodeClient(client);
+        nodeClient = new KubeNodeClient(client, informers.nodeCache());
     }
 
     private NodeController nodeController(ServedNode node) {

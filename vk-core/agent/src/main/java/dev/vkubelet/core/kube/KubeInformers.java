@@ -36,6 +36,8 @@ public final class KubeInformers implements AutoCloseable {
     private final SharedInformerFactory factory;
     private final SharedIndexInformer<V1Pod> pods;
     private final SharedIndexInformer<V1Service> services;
+    /** The nodes of the set, for heartbeats that check their node still exists without a request. */
+    private final SharedIndexInformer<io.kubernetes.client.openapi.models.V1Node> nodeWatch;
     private final Lister<V1Service> servicesLister;
 
     /**
@@ -71,10 +73,28 @@ public final class KubeInformers implements AutoCloseable {
                                 .timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null),
                 V1Service.class, V1ServiceList.class, 0, KubeInformers::watchFailed);
         this.servicesLister = new Lister<>(services.getIndexer());
+        String only = "metadata.name=" + nodes.iterator().next();
+        this.nodeWatch = nodes.size() > 1
+                ? factory.sharedIndexInformerFor(new NodeSetNodes(client, java.util.Set.copyOf(nodes)),
+                        io.kubernetes.client.openapi.models.V1Node.class, 0, KubeInformers::watchFailed)
+                : factory.sharedIndexInformerFor(params -> api.listNode().fieldSelector(only)
+                                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds)
+                                .watch(params.watch).buildCall(null),
+                        io.kubernetes.client.openapi.models.V1Node.class,
+                        io.kubernetes.client.openapi.models.V1NodeList.class, 0, KubeInformers::watchFailed);
+    }
+
+    /** The nodes of the set as the watch saw them (empty while it has not synced). */
+    public KubeNodeClient.Cache nodeCache() {
+        Lister<io.kubernetes.client.openapi.models.V1Node> lister = new Lister<>(nodeWatch.getIndexer());
+        return name -> nodeWatch.hasSynced() ? Optional.of(Optional.ofNullable(lister.get(name))) : Optional.empty();
     }
 
     private static <T> void watchFailed(Class<T> type, Throwable error) {
-        LOG.warn("watch of {} failed, retrying: {}", type.getSimpleName(), error.toString());
+        // an ApiException's own text carries the response headers: the code and the server's message
+        String why = error instanceof io.kubernetes.client.openapi.ApiException api
+                ? "HTTP " + api.getCode() + " " + ApiMessages.of(api) : error.toString();
+        LOG.warn("watch of {} failed, retrying: {}", type.getSimpleName(), why);
     }
 
     /** Registers a handler for pod events (before {@link #start()}). */

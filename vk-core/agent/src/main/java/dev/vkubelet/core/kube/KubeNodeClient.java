@@ -12,17 +12,34 @@ import java.util.Optional;
 /** {@link NodeClient} over client-java's {@code CoreV1Api}. */
 public final class KubeNodeClient implements NodeClient {
 
+    /** Nodes as a watch last saw them: empty while it has not synced, else the node or its absence. */
+    public interface Cache {
+        Optional<Optional<V1Node>> node(String name);
+    }
+
     private final ApiClient client;
     private final CoreV1Api api;
+    private final Cache cache;
 
     public KubeNodeClient(ApiClient client) {
+        this(client, name -> Optional.empty());
+    }
+
+    /** The same, answering {@link #getRecent} from {@code cache} once it has synced. */
+    public KubeNodeClient(ApiClient client, Cache cache) {
         this.client = Objects.requireNonNull(client, "client");
         this.api = new CoreV1Api(client);
+        this.cache = Objects.requireNonNull(cache, "cache");
     }
 
     @Override
     public Optional<V1Node> get(String name) {
         return KubeCalls.read("get node " + name, () -> api.readNode(name).execute());
+    }
+
+    @Override
+    public Optional<V1Node> getRecent(String name) {
+        return cache.node(name).orElseGet(() -> get(name));
     }
 
     @Override

@@ -10,9 +10,6 @@ import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
-import java.io.IOException;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -20,7 +17,8 @@ import java.util.Set;
  * The pods of a set of nodes, for one informer: the API server lists and watches every scheduled
  * pod ({@code spec.nodeName!=}, a field selector cannot name several nodes), and this keeps only
  * those of the set, so the informer's cache holds this process's pods and no others. A pod never
- * changes node, so a pod of another node is dropped for good.
+ * changes node, so a pod of another node is dropped for good. No watch bookmarks: client-java
+ * cannot parse a bookmark's empty pod (its {@code spec.containers} is null), and fails the watch.
  */
 final class NodeSetPods implements ListerWatcher<V1Pod, V1PodList> {
 
@@ -57,53 +55,10 @@ final class NodeSetPods implements ListerWatcher<V1Pod, V1PodList> {
     public Watchable<V1Pod> watch(CallGeneratorParams params) throws ApiException {
         okhttp3.Call call = namespace.isEmpty()
                 ? api.listPodForAllNamespaces().fieldSelector(SCHEDULED).resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(params.timeoutSeconds).allowWatchBookmarks(true).watch(true).buildCall(null)
+                        .timeoutSeconds(params.timeoutSeconds).watch(true).buildCall(null)
                 : api.listNamespacedPod(namespace).fieldSelector(SCHEDULED).resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(params.timeoutSeconds).allowWatchBookmarks(true).watch(true).buildCall(null);
+                        .timeoutSeconds(params.timeoutSeconds).watch(true).buildCall(null);
         Watchable<V1Pod> watch = Watch.createWatch(client, call, new TypeToken<Watch.Response<V1Pod>>() {}.getType());
-        return new Filtered(watch);
-    }
-
-    /** A watch that passes the events of this set's pods, and every bookmark and error. */
-    private final class Filtered implements Watchable<V1Pod> {
-        private final Watchable<V1Pod> watch;
-        private Watch.Response<V1Pod> ahead;
-
-        Filtered(Watchable<V1Pod> watch) {
-            this.watch = watch;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (ahead == null && watch.hasNext()) {
-                Watch.Response<V1Pod> event = watch.next();
-                boolean object = "ADDED".equals(event.type) || "MODIFIED".equals(event.type)
-                        || "DELETED".equals(event.type);
-                if (!object || ours(event.object)) {
-                    ahead = event;
-                }
-            }
-            return ahead != null;
-        }
-
-        @Override
-        public Watch.Response<V1Pod> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Watch.Response<V1Pod> event = ahead;
-            ahead = null;
-            return event;
-        }
-
-        @Override
-        public Iterator<Watch.Response<V1Pod>> iterator() {
-            return this;
-        }
-
-        @Override
-        public void close() throws IOException {
-            watch.close();
-        }
+        return new FilteredWatch<>(watch, this::ours);
     }
 }

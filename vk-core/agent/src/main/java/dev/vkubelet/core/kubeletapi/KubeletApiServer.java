@@ -273,9 +273,13 @@ public final class KubeletApiServer implements AutoCloseable {
         }
         all.forEach(b -> b.listening().close().awaitUninterruptibly());
         all.forEach(b -> b.connections().close().awaitUninterruptibly(5, TimeUnit.SECONDS));
+        // a short quiet period each: a closed connection's pipeline is taken apart on the handler
+        // executor and then on its event loop, so both must still take tasks for a moment
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        handlers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        handlers.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS);
+        handlers.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         streams.shutdownNow();
         reviews.shutdownNow();
         deadline.close();

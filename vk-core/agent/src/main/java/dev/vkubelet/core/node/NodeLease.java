@@ -19,7 +19,9 @@ import java.util.Optional;
 
 /**
  * The node's Lease in {@value NodeDefaults#LEASE_NAMESPACE}: holder the node, owned by the Node
- * (so it goes with it), renewed by {@link #renew(V1Node)}.
+ * (so it goes with it), renewed by {@link #renew(V1Node)}: one write, from the lease as last
+ * written (its resourceVersion guards it); only when that write finds the lease changed or gone is
+ * it read again. A renewal is one request, not a read and a write.
  */
 public final class NodeLease {
 
@@ -29,6 +31,8 @@ public final class NodeLease {
     private final String nodeName;
     private final Duration duration;
     private final Clock clock;
+    /** The lease as last written, or null before the first renewal and after a failed one. */
+    private V1Lease last;
 
     public NodeLease(LeaseClient leases, String nodeName, Duration duration, Clock clock) {
         this.leases = Objects.requireNonNull(leases, "leases");
@@ -38,16 +42,23 @@ public final class NodeLease {
     }
 
     /** Creates or renews the lease, owned by {@code node} (which must carry its uid). */
-    public V1Lease renew(V1Node node) {
+    public synchronized V1Lease renew(V1Node node) {
+        if (last != null) {
+            try {
+                return last = leases.update(fill(last, node));
+            } catch (ObjectConflict | ObjectMissing changed) {
+                last = null; // someone else wrote it, or it is gone: read it again
+            }
+        }
         ObjectConflict lastConflict = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
                 Optional<V1Lease> current = leases.get(NodeDefaults.LEASE_NAMESPACE, nodeName);
                 if (current.isEmpty()) {
-                    return leases.create(fill(new V1Lease().apiVersion("coordination.k8s.io/v1").kind("Lease")
+                    return last = leases.create(fill(new V1Lease().apiVersion("coordination.k8s.io/v1").kind("Lease")
                             .metadata(new V1ObjectMeta().namespace(NodeDefaults.LEASE_NAMESPACE).name(nodeName)), node));
                 }
-                return leases.update(fill(current.get(), node));
+                return last = leases.update(fill(current.get(), node));
             } catch (ObjectConflict | ObjectMissing e) {
                 lastConflict = e instanceof ObjectConflict c ? c : new ObjectConflict(e.getMessage(), e);
             } catch (ObjectExists e) {

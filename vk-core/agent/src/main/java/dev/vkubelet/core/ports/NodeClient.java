@@ -9,6 +9,15 @@ public interface NodeClient {
     /** The node, or empty when it does not exist. */
     Optional<V1Node> get(String name);
 
+    /**
+     * The node as recently seen, or empty when it does not exist: a watch's cache may answer (no
+     * request), so it can be a moment old. For checks that run often (each heartbeat); writes read
+     * with {@link #get}.
+     */
+    default Optional<V1Node> getRecent(String name) {
+        return get(name);
+    }
+
     /** Creates the node (metadata, spec and status). Throws {@link ObjectExists}. */
     V1Node create(V1Node node);
 

@@ -355,7 +355,7 @@ public final class LocalControlPlane implements AutoCloseable {
         return List.of(
                 rule("", List.of("pods"), List.of("get", "list", "watch", "delete")),
                 rule("", List.of("pods/status"), List.of("update")),
-                rule("", List.of("nodes"), List.of("get", "create", "patch")),
+                rule("", List.of("nodes"), List.of("get", "list", "watch", "create", "patch")),
                 rule("", List.of("nodes/status"), List.of("update")),
                 rule("", List.of("configmaps", "secrets"), List.of("get")),
                 rule("", List.of("services"), List.of("list", "watch")),

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -50,8 +51,26 @@ public final class Bench {
      */
     public static BenchResult apiCeiling(Map<String, String> env, int workers, Workload workload, PrintStream progress,
             boolean terminal) throws Exception {
+        return apiCeiling(env, workers, Optional.empty(), workload, progress, terminal);
+    }
+
+    /**
+     * The same; with {@code nodeJvm}, the writer runs in a JVM of its own with those options (empty:
+     * the JVM's defaults), so its ceiling is not the load generator's, and its CPU time is reported.
+     */
+    public static BenchResult apiCeiling(Map<String, String> env, int workers, Optional<List<String>> nodeJvm,
+            Workload workload, PrintStream progress, boolean terminal) throws Exception {
         try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(env),
                 LocalControlPlane.Options.apiServerOnly())) {
+            if (nodeJvm.isPresent()) {
+                try (NodeProcess writer = NodeProcess.start(nodeJvm.get(), StatusWriter.class.getName(), List.of(
+                        plane.nodeKubeconfig(workload.node()).toString(), workload.node(), Integer.toString(workers)),
+                        StatusWriter.READY, java.time.Duration.ofMinutes(2))) {
+                    return measured(writer, new WorkloadRun(plane.adminClient(), workload, "api-ceiling(" + workers
+                            + " workers)", progress, terminal), workload, workers + " workers, no client-side rate"
+                            + " limit; in its own JVM " + describe(nodeJvm.get()));
+                }
+            }
             ApiClient watchClient = LocalControlPlane.clientFor(plane.nodeKubeconfig(workload.node()));
             watchClient.setReadTimeout(0);
             ApiClient client = LocalControlPlane.clientFor(plane.nodeKubeconfig(workload.node()));
@@ -73,6 +92,16 @@ public final class Bench {
     public static BenchResult local(Map<String, String> env, String provider, String pluginDir, List<String> agentFlags,
             Function<List<String>, RunConfig> agentConfig, Workload workload, PrintStream progress, boolean terminal)
             throws Exception {
+        return local(env, provider, pluginDir, agentFlags, agentConfig, Optional.empty(), workload, progress, terminal);
+    }
+
+    /**
+     * The same; with {@code nodeJvm}, the agent runs in a JVM of its own with those options (what the
+     * launcher uses when given its defaults), and its CPU time per pod is reported.
+     */
+    public static BenchResult local(Map<String, String> env, String provider, String pluginDir, List<String> agentFlags,
+            Function<List<String>, RunConfig> agentConfig, Optional<List<String>> nodeJvm, Workload workload,
+            PrintStream progress, boolean terminal) throws Exception {
         try (LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(env),
                 LocalControlPlane.Options.apiServerOnly())) {
             java.nio.file.Path identity = plane.agentKubeconfig(workload.node(), workload.nodes(), "vk-bench");
@@ -82,12 +111,43 @@ public final class Bench {
                     "--listen-port", "0", "--kubeconfig", identity.toString()));
             flags.addAll(agentFlags);
             RunConfig config = agentConfig.apply(flags);
+            if (nodeJvm.isPresent()) {
+                List<String> processFlags = new ArrayList<>(flags);
+                processFlags.addAll(List.of("--log-level", "info")); // the last one wins: to see it ready
+                try (NodeProcess agent = NodeProcess.start(nodeJvm.get(), "dev.vkubelet.core.cli.Main", processFlags,
+                        "pod controller started", java.time.Duration.ofMinutes(5))) {
+                    return measured(agent, new WorkloadRun(plane.adminClient(), workload, provider, progress,
+                            terminal), workload, settings(config).replaceAll("; JVM .*$", "")
+                            + "; in its own JVM " + describe(nodeJvm.get()));
+                }
+            }
             try (VirtualKubelet agent = new VirtualKubelet(config)) {
                 agent.start();
                 return new WorkloadRun(plane.adminClient(), workload, provider, progress, terminal).run()
                         .withSettings(settings(config));
             }
         }
+    }
+
+    /** Runs the workload and adds the node process's CPU time for starting and for deleting the pods. */
+    private static BenchResult measured(NodeProcess node, WorkloadRun run, Workload workload, String settings)
+            throws Exception {
+        java.util.OptionalDouble before = node.cpuSeconds();
+        double[] ready = new double[1];
+        BenchResult result = run.onReady(() -> ready[0] = node.cpuSeconds().orElse(Double.NaN)).run();
+        java.util.OptionalDouble after = node.cpuSeconds();
+        if (before.isEmpty() || after.isEmpty()) {
+            return result.withSettings(settings);
+        }
+        double start = ready[0] - before.getAsDouble();
+        double delete = after.getAsDouble() - ready[0];
+        return result.withSettings(String.format(java.util.Locale.ROOT, "%s; node process CPU: %.2f s starting"
+                + " the pods (%.2f ms a pod), %.2f s deleting them, peak RSS %s KiB", settings, start,
+                start * 1000 / workload.pods(), delete, node.peakRssKib().map(String::valueOf).orElse("?")));
+    }
+
+    private static String describe(List<String> jvm) {
+        return jvm.isEmpty() ? "(JVM defaults)" : String.join(" ", jvm);
     }
 
     /** The agent's settings that bear on throughput, and the JVM's options. */

@@ -30,7 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class StatusWriter implements AutoCloseable {
 
+    /** What {@link #main} prints once its watch has synced. */
+    static final String READY = "status writer ready";
+
     private final CoreV1Api api;
+    private final SharedIndexInformer<V1Pod> informer;
     private final SharedInformerFactory factory;
     private final ExecutorService workers;
     private final AtomicInteger ips = new AtomicInteger();
@@ -40,7 +44,7 @@ final class StatusWriter implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(workers);
         this.factory = new SharedInformerFactory(watchClient);
         CoreV1Api watchApi = new CoreV1Api(watchClient);
-        SharedIndexInformer<V1Pod> informer = factory.sharedIndexInformerFor(p -> watchApi
+        this.informer = factory.sharedIndexInformerFor(p -> watchApi
                 .listPodForAllNamespaces().fieldSelector("spec.nodeName=" + node).resourceVersion(p.resourceVersion)
                 .timeoutSeconds(p.timeoutSeconds).watch(p.watch).buildCall(null), V1Pod.class, V1PodList.class, 0);
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -61,6 +65,28 @@ final class StatusWriter implements AutoCloseable {
             public void onDelete(V1Pod pod, boolean unknown) {}
         });
         factory.startAllRegisteredInformers();
+    }
+
+    /**
+     * The writer in a process of its own (a bench's {@code --node-process}): {@code KUBECONFIG NODE
+     * WORKERS}; prints {@value #READY} once its watch has synced and runs until killed.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: StatusWriter KUBECONFIG NODE WORKERS");
+            System.exit(2);
+        }
+        java.nio.file.Path kubeconfig = java.nio.file.Path.of(args[0]);
+        ApiClient watchClient = dev.vkubelet.core.controlplane.LocalControlPlane.clientFor(kubeconfig);
+        watchClient.setReadTimeout(0);
+        ApiClient client = dev.vkubelet.core.controlplane.LocalControlPlane.clientFor(kubeconfig);
+        StatusWriter writer = new StatusWriter(watchClient, client, args[1], Integer.parseInt(args[2]));
+        while (!writer.informer.hasSynced()) {
+            Thread.sleep(50);
+        }
+        System.out.println(READY);
+        System.out.flush();
+        Thread.currentThread().join();
     }
 
     private void run(V1Pod pod) {

@@ -41,6 +41,8 @@ public final class WorkloadRun {
     private final String provider;
     private final PrintStream progress;
     private final boolean terminal;
+    /** Runs once every pod is ready (or failed to be), before any is deleted. */
+    private Runnable onReady = () -> {};
 
     /**
      * @param progress where progress goes: a line rewritten in place on a terminal, else a line every
@@ -108,6 +110,12 @@ public final class WorkloadRun {
     }
 
     /** Runs the workload; the namespace is created if missing. */
+    /** Runs {@code step} once every pod is ready, before the deletions start (e.g. to read a CPU clock). */
+    WorkloadRun onReady(Runnable step) {
+        this.onReady = java.util.Objects.requireNonNull(step, "step");
+        return this;
+    }
+
     public BenchResult run() throws Exception {
         CoreV1Api api = new CoreV1Api(client);
         try {
@@ -177,6 +185,7 @@ public final class WorkloadRun {
                 }
             }
             await(() -> created.keySet().stream().allMatch(ready::containsKey));
+            onReady.run();
             long readyEnd = ready.values().stream().mapToLong(Long::longValue).max().orElse(start);
             for (String pod : created.keySet()) {
                 if (!ready.containsKey(pod)) {

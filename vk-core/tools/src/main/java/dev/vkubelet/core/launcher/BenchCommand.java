@@ -25,6 +25,10 @@ import java.util.OptionalInt;
         + " create, wait ready, optionally read logs, delete, wait gone; prints throughput and latency"
         + " percentiles and writes the result as JSON")
 final class BenchCommand implements Cli.Subcommand {
+
+    /** The JVM options bin/virtual-kubelet runs the agent with (its VK_JVM_DEFAULTS). */
+    static final List<String> LAUNCHER_JVM = List.of("-XX:+UseSerialGC", "-Xms32m", "-XX:TieredStopAtLevel=1");
+
     @Parameter(names = "--pods", description = "How many pods")
     int pods = 100;
 
@@ -96,6 +100,15 @@ final class BenchCommand implements Cli.Subcommand {
             + " --agent-arg=--trace-exporter=file (exporter settings come from the environment)")
     List<String> agentArgs = new ArrayList<>();
 
+    @Parameter(names = "--node-process", description = "With --local: run the node agent (or the --api-ceiling"
+            + " writer) in a JVM of its own, as it runs in production, and report its CPU time per pod and peak RSS")
+    boolean nodeProcess;
+
+    @Parameter(names = "--node-jvm", description = "With --node-process: the node JVM's options, space-separated"
+            + " (default: the launcher's, -XX:+UseSerialGC -Xms32m -XX:TieredStopAtLevel=1, for an agent; the JVM's"
+            + " own defaults for the --api-ceiling writer, its best case)")
+    String nodeJvm;
+
     @Parameter(names = {"--help", "-h"}, help = true, description = "Show this help")
     boolean help;
     private final Map<String, String> environment;
@@ -143,6 +156,12 @@ final class BenchCommand implements Cli.Subcommand {
                 flags.addAll(List.of("--provider-config", bench.providerConfig));
             }
             flags.addAll(bench.agentArgs);
+            if (bench.nodeJvm != null && !bench.nodeProcess) {
+                throw new UsageException("bench: --node-jvm sets the options of --node-process: add it");
+            }
+            Optional<List<String>> jvm = !bench.nodeProcess ? Optional.empty() : Optional.of(bench.nodeJvm != null
+                    ? List.of(bench.nodeJvm.trim().split("\\s+")).stream().filter(o -> !o.isEmpty()).toList()
+                    : bench.apiCeiling ? List.of() : LAUNCHER_JVM);
             if (bench.apiCeiling) {
                 if (bench.nodes > 1) {
                     throw new UsageException("bench: --api-ceiling writes the statuses of one node: no --nodes");
@@ -150,14 +169,17 @@ final class BenchCommand implements Cli.Subcommand {
                 if (bench.workers < 1) {
                     throw new UsageException("bench: --workers must be at least 1, got " + bench.workers);
                 }
-                result = Bench.apiCeiling(environment, bench.workers, workload, err, terminal);
+                result = Bench.apiCeiling(environment, bench.workers, jvm, workload, err, terminal);
             } else {
                 result = Bench.local(environment, bench.provider, bench.pluginDir, flags, agentFlags -> NodeOptions.runConfigOf(environment,
-                        agentFlags), workload, err, terminal);
+                        agentFlags), jvm, workload, err, terminal);
             }
         } else {
             if (bench.apiCeiling) {
                 throw new UsageException("bench: --api-ceiling needs --local: it starts its own control plane");
+            }
+            if (bench.nodeProcess || bench.nodeJvm != null) {
+                throw new UsageException("bench: --node-process and --node-jvm need --local: they start the node");
             }
             Path kubeconfig = bench.kubeconfig != null ? Path.of(bench.kubeconfig)
                     : environment.get("KUBECONFIG") != null ? Path.of(environment.get("KUBECONFIG")) : home.resolve(".kube/config");
