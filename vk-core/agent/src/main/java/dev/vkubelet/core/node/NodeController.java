@@ -138,7 +138,9 @@ public final class NodeController implements AutoCloseable {
         long backoffMillis = 200;
         while (true) {
             try {
-                runOnScheduler(this::register);
+                // on the caller's thread, not the node loops': registrations wait for several API
+                // calls and must not hold up the heartbeats of nodes already registered
+                register();
                 break;
             } catch (ApiFailure e) {
                 long wait = backoffMillis;
@@ -165,19 +167,6 @@ public final class NodeController implements AutoCloseable {
                 () -> guard("heartbeat", this::heartbeat)));
         repeating.add(lane.every(settings.statusInterval(), settings.statusInterval(),
                 () -> guard("status", this::syncStatus)));
-    }
-
-    private void runOnScheduler(Runnable step) throws InterruptedException {
-        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(step, null);
-        lane.execute(task);
-        try {
-            task.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private void guard(String what, Runnable step) {

@@ -85,13 +85,26 @@ class LauncherTest {
     }
 
     @Test
+    void benchRunsASeparateAgentWithTheLaunchersJvmDefaults() throws IOException {
+        String script = Files.readString(Path.of(System.getProperty("vk.project.root", "../.."),
+                "dist/src/main/bin/virtual-kubelet"));
+        assertTrue(script.contains("VK_JVM_DEFAULTS-\"" + String.join(" ", BenchCommand.LAUNCHER_JVM) + "\""),
+                "bench --node-process runs the agent with other JVM options than bin/virtual-kubelet: "
+                        + BenchCommand.LAUNCHER_JVM);
+    }
+
+    @Test
     void toolUsageErrorsExitTwoWithOneLine() {
         assertEquals(Cli.USAGE, run("traces", "summarise"));
         assertEquals(Cli.USAGE, run("traces", "compare"));
         assertEquals(Cli.USAGE, run("bench", "--api-ceiling"));
         assertEquals(Cli.USAGE, run("bench", "--local", "--kubeconfig", "x"));
         assertEquals(Cli.USAGE, run("bench", "--timeout", "soon"));
+        assertEquals(Cli.USAGE, run("bench", "--node-process"));
+        assertEquals(Cli.USAGE, run("bench", "--local", "--node-jvm", "-Xmx1g"));
         String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("bench: --node-process and --node-jvm need --local: they start the node"), text);
+        assertTrue(text.contains("bench: --node-jvm sets the options of --node-process: add it"), text);
         assertTrue(text.contains("traces: the only subcommand is 'compare FILE...'"), text);
         assertTrue(text.contains("--api-ceiling needs --local"), text);
         assertTrue(text.contains("bench: "), text);
