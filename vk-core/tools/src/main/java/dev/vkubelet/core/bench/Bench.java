@@ -113,7 +113,7 @@ public final class Bench {
             RunConfig config = agentConfig.apply(flags);
             if (nodeJvm.isPresent()) {
                 List<String> processFlags = new ArrayList<>(flags);
-                processFlags.addAll(List.of("--log-level", "info")); // the last one wins: to see it ready
+                processFlags.set(processFlags.indexOf("--log-level") + 1, "info"); // to see it ready
                 try (NodeProcess agent = NodeProcess.start(nodeJvm.get(), "dev.vkubelet.core.cli.Main", processFlags,
                         "pod controller started", java.time.Duration.ofMinutes(5))) {
                     return measured(agent, new WorkloadRun(plane.adminClient(), workload, provider, progress,
