@@ -16,7 +16,6 @@ import io.kubernetes.client.openapi.models.V1Taint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +63,7 @@ class MixedFleetIT {
                 assertEquals("mock", agent.nodeControllers().get(mock).desiredNode().getStatus().getNodeInfo()
                         .getContainerRuntimeVersion().replace("vk-jvm://", ""));
 
-                V1Node mockNode = Await.until(PodClusterFixture.WAIT, mock + " Ready", () -> ready(admin, mock));
+                V1Node mockNode = Await.until(PodClusterFixture.WAIT, mock + " Ready", () -> PodClusterFixture.readyNode(admin, mock));
                 assertEquals("gold", mockNode.getMetadata().getLabels().get("tier"));
                 assertEquals("lab-1", mockNode.getMetadata().getLabels().get("topology.kubernetes.io/zone"));
                 assertEquals(mock, mockNode.getMetadata().getLabels().get("kubernetes.io/hostname"));
@@ -74,7 +73,7 @@ class MixedFleetIT {
                 assertEquals(new Quantity("123"), mockNode.getStatus().getAllocatable().get("cpu"));
                 assertEquals(new Quantity("77"), mockNode.getStatus().getCapacity().get("pods"));
 
-                V1Node awsNode = Await.until(PodClusterFixture.WAIT, aws + " Ready", () -> ready(admin, aws));
+                V1Node awsNode = Await.until(PodClusterFixture.WAIT, aws + " Ready", () -> PodClusterFixture.readyNode(admin, aws));
                 assertEquals("vk-jvm://aws", awsNode.getStatus().getNodeInfo().getContainerRuntimeVersion());
                 assertEquals(List.of("virtual-kubelet.io/provider=aws:NoSchedule"),
                         ours(awsNode),
@@ -116,15 +115,4 @@ class MixedFleetIT {
         return taint.getKey() + "=" + taint.getValue() + ":" + taint.getEffect();
     }
 
-    private static Optional<V1Node> ready(CoreV1Api admin, String name) {
-        try {
-            V1Node node = admin.readNode(name).execute();
-            boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
-                    && node.getStatus().getConditions().stream()
-                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-            return ready ? Optional.of(node) : Optional.empty();
-        } catch (ApiException e) {
-            return Optional.empty();
-        }
-    }
 }

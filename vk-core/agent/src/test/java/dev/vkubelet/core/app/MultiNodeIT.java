@@ -21,7 +21,6 @@ import java.net.http.HttpClient;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +45,7 @@ class MultiNodeIT {
                 assertEquals(NODES, new HashSet<>(apis.values().stream().map(InetSocketAddress::getPort).toList())
                         .size(), "each node has a port of its own");
                 for (String name : names) {
-                    V1Node node = Await.until(PodClusterFixture.WAIT, name + " Ready", () -> readyNode(admin, name));
+                    V1Node node = Await.until(PodClusterFixture.WAIT, name + " Ready", () -> PodClusterFixture.readyNode(admin, name));
                     assertEquals(apis.get(name).getPort(),
                             node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort(),
                             name + " advertises its own kubelet API port");
@@ -136,15 +135,4 @@ class MultiNodeIT {
                 && series.get(0).value() < NodeDefaults.LEASE_DURATION.toSeconds();
     }
 
-    private static Optional<V1Node> readyNode(CoreV1Api admin, String name) {
-        try {
-            V1Node node = admin.readNode(name).execute();
-            boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
-                    && node.getStatus().getConditions().stream()
-                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-            return ready ? Optional.of(node) : Optional.empty();
-        } catch (ApiException e) {
-            return Optional.empty();
-        }
-    }
 }

@@ -13,7 +13,6 @@ import dev.vkubelet.provider.testkit.Await;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.models.V1Lease;
-import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -113,17 +111,6 @@ class ReplicasIT {
         return holders;
     }
 
-    private Optional<V1Node> readyNode(String name) {
-        try {
-            V1Node node = cluster.admin().readNode(name).execute();
-            boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
-                    && node.getStatus().getConditions().stream()
-                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-            return ready ? Optional.of(node) : Optional.empty();
-        } catch (ApiException e) {
-            return Optional.empty();
-        }
-    }
 
     /** The kubelet API port the node advertises; -1 while it cannot be read. */
     private int advertisedPort(String node) {
@@ -174,7 +161,7 @@ class ReplicasIT {
         VirtualKubelet a = cluster.startMock(flags("replica-a").toArray(String[]::new));
         Await.until(WAIT, "replica-a serving every node", () -> a.servedNodes().size() == NODES);
         for (String name : names) {
-            Await.until(WAIT, name + " Ready", () -> readyNode(name));
+            Await.until(WAIT, name + " Ready", () -> PodClusterFixture.readyNode(cluster.admin(), name));
         }
         Map<String, String> uids = createPods();
 
@@ -209,7 +196,7 @@ class ReplicasIT {
         for (String node : onA) {
             int port = b.kubeletApiAddresses().get(node).getPort();
             Await.until(WAIT, node + " advertising replica-b's port", () -> advertisedPort(node) == port);
-            Await.until(WAIT, node + " Ready", () -> readyNode(node));
+            Await.until(WAIT, node + " Ready", () -> PodClusterFixture.readyNode(cluster.admin(), node));
         }
         assertCreatedOnceAndRunning(uids);
 
@@ -246,7 +233,7 @@ class ReplicasIT {
             throw new AssertionError(e.getMessage() + "; its log:\n" + Files.readString(dir.resolve("replica-a.log")), e);
         }
         for (String name : names) {
-            Await.until(WAIT, name + " Ready", () -> readyNode(name));
+            Await.until(WAIT, name + " Ready", () -> PodClusterFixture.readyNode(cluster.admin(), name));
         }
         Map<String, String> uids = createPods();
         startProcess("replica-b");
@@ -274,7 +261,7 @@ class ReplicasIT {
                 int port = advertisedPort(node.getKey());
                 return port != node.getValue() && port > 0;
             });
-            Await.until(WAIT, node.getKey() + " Ready", () -> readyNode(node.getKey()));
+            Await.until(WAIT, node.getKey() + " Ready", () -> PodClusterFixture.readyNode(cluster.admin(), node.getKey()));
         }
         assertCreatedOnceAndRunning(uids);
         assertEquals(new HashSet<>(names), holders().keySet());

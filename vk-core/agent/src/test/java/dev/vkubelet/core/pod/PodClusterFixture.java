@@ -219,4 +219,17 @@ public final class PodClusterFixture implements AutoCloseable {
             }
         }
     }
+
+    /** The node {@code name} once its {@code Ready} condition is {@code True}; empty before (or while it is missing). */
+    public static Optional<io.kubernetes.client.openapi.models.V1Node> readyNode(CoreV1Api admin, String name) {
+        try {
+            io.kubernetes.client.openapi.models.V1Node node = admin.readNode(name).execute();
+            boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
+                    && node.getStatus().getConditions().stream()
+                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+            return ready ? Optional.of(node) : Optional.empty();
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+    }
 }
