@@ -201,6 +201,14 @@ public final class NodeOwnership implements AutoCloseable {
             }
         }
         OwnershipPlan plan = OwnershipPlan.decide(settings.replica(), nodes, holders, replicas);
+        for (String node : plan.keep()) {
+            if (held.add(node)) {
+                // its lease names this replica, which does not serve it: a restart with the same identity
+                LOG.info("replica {} serves node {} again (its lease still names this replica)", settings.replica(),
+                        node);
+                listener.acquired(node);
+            }
+        }
         for (String node : plan.release()) {
             release(leases.get(nodeLeaseName(node)), node);
         }

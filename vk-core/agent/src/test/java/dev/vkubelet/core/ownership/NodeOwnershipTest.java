@@ -199,6 +199,17 @@ class NodeOwnershipTest {
     }
 
     @Test
+    void aReplicaRestartedWithTheSameIdentityServesTheNodesItsLeasesName() {
+        Replica before = new Replica("replica-a");
+        rounds(1, before);
+        before.ownership.abandon(); // killed: its leases still name it
+        Replica after = new Replica("replica-a");
+        after.ownership.round();
+        assertEquals(NODES, after.owned());
+        assertEquals(NODES, after.serving(), "the restarted replica's listener heard of every node");
+    }
+
+    @Test
     void sharesAreEvenAndAddUp() {
         Set<String> replicas = Set.of("r1", "r2", "r3", "r4");
         int total = 0;
