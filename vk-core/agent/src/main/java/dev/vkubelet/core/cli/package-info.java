@@ -6,6 +6,9 @@
  * (the development tools in vk-tools add {@code local}, {@code bench} and {@code traces}); this
  * package knows none of them.
  *
+ * <p>{@code NodesFile} reads {@code --nodes-config} into node definitions; {@code TaintSpec} parses
+ * taints as {@code --taint} and that file write them.
+ *
  * <p>Every invalid value ends in a {@link dev.vkubelet.core.cli.UsageException} whose message is one
  * line naming the flag; the command line prints it and exits with status 2.
  * Depends on {@code app} (what to run) and {@code plugin} (listing providers); nothing depends on it

@@ -5,10 +5,11 @@
  * share, free nodes below it); {@code LeaseNames} makes valid lease names and label values.
  *
  * <pre>
- *   every renew interval:  list leases of the set -> renew own replica lease
- *                          -> renew held node leases (lost on conflict)
+ *   every renew interval:  list leases of the set -> renew own replica lease (one write)
+ *                          -> live replicas = replica leases changed within their duration
+ *                          -> a node's holder counts while its replica is live (else the node is free)
  *                          -> OwnershipPlan.decide(...) -> release / acquire (guarded by resourceVersion)
- *                          -> Listener.lost(node) / Listener.acquired(node)
+ *                          -> Listener.lost(node) (before the release) / Listener.acquired(node)
  * </pre>
  *
  * <p>Depends on the {@code LeaseStore} port and {@code threads}; never on client-java's HTTP API.
