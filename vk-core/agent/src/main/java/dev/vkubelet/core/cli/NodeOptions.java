@@ -415,7 +415,8 @@ public class NodeOptions {
         if (lease.compareTo(Duration.ofSeconds(4)) < 0) {
             throw new UsageException("--ownership-lease-duration must be at least 4s, got " + ownershipLeaseDuration);
         }
-        String id = replicaId != null ? replicaId : Optional.ofNullable(env.get("POD_NAME")).filter(s -> !s.isBlank()).orElseGet(NodeOptions::hostAndPid);
+        String id = replicaId != null ? replicaId
+                : Optional.ofNullable(env.get("POD_NAME")).filter(s -> !s.isBlank()).orElseGet(NodeOptions::hostAndPid);
         if (id.isBlank()) {
             throw new UsageException("--replica-id must not be empty");
         }
