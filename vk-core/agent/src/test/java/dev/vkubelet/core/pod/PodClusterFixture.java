@@ -180,7 +180,12 @@ public final class PodClusterFixture implements AutoCloseable {
     }
 
     public V1Pod awaitRunning(String name) {
-        return Await.until(WAIT, "pod " + name + " Running and Ready", () -> read(name).filter(p ->
+        return awaitRunning(name, WAIT);
+    }
+
+    /** The same, waiting up to {@code wait}. */
+    public V1Pod awaitRunning(String name, Duration wait) {
+        return Await.until(wait, "pod " + name + " Running and Ready", () -> read(name).filter(p ->
                 p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
                         && p.getStatus().getPodIP() != null
                         && p.getStatus().getConditions() != null

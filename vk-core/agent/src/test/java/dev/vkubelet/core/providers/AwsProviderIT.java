@@ -133,8 +133,10 @@ class AwsProviderIT {
         for (int i = 0; i < 4; i++) {
             cluster.create(PodClusterFixture.pod("busy-" + i));
         }
+        // every other call throttled: the SDK's own retries back off (past the 10 s provider deadline
+        // of these tests), then the pod controller's (up to 30 s apart), so a pod may take minutes
         for (int i = 0; i < 4; i++) {
-            cluster.awaitRunning("busy-" + i);
+            cluster.awaitRunning("busy-" + i, java.time.Duration.ofMinutes(3));
         }
     }
 
