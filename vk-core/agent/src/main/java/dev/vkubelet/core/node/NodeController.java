@@ -349,12 +349,13 @@ public final class NodeController implements AutoCloseable {
             }
             // from the node watch's cache when there is one: a heartbeat costs the lease write alone
             Optional<V1Node> current = nodes.getRecent(settings.nodeName());
-            if (current.isEmpty() && nodes.get(settings.nodeName()).isEmpty()) {
+            if (current.isEmpty()) {
+                current = nodes.get(settings.nodeName()); // the cache may not have seen it yet
+            }
+            if (current.isEmpty()) {
                 LOG.warn("node {} was deleted; registering it again", settings.nodeName());
                 register();
                 current = nodes.get(settings.nodeName());
-            } else if (current.isEmpty()) {
-                current = nodes.get(settings.nodeName()); // the cache had not seen it yet
             } else if (changed) {
                 syncStatus();
             }
