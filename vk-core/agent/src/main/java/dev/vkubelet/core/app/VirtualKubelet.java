@@ -10,6 +10,7 @@ import dev.vkubelet.core.kube.KubeLeaseClient;
 import dev.vkubelet.core.kube.KubeNodeClient;
 import dev.vkubelet.core.kube.KubePodClient;
 import dev.vkubelet.core.kube.KubeReferencedObjects;
+import dev.vkubelet.core.kube.RemovedNodes;
 import dev.vkubelet.core.kube.RequestRateLimiter;
 import dev.vkubelet.core.kubeletapi.KubeletApiServer;
 import dev.vkubelet.core.kubeletapi.ServingCertificates;
@@ -98,6 +99,8 @@ public final class VirtualKubelet implements AutoCloseable {
     private NodeOwnership ownership;
     /** Starting and stopping nodes this replica gains and hands over, off the ownership thread. */
     private java.util.concurrent.ThreadPoolExecutor handovers;
+    /** Deregisters nodes taken out of the node set ({@link RemovedNodes}). */
+    private java.util.concurrent.ScheduledExecutorService sweeper;
     /** Each node's last start or stop, so the next one waits for it. */
     private final Map<String, java.util.concurrent.CompletableFuture<Void>> turns =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -225,6 +228,7 @@ public final class VirtualKubelet implements AutoCloseable {
             startNodeLoops(client);
             startPods(client, tracer);
             startOwnership(config.sharing().get());
+            startRemovedNodes(client);
             return;
         }
         List<ServedNode> nodes = new ArrayList<>();
@@ -254,6 +258,25 @@ public final class VirtualKubelet implements AutoCloseable {
         startNodeLoops(client);
         startNodes(nodes);
         startPods(client, tracer);
+        startRemovedNodes(client);
+    }
+
+    /** Sweeps, now and from time to time, for nodes of this agent taken out of its node set. */
+    private void startRemovedNodes(ApiClient client) {
+        RemovedNodes removed = new RemovedNodes(client, NodeOwnership.labelValue(config.nodeName()),
+                new java.util.HashSet<>(config.nodeNames()), NodeDefaults.LEASE_NAMESPACE, NodeDefaults.LEASE_DURATION);
+        sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("removed-nodes"));
+        sweeper.execute(new Runnable() {
+            @Override
+            public void run() {
+                Duration next = removed.sweep(java.time.Instant.now());
+                try {
+                    sweeper.schedule(this, next.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the agent is closing
+                }
+            }
+        });
     }
 
     /**
@@ -537,9 +560,12 @@ public final class VirtualKubelet implements AutoCloseable {
 
     private NodeController nodeController(ServedNode node) {
         NodeDefinition definition = definitions.get(node.name);
+        // the agent's label: how a later run with fewer nodes finds this one to deregister it
+        Map<String, String> labels = new java.util.LinkedHashMap<>(definition.labels());
+        labels.put(RemovedNodes.AGENT_LABEL, NodeOwnership.labelValue(config.nodeName()));
         NodeSettings settings = settingsOverride.apply(NodeSettings.of(node.name, definition.operatingSystem(),
                 config.internalIp(), node.port, definition.provider(), definition.taint(), definition.taintEnabled())
-                .withNode(definition.labels(), definition.extraTaints(), definition.capacity()));
+                .withNode(labels, definition.extraTaints(), definition.capacity()));
         Optional<NodeLease> lease = config.nodeLeaseEnabled()
                 ? Optional.of(new NodeLease(leaseClient, node.name, settings.leaseDuration(), Clock.systemUTC()))
                 : Optional.empty();
@@ -704,6 +730,9 @@ public final class VirtualKubelet implements AutoCloseable {
         closed = true;
         // a replica first hands its nodes over (each stopped here before its lease is released)
         stop("the node ownership", ownership);
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         if (handovers != null) {
             handovers.shutdownNow();
         }

@@ -332,6 +332,14 @@ public final class NodeOwnership implements AutoCloseable {
     }
 
     private static String label(String value) {
+        return labelValue(value);
+    }
+
+    /**
+     * Any string as a label value: itself when it is one, else cut to fit with a digest of itself
+     * (the node-set label here; the agent label of the nodes, {@code virtual-kubelet.io/agent}).
+     */
+    public static String labelValue(String value) {
         return LeaseNames.labelValue(value);
     }
 

@@ -25,14 +25,14 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code --node-count}: several nodes in one process, each a node of its own to the cluster. */
+/** {@code --node-count}: many nodes in one process, each a node of its own to the cluster. */
 @ExtendWith(LocalControlPlaneExtension.class)
 class MultiNodeIT {
 
-    private static final int NODES = 3;
+    private static final int NODES = 50;
 
     @Test
-    void threeNodesInOneProcessEachWithItsLeasePortPodsAndLogs(LocalControlPlane plane) throws Exception {
+    void fiftyNodesInOneProcessEachWithItsLeasePortPodsStatsLogsAndExec(LocalControlPlane plane) throws Exception {
         try (PodClusterFixture cluster = new PodClusterFixture(plane)) {
             CoreV1Api admin = cluster.admin();
             List<String> names = IntStream.range(0, NODES).mapToObj(i -> cluster.node() + "-" + i).toList();
@@ -53,9 +53,9 @@ class MultiNodeIT {
                             .readNamespacedLease(name, NodeDefaults.LEASE_NAMESPACE).execute();
                     assertEquals(name, lease.getSpec().getHolderIdentity());
                 }
-                for (String name : names) {
-                    V1Pod pod = PodClusterFixture.pod("on-" + name.substring(name.length() - 1));
-                    pod.getSpec().nodeName(name);
+                for (int i = 0; i < NODES; i++) {
+                    V1Pod pod = PodClusterFixture.pod("on-" + i);
+                    pod.getSpec().nodeName(names.get(i));
                     pod.getMetadata().namespace(cluster.namespace());
                     admin.createNamespacedPod(cluster.namespace(), pod).execute();
                 }
@@ -86,6 +86,15 @@ class MultiNodeIT {
                 String logs = admin.readNamespacedPodLog("on-" + (NODES - 1), cluster.namespace()).container("app")
                         .execute();
                 assertTrue(logs != null && !logs.isEmpty(), "no logs from a pod on " + names.get(NODES - 1));
+                // kubectl itself, logs and exec, for a pod on a node other than the first
+                int other = NODES * 3 / 4;
+                List<String> kubectlLogs = cluster.kubectl("logs", "-n", cluster.namespace(), "on-" + other);
+                // the mock's log names its pod
+                assertEquals("mock log line 1 of " + cluster.namespace() + "/on-" + other + "/app",
+                        kubectlLogs.isEmpty() ? "no lines" : kubectlLogs.get(0),
+                        "kubectl logs of a pod on " + names.get(other));
+                assertEquals(List.of("from " + names.get(other)), cluster.kubectl("exec", "-n", cluster.namespace(),
+                        "on-" + other, "--", "echo", "from", names.get(other)));
 
                 // each node's kubelet API serves its own pods only
                 HttpClient masters = KubeletClients.withCertificate(plane, "fleet-test", List.of("system:masters"));
@@ -96,10 +105,14 @@ class MultiNodeIT {
                 assertEquals(404, KubeletClients.get(masters, first + path, Map.of()).statusCode(),
                         "the first node's kubelet API served a pod of the last node");
                 // one provider instance for all nodes, yet each node's stats and running pods are its own
-                var summary = com.google.gson.JsonParser.parseString(KubeletClients.get(masters,
-                        first + "/stats/summary", Map.of()).body()).getAsJsonObject();
-                assertEquals(names.get(0), summary.getAsJsonObject("node").get("nodeName").getAsString());
-                assertEquals(List.of("on-0"), podNames(summary.getAsJsonArray("pods"), "podRef"));
+                for (int i = 0; i < NODES; i++) {
+                    String base = "https://127.0.0.1:" + apis.get(names.get(i)).getPort();
+                    var summary = com.google.gson.JsonParser.parseString(KubeletClients.get(masters,
+                            base + "/stats/summary", Map.of()).body()).getAsJsonObject();
+                    assertEquals(names.get(i), summary.getAsJsonObject("node").get("nodeName").getAsString());
+                    assertEquals(List.of("on-" + i), podNames(summary.getAsJsonArray("pods"), "podRef"),
+                            "the stats of " + names.get(i));
+                }
                 var running = com.google.gson.JsonParser.parseString(KubeletClients.get(masters,
                         last + "/runningpods/", Map.of()).body()).getAsJsonObject();
                 assertEquals(List.of("on-" + (NODES - 1)), podNames(running.getAsJsonArray("items"), "metadata"));

@@ -41,8 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalControlPlaneExtension.class)
 class ReplicasIT {
 
-    private static final int NODES = 4;
-    private static final int PODS = 8;
+    /** Six nodes: two replicas split them three and three, three replicas two, two and two. */
+    private static final int NODES = 6;
+    private static final int PODS = 12;
+    private static final Duration LEASE = Duration.ofSeconds(4);
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -87,7 +89,7 @@ class ReplicasIT {
 
     private List<String> flags(String replica) throws Exception {
         return List.of("--node-count", Integer.toString(NODES), "--share-nodes", "--replica-id", replica,
-                "--ownership-lease-duration", "4s", "--provider-config", config.toString(),
+                "--ownership-lease-duration", LEASE.toSeconds() + "s", "--provider-config", config.toString(),
                 // one identity for every node: the manifests' role, as the Deployment's service account has
                 "--kubeconfig", plane.roleKubeconfig("vk-replicas-" + cluster.node()).toString());
     }
@@ -122,7 +124,7 @@ class ReplicasIT {
         }
     }
 
-    /** Eight pods, two on each node; their uids by name. */
+    /** Two pods on each node; their uids by name. */
     private Map<String, String> createPods() throws Exception {
         Map<String, String> uids = new HashMap<>();
         for (int i = 0; i < PODS; i++) {
@@ -166,7 +168,7 @@ class ReplicasIT {
         Map<String, String> uids = createPods();
 
         VirtualKubelet b = cluster.startMock(flags("replica-b").toArray(String[]::new));
-        Await.until(WAIT, "the nodes split two and two", () -> a.servedNodes().size() == NODES / 2
+        Await.until(WAIT, "the nodes split evenly between two replicas", () -> a.servedNodes().size() == NODES / 2
                 && b.servedNodes().size() == NODES / 2);
         Set<String> onB = b.servedNodes();
         assertTrue(java.util.Collections.disjoint(a.servedNodes(), onB), a.servedNodes() + " and " + onB);
@@ -223,12 +225,16 @@ class ReplicasIT {
         return process;
     }
 
+    private long held(Map<String, String> holders, String replica) {
+        return holders.values().stream().filter(replica::equals).count();
+    }
+
     @Test
-    void aKilledReplicasNodesAreTakenOverAndTheirPodsAdopted() throws Exception {
+    void threeReplicasSplitTheNodesEvenlyAndAKilledOnesNodesMoveWhenItsLeaseRunsOutWithoutRecreates()
+            throws Exception {
         Process a = startProcess("replica-a");
         try {
-            Await.until(WAIT, "replica-a holding every node", () -> holders().values().stream()
-                    .filter("replica-a"::equals).count() == NODES);
+            Await.until(WAIT, "replica-a holding every node", () -> held(holders(), "replica-a") == NODES);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; its log:\n" + Files.readString(dir.resolve("replica-a.log")), e);
         }
@@ -237,10 +243,11 @@ class ReplicasIT {
         }
         Map<String, String> uids = createPods();
         startProcess("replica-b");
-        Await.until(WAIT, "the nodes split two and two", () -> {
+        startProcess("replica-c");
+        Await.until(WAIT, "the nodes split evenly between three replicas", () -> {
             Map<String, String> holders = holders();
-            return holders.values().stream().filter("replica-a"::equals).count() == NODES / 2
-                    && holders.values().stream().filter("replica-b"::equals).count() == NODES / 2;
+            return List.of("replica-a", "replica-b", "replica-c").stream()
+                    .allMatch(r -> held(holders, r) == NODES / 3);
         });
         Map<String, String> split = holders();
         Map<String, Integer> portsOfA = new HashMap<>();
@@ -251,13 +258,23 @@ class ReplicasIT {
         }
 
         a.destroyForcibly(); // SIGKILL: no hand-over
+        long killed = System.nanoTime();
         if (!a.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("replica-a did not die");
         }
-        Await.until(WAIT, "replica-b holding every node", () -> holders().values().stream()
-                .filter("replica-b"::equals).count() == NODES);
+        Await.until(WAIT, "replica-b and replica-c holding every node", () -> {
+            Map<String, String> holders = holders();
+            return held(holders, "replica-b") + held(holders, "replica-c") == NODES;
+        });
+        Duration moved = Duration.ofNanos(System.nanoTime() - killed);
+        // the replica lease runs out one duration after its last renewal (at most a renew interval,
+        // a quarter duration, before the kill) and the next round of another replica takes the nodes:
+        // about one duration; two more of slack for three JVMs and a control plane on a loaded machine,
+        // still far below what waiting for anything else (a node lease, 40 s) would take
+        assertTrue(moved.compareTo(LEASE.multipliedBy(3)) <= 0, "replica-a's nodes moved " + moved.toMillis()
+                + " ms after the kill; the lease duration is " + LEASE.toMillis() + " ms");
         for (Map.Entry<String, Integer> node : portsOfA.entrySet()) {
-            Await.until(WAIT, node.getKey() + " advertising replica-b's port", () -> {
+            Await.until(WAIT, node.getKey() + " advertising another replica's port", () -> {
                 int port = advertisedPort(node.getKey());
                 return port != node.getValue() && port > 0;
             });

@@ -91,6 +91,16 @@ public final class PodClusterFixture implements AutoCloseable {
         return agent;
     }
 
+    /** Starts an agent with the mock plugin whose node leases last {@code lease} (a stopped node goes stale sooner). */
+    public VirtualKubelet startMockWithLease(Duration lease, String... flags) throws Exception {
+        UnaryOperator<NodeSettings> node = s -> FAST_NODE.apply(s).withTimings(lease, Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(2));
+        VirtualKubelet agent = new VirtualKubelet(config(Map.of(), "mock", flags), node, FAST_PODS);
+        agents.add(agent);
+        agent.start();
+        return agent;
+    }
+
     /** Stops one agent (as a process exit would), leaving the node and its pods in place. */
     public void stop(VirtualKubelet agent) {
         agents.remove(agent);

@@ -222,6 +222,7 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--listen-peer-urls=http://127.0.0.1:" + peerPort,
                 "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
                 "--initial-cluster=default=http://127.0.0.1:" + peerPort,
+                "--quota-backend-bytes=" + (4L << 30), // room for 100,000-pod benches (the default is 2 GiB)
                 "--log-level=warn"), dir.resolve("etcd.log"));
         launch(etcd);
 
@@ -355,12 +356,12 @@ public final class LocalControlPlane implements AutoCloseable {
         return List.of(
                 rule("", List.of("pods"), List.of("get", "list", "watch", "delete")),
                 rule("", List.of("pods/status"), List.of("update")),
-                rule("", List.of("nodes"), List.of("get", "list", "watch", "create", "patch")),
+                rule("", List.of("nodes"), List.of("get", "list", "watch", "create", "patch", "delete")),
                 rule("", List.of("nodes/status"), List.of("update")),
                 rule("", List.of("configmaps", "secrets"), List.of("get")),
                 rule("", List.of("services"), List.of("list", "watch")),
                 rule("", List.of("events"), List.of("create")),
-                rule("coordination.k8s.io", List.of("leases"), List.of("get", "list", "create", "update")),
+                rule("coordination.k8s.io", List.of("leases"), List.of("get", "list", "create", "update", "delete")),
                 rule("authentication.k8s.io", List.of("tokenreviews"), List.of("create")),
                 rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create")));
     }

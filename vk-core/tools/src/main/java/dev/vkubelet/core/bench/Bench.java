@@ -66,9 +66,10 @@ public final class Bench {
                 try (NodeProcess writer = NodeProcess.start(nodeJvm.get(), StatusWriter.class.getName(), List.of(
                         plane.nodeKubeconfig(workload.node()).toString(), workload.node(), Integer.toString(workers)),
                         StatusWriter.READY, java.time.Duration.ofMinutes(2))) {
-                    return measured(writer, new WorkloadRun(plane.adminClient(), workload, "api-ceiling(" + workers
-                            + " workers)", progress, terminal), workload, workers + " workers, no client-side rate"
-                            + " limit; in its own JVM " + describe(nodeJvm.get()));
+                    return measured(writer, plane.adminClient(), new WorkloadRun(plane.adminClient(), workload,
+                            "api-ceiling(" + workers + " workers)", progress, terminal), workload, workers
+                            + " workers, no client-side rate limit; in its own JVM " + describe(nodeJvm.get()),
+                            progress, terminal);
                 }
             }
             ApiClient watchClient = LocalControlPlane.clientFor(plane.nodeKubeconfig(workload.node()));
@@ -116,9 +117,9 @@ public final class Bench {
                 processFlags.set(processFlags.indexOf("--log-level") + 1, "info"); // to see it ready
                 try (NodeProcess agent = NodeProcess.start(nodeJvm.get(), "dev.vkubelet.core.cli.Main", processFlags,
                         "pod controller started", java.time.Duration.ofMinutes(5))) {
-                    return measured(agent, new WorkloadRun(plane.adminClient(), workload, provider, progress,
-                            terminal), workload, settings(config).replaceAll("; JVM .*$", "")
-                            + "; in its own JVM " + describe(nodeJvm.get()));
+                    return measured(agent, plane.adminClient(), new WorkloadRun(plane.adminClient(), workload,
+                            provider, progress, terminal), workload, settings(config).replaceAll("; JVM .*$", "")
+                            + "; in its own JVM " + describe(nodeJvm.get()), progress, terminal);
                 }
             }
             try (VirtualKubelet agent = new VirtualKubelet(config)) {
@@ -130,8 +131,16 @@ public final class Bench {
     }
 
     /** Runs the workload and adds the node process's CPU time for starting and for deleting the pods. */
-    private static BenchResult measured(NodeProcess node, WorkloadRun run, Workload workload, String settings)
-            throws Exception {
+    private static BenchResult measured(NodeProcess node, ApiClient admin, WorkloadRun run, Workload workload,
+            String settings, PrintStream progress, boolean terminal) throws Exception {
+        if (workload.warmupPods() > 0) {
+            progress.println("warm-up: " + workload.warmupPods() + " pods, not measured");
+            BenchResult warm = new WorkloadRun(admin, workload.warmup(), "warm-up", progress, terminal).run();
+            if (!warm.failures().isEmpty()) {
+                throw new IllegalStateException("the warm-up round failed: " + warm.summary());
+            }
+            settings += "; after a warm-up of " + workload.warmupPods() + " pods";
+        }
         java.util.OptionalDouble before = node.cpuSeconds();
         double[] ready = new double[1];
         BenchResult result = run.onReady(() -> ready[0] = node.cpuSeconds().orElse(Double.NaN)).run();

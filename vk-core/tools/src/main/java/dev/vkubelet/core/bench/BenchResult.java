@@ -11,7 +11,7 @@ import java.util.Locale;
  * @param node the node, or the range of nodes ({@code fleet-0..fleet-2}) the pods were spread over
  * @param pods how many pods the workload had
  * @param create from create to Running (or a job's final phase)
- * @param delete from delete to gone
+ * @param delete from delete to gone ({@link Phase#SKIPPED} when the pods were kept)
  * @param logsRead how many pods' logs were read (when asked)
  * @param failures every pod that missed a step, with why
  * @param settings what the node ran with, when the bench started it ({@code --local}); empty otherwise
@@ -35,6 +35,9 @@ public record BenchResult(String provider, String node, int pods, Phase create, 
      */
     public record Phase(int completed, int failed, double seconds, double perSecond, double p50Millis,
             double p90Millis, double p99Millis, double maxMillis) {
+
+        /** A phase that did not run: every count and figure -1. */
+        public static final Phase SKIPPED = new Phase(-1, -1, -1, -1, -1, -1, -1, -1);
 
         static Phase of(long[] sortedNanos, int failed, long startNanos, long endNanos) {
             double seconds = Math.max(0, (endNanos - startNanos) / 1e9);
@@ -81,7 +84,8 @@ public record BenchResult(String provider, String node, int pods, Phase create, 
             out.append("settings: ").append(settings).append('\n');
         }
         out.append(create.line("create -> " + "ready", pods)).append('\n');
-        out.append(delete.line("delete -> gone", pods)).append('\n');
+        out.append(Phase.SKIPPED.equals(delete) ? "delete: skipped, the pods were kept"
+                : delete.line("delete -> gone", pods)).append('\n');
         if (logsRead > 0) {
             out.append("logs read: ").append(logsRead).append('\n');
         }

@@ -207,6 +207,13 @@ public final class WorkloadRun {
                     }
                 }
             }
+            String nodes = workload.nodes() == 1 ? workload.node()
+                    : workload.node() + "-0.." + workload.node() + "-" + (workload.nodes() - 1);
+            if (workload.keepPods()) {
+                failures.sort(java.util.Comparator.comparing(BenchResult.Failure::pod));
+                return new BenchResult(provider, nodes, n, create, BenchResult.Phase.SKIPPED, logsRead,
+                        List.copyOf(failures), "");
+            }
             calls.clear();
             long deleteStart = System.nanoTime();
             int deleted = 0;
@@ -237,8 +244,6 @@ public final class WorkloadRun {
             BenchResult.Phase delete = BenchResult.Phase.of(deleteLatencies, n - deleteLatencies.length, deleteStart,
                     goneEnd);
             failures.sort(java.util.Comparator.comparing(BenchResult.Failure::pod));
-            String nodes = workload.nodes() == 1 ? workload.node()
-                    : workload.node() + "-0.." + workload.node() + "-" + (workload.nodes() - 1);
             return new BenchResult(provider, nodes, n, create, delete, logsRead, List.copyOf(failures), "");
         } finally {
             ticker.interrupt();

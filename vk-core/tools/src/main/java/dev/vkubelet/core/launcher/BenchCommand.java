@@ -58,6 +58,14 @@ final class BenchCommand implements Cli.Subcommand {
             + " failures", converter = FlagTypes.GoDurationConverter.class)
     FlagTypes.GoDuration timeout = FlagTypes.GoDuration.parse("5m");
 
+    @Parameter(names = "--keep-pods", description = "Leave the pods in place: no delete phase (a run whose deletions"
+            + " alone would take long, on a control plane thrown away after it)")
+    boolean keepPods;
+
+    @Parameter(names = "--warmup-pods", description = "With --node-process: a first round of this many pods"
+            + " (created, awaited, deleted; not measured) so the measured one meets compiled code")
+    int warmupPods;
+
     @Parameter(names = "--json", description = "Write the result as JSON to this file")
     String json;
 
@@ -141,7 +149,8 @@ final class BenchCommand implements Cli.Subcommand {
         try {
             workload = new Workload(bench.namespace, bench.node, bench.pods, bench.rate, bench.containers, bench.env,
                     bench.ports, bench.jobExit == null ? OptionalInt.empty() : OptionalInt.of(bench.jobExit),
-                    bench.jobSeconds, bench.logs, bench.timeout.value(), bench.nodes);
+                    bench.jobSeconds, bench.logs, bench.timeout.value(), bench.nodes, bench.keepPods,
+                    bench.warmupPods);
         } catch (IllegalArgumentException e) {
             throw new UsageException("bench: " + e.getMessage());
         }
@@ -158,6 +167,9 @@ final class BenchCommand implements Cli.Subcommand {
             flags.addAll(bench.agentArgs);
             if (bench.nodeJvm != null && !bench.nodeProcess) {
                 throw new UsageException("bench: --node-jvm sets the options of --node-process: add it");
+            }
+            if (bench.warmupPods > 0 && !bench.nodeProcess) {
+                throw new UsageException("bench: --warmup-pods warms the node of --node-process: add it");
             }
             Optional<List<String>> jvm = !bench.nodeProcess ? Optional.empty() : Optional.of(bench.nodeJvm != null
                     ? List.of(bench.nodeJvm.trim().split("\\s+")).stream().filter(o -> !o.isEmpty()).toList()
@@ -178,8 +190,9 @@ final class BenchCommand implements Cli.Subcommand {
             if (bench.apiCeiling) {
                 throw new UsageException("bench: --api-ceiling needs --local: it starts its own control plane");
             }
-            if (bench.nodeProcess || bench.nodeJvm != null) {
-                throw new UsageException("bench: --node-process and --node-jvm need --local: they start the node");
+            if (bench.nodeProcess || bench.nodeJvm != null || bench.warmupPods > 0) {
+                throw new UsageException("bench: --node-process, --node-jvm and --warmup-pods need --local: they"
+                        + " start the node");
             }
             Path kubeconfig = bench.kubeconfig != null ? Path.of(bench.kubeconfig)
                     : environment.get("KUBECONFIG") != null ? Path.of(environment.get("KUBECONFIG")) : home.resolve(".kube/config");

@@ -48,7 +48,7 @@ public final class PodBench {
         }
         for (int n : sizes) {
             Workload workload = new Workload("bench-" + n, "vk-bench-" + n, n, 0, 1, 0, 0, OptionalInt.empty(), 0,
-                    false, Duration.ofMinutes(15), 1);
+                    false, Duration.ofMinutes(15), 1, false, 0);
             BenchResult result = Bench.local(System.getenv(), provider, pluginDir, agentFlags,
                     flags -> NodeOptions.runConfigOf(System.getenv(), flags), workload, System.err,
                     false);

@@ -102,8 +102,13 @@ class LauncherTest {
         assertEquals(Cli.USAGE, run("bench", "--timeout", "soon"));
         assertEquals(Cli.USAGE, run("bench", "--node-process"));
         assertEquals(Cli.USAGE, run("bench", "--local", "--node-jvm", "-Xmx1g"));
+        assertEquals(Cli.USAGE, run("bench", "--local", "--warmup-pods", "100"));
+        assertEquals(Cli.USAGE, run("bench", "--warmup-pods", "-1"));
         String text = err.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("bench: --node-process and --node-jvm need --local: they start the node"), text);
+        assertTrue(text.contains("bench: --node-process, --node-jvm and --warmup-pods need --local: they start the"
+                + " node"), text);
+        assertTrue(text.contains("bench: --warmup-pods warms the node of --node-process: add it"), text);
+        assertTrue(text.contains("bench: warm-up pods must be 0 or more, got -1"), text);
         assertTrue(text.contains("bench: --node-jvm sets the options of --node-process: add it"), text);
         assertTrue(text.contains("traces: the only subcommand is 'compare FILE...'"), text);
         assertTrue(text.contains("--api-ceiling needs --local"), text);
