@@ -297,9 +297,9 @@ public final class VirtualKubelet implements AutoCloseable {
                     }
 
                     @Override
-                    public void lost(String node) {
-                        // before the lease is released: the next replica starts after this one stopped
-                        inTurn(node, () -> stopServing(node)).join();
+                    public java.util.concurrent.CompletionStage<?> lost(String node) {
+                        // the lease is released once this completes: the next replica starts after this one stopped
+                        return inTurn(node, () -> stopServing(node));
                     }
                 });
         ownership.start();

@@ -17,8 +17,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +61,11 @@ public final class NodeOwnership implements AutoCloseable {
     public interface Listener {
         void acquired(String node);
 
-        void lost(String node);
+        /**
+         * Stops serving {@code node}, without blocking: the answer completes once the node is no
+         * longer served here, and only then is its lease released to another replica.
+         */
+        CompletionStage<?> lost(String node);
     }
 
     /**
@@ -100,7 +107,13 @@ public final class NodeOwnership implements AutoCloseable {
     private Long renewed;
     /** Nodes this replica could not serve: handed over at the next round. */
     private final Set<String> handBack = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private ScheduledExecutorService loop;
+    /**
+     * Nodes being handed over: no longer served or planned for, their leases still naming this
+     * replica until their stop completes (then released, at once or at the next round). A round
+     * never waits for a stop, so a slow one cannot keep this replica from renewing its lease.
+     */
+    private final Map<String, CompletableFuture<?>> stopping = new HashMap<>();
+    private volatile ScheduledExecutorService loop;
     private boolean stopped;
 
     public NodeOwnership(LeaseStore store, Settings settings, Set<String> nodes, Listener listener) {
@@ -167,6 +180,7 @@ public final class NodeOwnership implements AutoCloseable {
             remember(lease, now);
         }
         seen.keySet().retainAll(leases.keySet());
+        releaseStopped(leases);
         if (!renewReplicaLease(leases.get(replicaLeaseName()))) {
             return; // not sure to be alive in the others' eyes: take nothing this round
         }
@@ -200,9 +214,11 @@ public final class NodeOwnership implements AutoCloseable {
                 holders.remove(node);
             }
         }
+        // a node being handed over counts as this replica's (its lease names it) and is left alone
+        // until its stop is over and its lease released
         OwnershipPlan plan = OwnershipPlan.decide(settings.replica(), nodes, holders, replicas);
         for (String node : plan.keep()) {
-            if (held.add(node)) {
+            if (!stopping.containsKey(node) && held.add(node)) {
                 // its lease names this replica, which does not serve it: a restart with the same identity
                 LOG.info("replica {} serves node {} again (its lease still names this replica)", settings.replica(),
                         node);
@@ -210,7 +226,9 @@ public final class NodeOwnership implements AutoCloseable {
             }
         }
         for (String node : plan.release()) {
-            release(leases.get(nodeLeaseName(node)), node);
+            if (!stopping.containsKey(node)) {
+                release(leases.get(nodeLeaseName(node)), node);
+            }
         }
         for (String node : plan.acquire()) {
             acquire(leases.get(nodeLeaseName(node)), node);
@@ -272,10 +290,56 @@ public final class NodeOwnership implements AutoCloseable {
         listener.acquired(node);
     }
 
-    /** Stops serving the node, then frees its lease for the next replica. */
+    /**
+     * Stops serving the node, then frees its lease for the next replica: at once when the stop is
+     * already over, else when it is (on the ownership thread, or at the next round).
+     */
     private void release(V1Lease current, String node) {
         LOG.info("replica {} hands node {} over", settings.replica(), node);
-        lose(node);
+        CompletableFuture<?> stopped = lose(node);
+        if (stopped.isDone()) {
+            freeLease(current, node);
+            return;
+        }
+        stopping.put(node, stopped);
+        stopped.whenComplete((done, failed) -> {
+            ScheduledExecutorService running = loop;
+            try {
+                if (running != null) {
+                    running.execute(this::releaseStopped);
+                }
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closing: close() releases it
+            }
+        });
+    }
+
+    /** Frees the leases of the nodes whose stop is over, read anew. */
+    private synchronized void releaseStopped() {
+        if (stopped || stopping.values().stream().noneMatch(CompletableFuture::isDone)) {
+            return;
+        }
+        Map<String, V1Lease> leases = new HashMap<>();
+        try {
+            store.list(settings.namespace(), SET_LABEL + "=" + label(settings.nodeSet()))
+                    .forEach(l -> leases.put(l.getMetadata().getName(), l));
+        } catch (ApiFailure e) {
+            LOG.debug("listing leases to release stopped nodes: {} (next round)", e.getMessage());
+            return;
+        }
+        releaseStopped(leases);
+    }
+
+    private void releaseStopped(Map<String, V1Lease> leases) {
+        for (String node : new TreeSet<>(stopping.keySet())) {
+            if (stopping.get(node).isDone()) {
+                stopping.remove(node);
+                freeLease(leases.get(nodeLeaseName(node)), node);
+            }
+        }
+    }
+
+    private void freeLease(V1Lease current, String node) {
         try {
             if (current != null && settings.replica().equals(holderOf(current))) {
                 store.update(withHolder(current, null, false));
@@ -285,10 +349,11 @@ public final class NodeOwnership implements AutoCloseable {
         }
     }
 
-    private void lose(String node) {
+    private CompletableFuture<?> lose(String node) {
         if (held.remove(node)) {
-            listener.lost(node);
+            return listener.lost(node).toCompletableFuture();
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     private V1Lease lease(String name, String kind, String node, String holder, int transitions) {
@@ -347,6 +412,24 @@ public final class NodeOwnership implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        List<CompletableFuture<?>> stops = new java.util.ArrayList<>();
+        synchronized (this) {
+            for (String node : new TreeSet<>(held)) {
+                LOG.info("replica {} hands node {} over", settings.replica(), node);
+                stopping.put(node, lose(node));
+            }
+            stops.addAll(stopping.values());
+        }
+        // every node stopped before any lease is released (outside the lock: the stops may ask what is owned)
+        try {
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(settings.leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("not every node stopped within {} s ({}); their leases are released anyway",
+                    settings.leaseDuration().toSeconds(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (this) {
             Map<String, V1Lease> leases = new HashMap<>();
             try {
@@ -355,9 +438,10 @@ public final class NodeOwnership implements AutoCloseable {
             } catch (ApiFailure e) {
                 LOG.warn("cannot hand nodes over ({}); their leases expire instead", e.getMessage());
             }
-            for (String node : new TreeSet<>(held)) {
-                release(leases.get(nodeLeaseName(node)), node);
+            for (String node : new TreeSet<>(stopping.keySet())) {
+                freeLease(leases.get(nodeLeaseName(node)), node);
             }
+            stopping.clear();
             V1Lease mine = leases.get(replicaLeaseName());
             if (mine != null) {
                 try {

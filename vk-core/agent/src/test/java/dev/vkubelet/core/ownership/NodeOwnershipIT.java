@@ -40,8 +40,9 @@ class NodeOwnershipIT {
         }
 
         @Override
-        public void lost(String node) {
+        public java.util.concurrent.CompletionStage<?> lost(String node) {
             assertTrue(nodes.remove(node), "lost " + node + " it did not hold");
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -33,6 +35,8 @@ class NodeOwnershipTest {
         final List<String> acquired = new ArrayList<>();
         final List<String> lost = new ArrayList<>();
         final List<String> events = new ArrayList<>();
+        /** Stops that take time: a node here is stopped when its future completes, else at once. */
+        final java.util.Map<String, CompletableFuture<Void>> stops = new java.util.HashMap<>();
         final NodeOwnership ownership;
 
         Replica(String id) {
@@ -49,9 +53,10 @@ class NodeOwnershipTest {
                         }
 
                         @Override
-                        public void lost(String node) {
+                        public CompletionStage<?> lost(String node) {
                             lost.add(node);
                             events.add("-" + node);
+                            return stops.getOrDefault(node, CompletableFuture.completedFuture(null));
                         }
                     }, clock, nanos::get);
         }
@@ -143,6 +148,28 @@ class NodeOwnershipTest {
         assertEquals(bHad, new HashSet<>(b.lost), "the stopping replica's listener hears every node go");
         a.ownership.round(); // no time passes
         assertEquals(NODES, a.owned(), "the handed-over nodes were not taken at once");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30) // a round that waited for a stop would hang here
+    void aSlowStopNeitherHoldsUpTheRoundsNorFreesItsLeaseBeforeItEnds() {
+        Replica a = new Replica("replica-a");
+        rounds(1, a);
+        NODES.forEach(n -> a.stops.put(n, new CompletableFuture<>()));
+        Replica b = new Replica("replica-b");
+        rounds(2, a, b);
+        assertEquals(5, a.owned().size(), "a hands five nodes over");
+        assertEquals(5, a.lost.size());
+        assertEquals(Set.of(), b.owned(), "b took nodes whose stop on a had not ended");
+        rounds(4, a, b); // 20 s, more than a lease duration: a renewed throughout, so b sees it alive
+        assertEquals(Set.of(), b.owned(), "b took nodes whose stop on a had not ended");
+        assertEquals(5, a.owned().size(), "a gave up more nodes while its hand-overs ran, or took them back");
+        assertEquals(5, a.lost.size());
+        a.lost.forEach(n -> a.stops.get(n).complete(null));
+        rounds(2, a, b);
+        assertEquals(5, b.owned().size(), "b did not take the nodes once their stop ended");
+        assertEquals(5, a.owned().size());
+        assertPartition(a, b);
     }
 
     @Test
