@@ -48,7 +48,7 @@ final class NodeSetNodes implements ListerWatcher<V1Node, V1NodeList> {
     public Watchable<V1Node> watch(CallGeneratorParams params) throws ApiException {
         okhttp3.Call call = api.listNode().labelSelector(VIRTUAL).resourceVersion(params.resourceVersion)
                 .timeoutSeconds(params.timeoutSeconds).watch(true).buildCall(null);
-        Watchable<V1Node> watch = Watch.createWatch(client, call,
+        Watchable<V1Node> watch = ModelWatch.start(client, call,
                 new TypeToken<Watch.Response<V1Node>>() {}.getType());
         return new FilteredWatch<>(watch, this::ours);
     }

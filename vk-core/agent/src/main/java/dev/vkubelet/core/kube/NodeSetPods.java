@@ -58,7 +58,7 @@ final class NodeSetPods implements ListerWatcher<V1Pod, V1PodList> {
                         .timeoutSeconds(params.timeoutSeconds).watch(true).buildCall(null)
                 : api.listNamespacedPod(namespace).fieldSelector(SCHEDULED).resourceVersion(params.resourceVersion)
                         .timeoutSeconds(params.timeoutSeconds).watch(true).buildCall(null);
-        Watchable<V1Pod> watch = Watch.createWatch(client, call, new TypeToken<Watch.Response<V1Pod>>() {}.getType());
+        Watchable<V1Pod> watch = ModelWatch.start(client, call, new TypeToken<Watch.Response<V1Pod>>() {}.getType());
         return new FilteredWatch<>(watch, this::ours);
     }
 }
