@@ -174,11 +174,8 @@ public final class NodeOwnership implements AutoCloseable {
                     settings.replica(), settings.leaseDuration().toSeconds(), held.size());
             new TreeSet<>(held).forEach(this::lose);
         }
-        Map<String, V1Lease> leases = new HashMap<>();
-        for (V1Lease lease : store.list(settings.namespace(), SET_LABEL + "=" + label(settings.nodeSet()))) {
-            leases.put(lease.getMetadata().getName(), lease);
-            remember(lease, now);
-        }
+        Map<String, V1Lease> leases = setLeases();
+        leases.values().forEach(lease -> remember(lease, now));
         seen.keySet().retainAll(leases.keySet());
         releaseStopped(leases);
         if (!renewReplicaLease(leases.get(replicaLeaseName()))) {
@@ -314,20 +311,24 @@ public final class NodeOwnership implements AutoCloseable {
         });
     }
 
+    /** This node set's leases, by name. */
+    private Map<String, V1Lease> setLeases() {
+        Map<String, V1Lease> leases = new HashMap<>();
+        store.list(settings.namespace(), SET_LABEL + "=" + label(settings.nodeSet()))
+                .forEach(lease -> leases.put(lease.getMetadata().getName(), lease));
+        return leases;
+    }
+
     /** Frees the leases of the nodes whose stop is over, read anew. */
     private synchronized void releaseStopped() {
         if (stopped || stopping.values().stream().noneMatch(CompletableFuture::isDone)) {
             return;
         }
-        Map<String, V1Lease> leases = new HashMap<>();
         try {
-            store.list(settings.namespace(), SET_LABEL + "=" + label(settings.nodeSet()))
-                    .forEach(l -> leases.put(l.getMetadata().getName(), l));
+            releaseStopped(setLeases());
         } catch (ApiFailure e) {
             LOG.debug("listing leases to release stopped nodes: {} (next round)", e.getMessage());
-            return;
         }
-        releaseStopped(leases);
     }
 
     private void releaseStopped(Map<String, V1Lease> leases) {
@@ -431,10 +432,9 @@ public final class NodeOwnership implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            Map<String, V1Lease> leases = new HashMap<>();
+            Map<String, V1Lease> leases = Map.of();
             try {
-                store.list(settings.namespace(), SET_LABEL + "=" + label(settings.nodeSet()))
-                        .forEach(l -> leases.put(l.getMetadata().getName(), l));
+                leases = setLeases();
             } catch (ApiFailure e) {
                 LOG.warn("cannot hand nodes over ({}); their leases expire instead", e.getMessage());
             }
