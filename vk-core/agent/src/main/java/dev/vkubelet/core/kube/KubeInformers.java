@@ -8,7 +8,6 @@ import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import java.time.Duration;
@@ -20,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches, through client-java informers, the pods bound to this process's nodes (one node: the
- * {@code spec.nodeName} field selector; several: every scheduled pod, keeping only theirs in memory,
- * {@link NodeSetPods}; all namespaces or one) and the Services (service links need a namespace's all).
+ * Watches, through client-java informers, the pods bound to this process's nodes ({@link NodeSetPods}:
+ * one node's by field selector, or every scheduled pod keeping only theirs in memory; all namespaces or
+ * one) and the Services (service links need a namespace's all).
  * ConfigMaps and Secrets are not watched: {@link KubeReferencedObjects} reads those a pod refers
  * to, by name. The informers relist on watch expiry (410) and reconnect after API server restarts.
  *
@@ -54,18 +53,9 @@ public final class KubeInformers implements AutoCloseable {
         }
         this.factory = new SharedInformerFactory(client);
         CoreV1Api api = new CoreV1Api(client);
-        String selector = "spec.nodeName=" + nodes.iterator().next();
         boolean all = namespace.isEmpty();
-        this.pods = nodes.size() > 1
-                ? factory.sharedIndexInformerFor(new NodeSetPods(client, java.util.Set.copyOf(nodes), namespace),
-                        V1Pod.class, resync.toMillis(), KubeInformers::watchFailed)
-                : factory.sharedIndexInformerFor(params -> all
-                        ? api.listPodForAllNamespaces().fieldSelector(selector).resourceVersion(params.resourceVersion)
-                                .timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null)
-                        : api.listNamespacedPod(namespace).fieldSelector(selector)
-                                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds)
-                                .watch(params.watch).buildCall(null),
-                V1Pod.class, V1PodList.class, resync.toMillis(), KubeInformers::watchFailed);
+        this.pods = factory.sharedIndexInformerFor(new NodeSetPods(client, java.util.Set.copyOf(nodes), namespace),
+                V1Pod.class, resync.toMillis(), KubeInformers::watchFailed);
         this.services = factory.sharedIndexInformerFor(params -> all
                         ? api.listServiceForAllNamespaces().resourceVersion(params.resourceVersion)
                                 .timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null)
@@ -73,15 +63,8 @@ public final class KubeInformers implements AutoCloseable {
                                 .timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null),
                 V1Service.class, V1ServiceList.class, 0, KubeInformers::watchFailed);
         this.servicesLister = new Lister<>(services.getIndexer());
-        String only = "metadata.name=" + nodes.iterator().next();
-        this.nodeWatch = nodes.size() > 1
-                ? factory.sharedIndexInformerFor(new NodeSetNodes(client, java.util.Set.copyOf(nodes)),
-                        io.kubernetes.client.openapi.models.V1Node.class, 0, KubeInformers::watchFailed)
-                : factory.sharedIndexInformerFor(params -> api.listNode().fieldSelector(only)
-                                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds)
-                                .watch(params.watch).buildCall(null),
-                        io.kubernetes.client.openapi.models.V1Node.class,
-                        io.kubernetes.client.openapi.models.V1NodeList.class, 0, KubeInformers::watchFailed);
+        this.nodeWatch = factory.sharedIndexInformerFor(new NodeSetNodes(client, java.util.Set.copyOf(nodes)),
+                io.kubernetes.client.openapi.models.V1Node.class, 0, KubeInformers::watchFailed);
     }
 
     /** The nodes of the set as the watch saw them (empty while it has not synced). */

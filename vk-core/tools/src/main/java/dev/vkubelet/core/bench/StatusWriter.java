@@ -1,5 +1,6 @@
 package dev.vkubelet.core.bench;
 
+import dev.vkubelet.core.kube.NodeSetPods;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -12,7 +13,6 @@ import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1DeleteOptions;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
-import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -43,10 +43,10 @@ final class StatusWriter implements AutoCloseable {
         this.api = new CoreV1Api(client);
         this.workers = Executors.newFixedThreadPool(workers);
         this.factory = new SharedInformerFactory(watchClient);
-        CoreV1Api watchApi = new CoreV1Api(watchClient);
-        this.informer = factory.sharedIndexInformerFor(p -> watchApi
-                .listPodForAllNamespaces().fieldSelector("spec.nodeName=" + node).resourceVersion(p.resourceVersion)
-                .timeoutSeconds(p.timeoutSeconds).watch(p.watch).buildCall(null), V1Pod.class, V1PodList.class, 0);
+        // the node's pods watched as the agent watches them (its decoding too): the two differ only in
+        // what they do for each pod
+        this.informer = factory.sharedIndexInformerFor(new NodeSetPods(watchClient, java.util.Set.of(node), ""),
+                V1Pod.class, 0);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(V1Pod pod) {

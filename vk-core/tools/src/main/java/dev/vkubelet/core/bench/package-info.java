@@ -6,6 +6,8 @@
  * {@link dev.vkubelet.core.bench.PodBench} is the maintainers' script around it
  * ({@code dist/scripts/bench-pods}).
  *
- * <p>Depends on the agent's {@code app} (to run an agent it is handed the configuration of) and on vk-controlplane; never on the command line. Only the launcher depends on it.
+ * <p>Depends on the agent's {@code app} (to run an agent it is handed the configuration of), its
+ * {@code kube} ({@code NodeSetPods}: the ceiling writer watches as the agent does) and on
+ * vk-controlplane; never on the command line. Only the launcher depends on it.
  */
 package dev.vkubelet.core.bench;
