@@ -8,6 +8,7 @@ import dev.vkubelet.core.cli.NodeOptions;
 import dev.vkubelet.core.controlplane.LocalControlPlane;
 import dev.vkubelet.core.node.NodeDefaults;
 import dev.vkubelet.core.node.NodeSettings;
+import dev.vkubelet.core.pod.PodClusterFixture;
 import dev.vkubelet.core.testing.LocalControlPlaneExtension;
 import dev.vkubelet.core.testing.Names;
 import dev.vkubelet.provider.testkit.Await;
@@ -94,14 +95,7 @@ class NodeAgentIT {
     }
 
     private Optional<V1Node> readNode() {
-        try {
-            return Optional.of(admin.readNode(node).execute());
-        } catch (ApiException e) {
-            if (e.getCode() == 404) {
-                return Optional.empty();
-            }
-            throw new IllegalStateException(e);
-        }
+        return PodClusterFixture.found(() -> admin.readNode(node).execute());
     }
 
     /**

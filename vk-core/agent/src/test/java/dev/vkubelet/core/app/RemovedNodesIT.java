@@ -1,5 +1,6 @@
 package dev.vkubelet.core.app;
 
+import static dev.vkubelet.core.pod.PodClusterFixture.found;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,11 +68,11 @@ class RemovedNodesIT {
                         """.formatted(kept));
                 cluster.startMockWithLease(LEASE, "--nodes-config", one.toString(), "--kubeconfig", identity);
                 Await.until(PodClusterFixture.WAIT, removed + " and its lease deleted",
-                        () -> read(() -> admin.readNode(removed).execute()).isEmpty()
-                                && read(() -> leases.readNamespacedLease(removed, NodeDefaults.LEASE_NAMESPACE)
+                        () -> found(() -> admin.readNode(removed).execute()).isEmpty()
+                                && found(() -> leases.readNamespacedLease(removed, NodeDefaults.LEASE_NAMESPACE)
                                 .execute()).isEmpty());
                 assertTrue(PodClusterFixture.readyNode(admin, kept).isPresent(), kept + " is not Ready");
-                assertTrue(read(() -> admin.readNode(foreign).execute()).isPresent(),
+                assertTrue(found(() -> admin.readNode(foreign).execute()).isPresent(),
                         "the node of another agent was deleted");
             } finally {
                 for (String name : List.of(kept, removed, foreign)) {
@@ -83,21 +83,6 @@ class RemovedNodesIT {
                     }
                 }
             }
-        }
-    }
-
-    private interface Read<T> {
-        T get() throws ApiException;
-    }
-
-    private static <T> Optional<T> read(Read<T> read) {
-        try {
-            return Optional.of(read.get());
-        } catch (ApiException e) {
-            if (e.getCode() == 404) {
-                return Optional.empty();
-            }
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -31,8 +31,7 @@ import java.util.function.UnaryOperator;
 public final class PodClusterFixture implements AutoCloseable {
 
     public static final Duration WAIT = Duration.ofSeconds(45);
-    static final UnaryOperator<NodeSettings> FAST_NODE = s -> s.withTimings(NodeDefaults.LEASE_DURATION,
-            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
+    static final UnaryOperator<NodeSettings> FAST_NODE = fastNode(NodeDefaults.LEASE_DURATION);
     /** Faster polls and retries; provider calls time out after 10 s unless --provider-timeout says otherwise. */
     static final UnaryOperator<PodControllerSettings> FAST_PODS = s -> new PodControllerSettings(s.nodeName(),
             s.hostIp(), s.workers(), Duration.ofMillis(300),
@@ -85,17 +84,21 @@ public final class PodClusterFixture implements AutoCloseable {
 
     /** Starts an agent with the plugin provider {@code provider} from the plugins directory. */
     public VirtualKubelet start(Map<String, String> env, String provider, String... flags) throws Exception {
-        VirtualKubelet agent = new VirtualKubelet(config(env, provider, flags), FAST_NODE, FAST_PODS);
-        agents.add(agent);
-        agent.start();
-        return agent;
+        return started(new VirtualKubelet(config(env, provider, flags), FAST_NODE, FAST_PODS));
     }
 
     /** Starts an agent with the mock plugin whose node leases last {@code lease} (a stopped node goes stale sooner). */
     public VirtualKubelet startMockWithLease(Duration lease, String... flags) throws Exception {
-        UnaryOperator<NodeSettings> node = s -> FAST_NODE.apply(s).withTimings(lease, Duration.ofSeconds(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(2));
-        VirtualKubelet agent = new VirtualKubelet(config(Map.of(), "mock", flags), node, FAST_PODS);
+        return started(new VirtualKubelet(config(Map.of(), "mock", flags), fastNode(lease), FAST_PODS));
+    }
+
+    /** Heartbeats every second, status every 5 s, pings within 2 s; leases of {@code lease}. */
+    private static UnaryOperator<NodeSettings> fastNode(Duration lease) {
+        return s -> s.withTimings(lease, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
+    }
+
+    /** Starts {@code agent}, stopped with the fixture. */
+    private VirtualKubelet started(VirtualKubelet agent) throws Exception {
         agents.add(agent);
         agent.start();
         return agent;
@@ -125,20 +128,13 @@ public final class PodClusterFixture implements AutoCloseable {
 
     /** Starts an agent with an in-process provider. */
     public VirtualKubelet startEmbedded(PodLifecycleHandler provider, String... flags) throws Exception {
-        VirtualKubelet agent = VirtualKubelet.embedded(config("in-memory", flags), c -> provider, FAST_NODE,
-                FAST_PODS);
-        agents.add(agent);
-        agent.start();
-        return agent;
+        return started(VirtualKubelet.embedded(config("in-memory", flags), c -> provider, FAST_NODE, FAST_PODS));
     }
 
     /** Starts an agent whose in-process provider is made from the context the host hands it. */
     public VirtualKubelet startEmbedded(java.util.function.Function<dev.vkubelet.provider.ProviderContext,
             PodLifecycleHandler> provider, String... flags) throws Exception {
-        VirtualKubelet agent = VirtualKubelet.embedded(config("in-memory", flags), provider, FAST_NODE, FAST_PODS);
-        agents.add(agent);
-        agent.start();
-        return agent;
+        return started(VirtualKubelet.embedded(config("in-memory", flags), provider, FAST_NODE, FAST_PODS));
     }
 
     /**
@@ -158,8 +154,18 @@ public final class PodClusterFixture implements AutoCloseable {
     }
 
     public Optional<V1Pod> read(String name) {
+        return found(() -> admin.readNamespacedPod(name, namespace).execute());
+    }
+
+    /** A read of the API. */
+    public interface ApiRead<T> {
+        T run() throws ApiException;
+    }
+
+    /** What {@code read} answers, or empty when the object does not exist (404); other failures throw. */
+    public static <T> Optional<T> found(ApiRead<T> read) {
         try {
-            return Optional.of(admin.readNamespacedPod(name, namespace).execute());
+            return Optional.of(read.run());
         } catch (ApiException e) {
             if (e.getCode() == 404) {
                 return Optional.empty();
