@@ -552,7 +552,7 @@ public final class VirtualKubelet implements AutoCloseable {
 
     /** The heartbeat scheduler all nodes share, and the clients their controllers use. */
     private void startNodeLoops(ApiClient client) {
-        nodeLoops = new NodeLoops(NodeLoops.workersFor(config.nodeNames().size()), metrics);
+        nodeLoops = NodeLoops.forNodes(config.nodeNames().size(), metrics);
         nodeLoops.start();
         leaseClient = new KubeLeaseClient(client);
         nodeClient = new KubeNodeClient(client, informers.nodeCache());

@@ -59,6 +59,12 @@ public interface Instrumentation {
     /** A node's heartbeat or status step started {@code lag} after its schedule. */
     default void heartbeatLag(Duration lag) {}
 
+    /**
+     * A lease renewal acknowledged by the API server {@code delay} after its scheduled time: how late
+     * the heartbeat started plus how long the ping and the write took.
+     */
+    default void leaseRenewalDelay(Duration delay) {}
+
     /** A node status write ended. */
     default void nodeStatusUpdate(boolean ok) {}
 

@@ -181,6 +181,12 @@ public final class MicrometerInstrumentation implements Instrumentation, AutoClo
     }
 
     @Override
+    public void leaseRenewalDelay(Duration delay) {
+        timer("vk.node.lease.renewal.delay", "How long after its schedule each node lease renewal was acknowledged")
+                .record(delay);
+    }
+
+    @Override
     public void heartbeatLag(Duration lag) {
         timer("vk.node.loop.lag", "How late node heartbeat and status steps start against their schedule")
                 .record(lag);

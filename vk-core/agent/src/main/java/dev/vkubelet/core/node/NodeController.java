@@ -33,9 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the node and keeps it alive (with a Lease unless the lease is disabled). All node work
- * runs in the node's lane of the process's {@link NodeLoops}, one step at a time, so the steps never
- * race each other (and a node costs no thread of its own):
+ * Registers the node and keeps it alive (with a Lease unless the lease is disabled). The node's
+ * work runs in two lanes of the process's {@link NodeLoops}, each one step at a time (a node costs
+ * no thread of its own): its heartbeats in a heartbeat lane, so a lease renewal never waits behind a
+ * status write, and everything else in the other:
  * <ul>
  *   <li>{@link #register()}: create the node, or on an existing one add the host's labels and
  *       taint (keeping everything else), then write the status;
@@ -61,8 +62,9 @@ public final class NodeController implements AutoCloseable {
     /** The loops this node's steps run on, and whether this controller made them (and so starts and closes them). */
     private final NodeLoops loops;
     private final boolean ownLoops;
-    /** This node's lane of the loops: made by {@link #start}, closed by {@link #close}. */
+    /** This node's lanes of the loops (status and the rest; heartbeats): made by {@link #start}, closed by {@link #close}. */
     private volatile NodeLoops.Lane lane;
+    private volatile NodeLoops.Lane beats;
     private final List<AutoCloseable> repeating = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ProviderDeadline pinger;
 
@@ -86,7 +88,7 @@ public final class NodeController implements AutoCloseable {
     /** The same, reporting pings, lease renewals and status writes to {@code metrics}, on loops of its own. */
     public NodeController(NodeSettings settings, NodeClient nodes, Optional<NodeLease> lease, ProviderHandle provider,
             Tracer tracer, Clock clock, Instrumentation metrics) {
-        this(settings, nodes, lease, provider, tracer, clock, metrics, new NodeLoops(1, metrics), true);
+        this(settings, nodes, lease, provider, tracer, clock, metrics, new NodeLoops(1, 1, metrics), true);
     }
 
     /** The same, on the process's shared {@code loops} (started and closed by their owner). */
@@ -132,6 +134,7 @@ public final class NodeController implements AutoCloseable {
                 loops.start();
             }
             lane = loops.lane(settings.nodeName());
+            beats = loops.heartbeatLane(settings.nodeName());
         }
         boolean unlimited = timeout.isZero();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -162,9 +165,10 @@ public final class NodeController implements AutoCloseable {
         provider.capability(NodeProvider.class).ifPresent(p -> p.notifyNodeStatus(this::onProviderNodeChanged));
         // the first heartbeat (the Lease) at once; from then on at a random point of each interval, so
         // the nodes of a process spread their renewals and status writes instead of sending them together
-        lane.execute(() -> guard("heartbeat", this::heartbeat));
-        repeating.add(lane.every(settings.renewInterval(), settings.renewInterval(),
-                () -> guard("heartbeat", this::heartbeat)));
+        long queued = System.nanoTime();
+        beats.execute(() -> guard("heartbeat", () -> heartbeat(() -> Duration.ofNanos(System.nanoTime() - queued))));
+        repeating.add(beats.every(settings.renewInterval(), settings.renewInterval(),
+                late -> guard("heartbeat", () -> heartbeat(late))));
         repeating.add(lane.every(settings.statusInterval(), settings.statusInterval(),
                 () -> guard("status", this::syncStatus)));
     }
@@ -339,6 +343,14 @@ public final class NodeController implements AutoCloseable {
 
     /** Pings the provider, re-registers a deleted node, renews the lease on success. */
     void heartbeat() {
+        heartbeat(() -> Duration.ZERO);
+    }
+
+    /**
+     * The same, for a run that {@code late} says how late it is against its schedule: reported, as
+     * the renewal's delay, once the lease write has been acknowledged.
+     */
+    private void heartbeat(java.util.function.Supplier<Duration> late) {
         try (Span span = tracer.startSpan("node.heartbeat")) {
             span.attribute("node", settings.nodeName());
             Optional<String> failure = ping();
@@ -372,6 +384,7 @@ public final class NodeController implements AutoCloseable {
                         l.renew(node);
                         lastRenewal = System.nanoTime();
                         metrics.leaseRenewal(true);
+                        metrics.leaseRenewalDelay(late.get());
                     } catch (RuntimeException e) {
                         metrics.leaseRenewal(false);
                         throw e;
@@ -492,9 +505,11 @@ public final class NodeController implements AutoCloseable {
     @Override
     public void close() {
         NodeLoops.Lane steps;
+        NodeLoops.Lane heartbeats;
         synchronized (this) {
             closed = true;
             steps = lane;
+            heartbeats = beats;
         }
         for (AutoCloseable r : repeating) {
             try {
@@ -505,6 +520,7 @@ public final class NodeController implements AutoCloseable {
         }
         if (steps != null) {
             steps.close();
+            heartbeats.close();
         }
         if (ownLoops) {
             pinger.close();

@@ -27,12 +27,19 @@ import org.slf4j.LoggerFactory;
  * a step that overran whole intervals skips them). How late each repeating step starts against its
  * schedule is reported as {@link Instrumentation#heartbeatLag}.
  *
+ * <p>Heartbeats have workers of their own ({@link #heartbeatLane}): a node's lease renewal never
+ * waits behind its own status write or behind the status writes of a thousand other nodes, which
+ * take longer (a read and a whole-status write) and matter less (a late lease makes the node
+ * NotReady; a late status write does not). Under a slow API server the status steps queue, the
+ * heartbeats do not.
+ *
  * <p>Constructors do nothing; {@link #start()} makes the threads, {@link #close()} stops them.
  */
 public final class NodeLoops implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeLoops.class);
 
+    private final int heartbeatWorkers;
     private final int workers;
     private final Instrumentation metrics;
     private final LongSupplier nanoTime;
@@ -41,18 +48,29 @@ public final class NodeLoops implements AutoCloseable {
     /** The provider-ping deadlines every node of these loops shares, by time limit. */
     private final java.util.Map<Duration, dev.vkubelet.core.plugin.ProviderDeadline> pings = new java.util.HashMap<>();
     private ScheduledExecutorService timer;
+    private ExecutorService heartbeats;
     private ExecutorService pool;
     private boolean closed;
 
-    /** Loops run by {@code workers} threads, reporting lag to {@code metrics}. */
-    public NodeLoops(int workers, Instrumentation metrics) {
-        this(workers, metrics, System::nanoTime);
+    /**
+     * Loops whose heartbeat lanes run on {@code heartbeatWorkers} threads and other lanes on
+     * {@code workers}, reporting lag to {@code metrics}.
+     */
+    public NodeLoops(int heartbeatWorkers, int workers, Instrumentation metrics) {
+        this(heartbeatWorkers, workers, metrics, System::nanoTime);
     }
 
-    NodeLoops(int workers, Instrumentation metrics, LongSupplier nanoTime) {
-        if (workers < 1) {
-            throw new IllegalArgumentException("node loops need at least one worker, got " + workers);
+    /** The loops of a process serving {@code nodes} nodes: {@link #heartbeatWorkersFor}, {@link #workersFor}. */
+    public static NodeLoops forNodes(int nodes, Instrumentation metrics) {
+        return new NodeLoops(heartbeatWorkersFor(nodes), workersFor(nodes), metrics);
+    }
+
+    NodeLoops(int heartbeatWorkers, int workers, Instrumentation metrics, LongSupplier nanoTime) {
+        if (workers < 1 || heartbeatWorkers < 1) {
+            throw new IllegalArgumentException("node loops need at least one worker of each kind, got "
+                    + heartbeatWorkers + " and " + workers);
         }
+        this.heartbeatWorkers = heartbeatWorkers;
         this.workers = workers;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
@@ -65,6 +83,7 @@ public final class NodeLoops implements AutoCloseable {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-loops-timer"));
+        heartbeats = Executors.newFixedThreadPool(heartbeatWorkers, DaemonThreads.named("node-heartbeats"));
         pool = Executors.newFixedThreadPool(workers, DaemonThreads.named("node-loops"));
     }
 
@@ -78,16 +97,21 @@ public final class NodeLoops implements AutoCloseable {
                 "node-ping", tracer));
     }
 
-    /** A lane for the steps of node {@code node}. */
+    /** A lane for the steps of node {@code node} other than its heartbeats (status writes, ...). */
     public Lane lane(String node) {
-        return new Lane(Objects.requireNonNull(node, "node"));
+        return new Lane(Objects.requireNonNull(node, "node"), false);
     }
 
-    private synchronized ExecutorService pool() {
+    /** A lane for the heartbeats of node {@code node}, run by the heartbeat workers. */
+    public Lane heartbeatLane(String node) {
+        return new Lane(Objects.requireNonNull(node, "node"), true);
+    }
+
+    private synchronized ExecutorService pool(boolean heartbeat) {
         if (pool == null) {
             throw new IllegalStateException(closed ? "node loops closed" : "node loops not started");
         }
-        return pool;
+        return heartbeat ? heartbeats : pool;
     }
 
     private synchronized ScheduledExecutorService timer() {
@@ -107,14 +131,24 @@ public final class NodeLoops implements AutoCloseable {
     }
 
     /**
-     * How many workers the loops of {@code nodes} nodes need: four, and one more for every 20 nodes,
-     * at most 64. A step waits for the API server (a heartbeat for its lease write, a status sync
-     * for a read and a write), so the workers are sized for the steps in flight when the API server
-     * answers slowly under load (1,000 nodes: 100 lease writes a second; at 0.3 s each, 30 in
-     * flight), not for CPU.
+     * How many workers the status and other steps of {@code nodes} nodes need: four, and one more
+     * for every 20 nodes, at most 64. A status step waits for the API server (a read and a write),
+     * so the workers are sized for the steps in flight, not for CPU; when the API server is slow
+     * these steps queue, which delays status writes but no heartbeat.
      */
     public static int workersFor(int nodes) {
         return Math.min(64, 4 + nodes / 20);
+    }
+
+    /**
+     * How many workers the heartbeats of {@code nodes} nodes need: four, and one more for every five
+     * nodes, at most 256. A heartbeat waits for its lease write, so by Little's law the workers
+     * busy are the renewals a second times a write's duration; sized so that renewals every 10 s
+     * (the default) go out on time while each write takes up to 2 s (1,000 nodes: 100 renewals a
+     * second, 204 workers). An idle worker is a parked thread.
+     */
+    public static int heartbeatWorkersFor(int nodes) {
+        return Math.min(256, 4 + nodes / 5);
     }
 
     /** Stops the timer and the workers; steps not yet run are dropped. Idempotent. */
@@ -122,18 +156,22 @@ public final class NodeLoops implements AutoCloseable {
     public void close() {
         ScheduledExecutorService t;
         ExecutorService p;
+        ExecutorService h;
         synchronized (this) {
             closed = true;
             t = timer;
             p = pool;
+            h = heartbeats;
             pings.values().forEach(dev.vkubelet.core.plugin.ProviderDeadline::close);
             pings.clear();
         }
         if (t != null) {
             t.shutdownNow();
             p.shutdownNow();
+            h.shutdownNow();
             try {
                 p.awaitTermination(5, TimeUnit.SECONDS);
+                h.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -147,12 +185,14 @@ public final class NodeLoops implements AutoCloseable {
     public final class Lane implements java.util.concurrent.Executor, AutoCloseable {
 
         private final String node;
+        private final boolean heartbeat;
         private final ArrayDeque<Runnable> steps = new ArrayDeque<>();
         private boolean running;
         private volatile boolean laneClosed;
 
-        private Lane(String node) {
+        private Lane(String node, boolean heartbeat) {
             this.node = node;
+            this.heartbeat = heartbeat;
         }
 
         /** Runs {@code step} after the steps already given; a step's exception is logged, not rethrown. */
@@ -173,7 +213,7 @@ public final class NodeLoops implements AutoCloseable {
 
         private void dispatch() {
             try {
-                pool().execute(this::runOne);
+                pool(heartbeat).execute(this::runOne);
             } catch (RejectedExecutionException | IllegalStateException e) {
                 synchronized (this) {
                     steps.clear();
@@ -212,6 +252,14 @@ public final class NodeLoops implements AutoCloseable {
          * first {@code firstWithin} (zero: at once). Returns what cancels it.
          */
         public AutoCloseable every(Duration interval, Duration firstWithin, Runnable step) {
+            return every(interval, firstWithin, late -> step.run());
+        }
+
+        /**
+         * As {@link #every(Duration, Duration, Runnable)}, telling each run how late it is: the
+         * step's argument answers, whenever asked, the time since the run's scheduled start.
+         */
+        public AutoCloseable every(Duration interval, Duration firstWithin, Step step) {
             long period = interval.toNanos();
             if (period <= 0) {
                 throw new IllegalArgumentException("interval must be positive, got " + interval);
@@ -234,11 +282,11 @@ public final class NodeLoops implements AutoCloseable {
 
         private final class Repeating implements AutoCloseable {
             private final long period;
-            private final Runnable step;
+            private final Step step;
             private volatile boolean cancelled;
             private volatile ScheduledFuture<?> next;
 
-            Repeating(long period, Runnable step) {
+            Repeating(long period, Step step) {
                 this.period = period;
                 this.step = step;
             }
@@ -261,7 +309,7 @@ public final class NodeLoops implements AutoCloseable {
                 }
                 metrics.heartbeatLag(Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - planned)));
                 try {
-                    step.run();
+                    step.run(() -> Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - planned)));
                 } finally {
                     long following = planned + period;
                     long now = nanoTime.getAsLong();
@@ -282,5 +330,12 @@ public final class NodeLoops implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A repeating step that may ask how late it runs. */
+    @FunctionalInterface
+    public interface Step {
+        /** Runs the step; {@code late} answers the time since its scheduled start, whenever asked. */
+        void run(java.util.function.Supplier<Duration> late);
     }
 }

@@ -109,6 +109,7 @@ class MetricsIT {
                     Map.of("verb", "PUT", "resource", "pods/status", "code", "200")) >= 1);
             assertTrue(PrometheusText.value(running, "vk_pod_status_writes_total", Map.of("result", "written")) >= 1);
             assertTrue(PrometheusText.value(running, "vk_node_lease_renewals_total", Map.of("result", "ok")) >= 1);
+            assertTrue(PrometheusText.value(running, "vk_node_lease_renewal_delay_seconds_count", Map.of()) >= 1);
             assertTrue(PrometheusText.value(running, "vk_node_ping_duration_seconds_count", Map.of("result", "ok")) >= 1);
             assertTrue(PrometheusText.value(running, "vk_node_status_updates_total", Map.of("result", "ok")) >= 1);
             assertTrue(PrometheusText.value(running, "vk_node_lease_last_renewal_timestamp_seconds", Map.of()) > 0);

@@ -20,7 +20,7 @@ class NodeLoopsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final ConcurrentLinkedQueue<Duration> lags = new ConcurrentLinkedQueue<>();
-    private final NodeLoops loops = new NodeLoops(4, new Instrumentation() {
+    private final NodeLoops loops = new NodeLoops(2, 4, new Instrumentation() {
         @Override
         public void heartbeatLag(Duration lag) {
             lags.add(lag);
@@ -84,6 +84,57 @@ class NodeLoopsTest {
         assertEquals(0, behindTheStuckStep.get(), "a lane's second step ran before its first ended");
         release.countDown();
         Await.until(WAIT, "the stuck lane goes on once its step ends", () -> behindTheStuckStep.get() == 1);
+    }
+
+    @Test
+    void heartbeatsRunWhileEveryOtherWorkerIsStuck() {
+        loops.start();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger stuck = new AtomicInteger();
+        for (int i = 0; i < 4; i++) {
+            loops.lane("busy-" + i).execute(() -> {
+                stuck.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        AtomicInteger queuedBehind = new AtomicInteger();
+        loops.lane("behind").execute(queuedBehind::incrementAndGet);
+        try {
+            Await.until(WAIT, "all four status workers stuck", () -> stuck.get() == 4);
+            AtomicInteger beats = new AtomicInteger();
+            for (int i = 0; i < 20; i++) {
+                loops.heartbeatLane("n" + i).execute(beats::incrementAndGet);
+            }
+            Await.until(WAIT, "20 heartbeats run while the other workers are stuck", () -> beats.get() == 20);
+            assertEquals(0, queuedBehind.get(), "a fifth status step ran on four stuck workers");
+        } finally {
+            release.countDown();
+        }
+        Await.until(WAIT, "the status step queued behind the stuck ones", () -> queuedBehind.get() == 1);
+    }
+
+    @Test
+    void aRepeatingStepIsToldHowLateItRuns() throws Exception {
+        loops.start();
+        NodeLoops.Lane lane = loops.heartbeatLane("n1");
+        ConcurrentLinkedQueue<Duration> told = new ConcurrentLinkedQueue<>();
+        // the lane's first step holds it for 300 ms, so the repeating step's first run (due at once)
+        // starts at least that late, and says so
+        lane.execute(() -> {
+            try {
+                TimeUnit.MILLISECONDS.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (AutoCloseable every = lane.every(Duration.ofHours(1), Duration.ZERO, late -> told.add(late.get()))) {
+            Await.until(WAIT, "the first run", () -> !told.isEmpty());
+        }
+        assertTrue(told.peek().compareTo(Duration.ofMillis(250)) >= 0, "told it ran " + told.peek() + " late");
     }
 
     @Test
