@@ -46,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * ownership thread, lost ones first; it hears of a node lost <em>before</em> its lease is released,
  * so a replica that hands a node over has stopped serving it when the next one starts.
  * {@link #close()} hands every node over at once (the leases are released, not left to expire).
+ *
+ * <p>Between rounds a replica looks at the other replicas' leases alone, every fortieth of a lease
+ * duration ({@link #lookInterval}; one small list): it notices a renewal within that time of its
+ * write, and a replica lease that ran out or was released since the last round starts a round at
+ * once. So a dead replica's nodes are taken about one lease duration after its last renewal (plus a
+ * look and a round), not up to two renew intervals later, and a gracefully stopped replica's nodes
+ * are taken as soon as it has released them.
  */
 public final class NodeOwnership implements AutoCloseable {
 
@@ -103,6 +110,8 @@ public final class NodeOwnership implements AutoCloseable {
     private final Map<String, Seen> seen = new HashMap<>();
     /** Nodes held (their leases name this replica). */
     private final Set<String> held = new TreeSet<>();
+    /** The replicas that counted as alive at the last round (this one included). */
+    private Set<String> liveReplicas = Set.of();
     /** When this replica's lease was last renewed (this replica's clock); none yet when absent. */
     private Long renewed;
     /** Nodes this replica could not serve: handed over at the next round. */
@@ -138,6 +147,13 @@ public final class NodeOwnership implements AutoCloseable {
         loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-ownership"));
         long every = settings.renewInterval().toMillis();
         loop.scheduleWithFixedDelay(this::guardedRound, 0, every, TimeUnit.MILLISECONDS);
+        long look = lookInterval(settings.leaseDuration()).toMillis();
+        loop.scheduleWithFixedDelay(this::guardedLook, look, look, TimeUnit.MILLISECONDS);
+    }
+
+    /** How often the other replicas' leases are looked at between rounds: a fortieth of the lease duration, at least 100 ms. */
+    static Duration lookInterval(Duration leaseDuration) {
+        return Duration.ofMillis(Math.max(100, leaseDuration.toMillis() / 40));
     }
 
     /**
@@ -162,18 +178,63 @@ public final class NodeOwnership implements AutoCloseable {
         }
     }
 
+    private void guardedLook() {
+        try {
+            look();
+        } catch (RuntimeException e) {
+            LOG.debug("looking at the replica leases of {} failed: {}", settings.nodeSet(), e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the replica leases alone and notes which changed; runs a round now when a replica that
+     * counted at the last round no longer does (its lease ran out, was released, or is gone).
+     */
+    synchronized void look() {
+        if (stopped || renewed == null) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        giveUpWhenUnrenewed(now);
+        Set<String> stillLive = new java.util.HashSet<>();
+        for (V1Lease lease : store.list(settings.namespace(),
+                SET_LABEL + "=" + label(settings.nodeSet()) + "," + KIND_LABEL + "=replica")) {
+            remember(lease, now);
+            if (live(lease, now)) {
+                stillLive.add(holderOf(lease));
+            }
+        }
+        for (String replica : liveReplicas) {
+            if (!replica.equals(settings.replica()) && !stillLive.contains(replica)) {
+                LOG.info("replica {} no longer counts (its lease ran out or was released): rebalancing now",
+                        replica);
+                round();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stops serving every node when this replica's lease has not been renewed for a lease duration
+     * less two looks: the others count the duration from when they saw the renewal (after this
+     * replica noted it) and notice its end a look later at the soonest, so it has stopped first.
+     */
+    private void giveUpWhenUnrenewed(long now) {
+        long limit = settings.leaseDuration().toNanos() - 2 * lookInterval(settings.leaseDuration()).toNanos();
+        if (renewed != null && now - renewed >= limit && !held.isEmpty()) {
+            LOG.warn("replica {} could not renew its lease for {} s: no longer serving its {} nodes",
+                    settings.replica(), TimeUnit.NANOSECONDS.toSeconds(now - renewed), held.size());
+            new TreeSet<>(held).forEach(this::lose);
+        }
+    }
+
     /** One round: see, renew this replica's lease, release above the share, acquire below it. */
     synchronized void round() {
         if (stopped) {
             return;
         }
         long now = nanoTime.getAsLong();
-        // nothing heard back for a lease duration: someone else may hold this replica's nodes by now
-        if (renewed != null && now - renewed >= settings.leaseDuration().toNanos() && !held.isEmpty()) {
-            LOG.warn("replica {} could not renew its lease for {} s: no longer serving its {} nodes",
-                    settings.replica(), settings.leaseDuration().toSeconds(), held.size());
-            new TreeSet<>(held).forEach(this::lose);
-        }
+        giveUpWhenUnrenewed(now);
         Map<String, V1Lease> leases = setLeases();
         leases.values().forEach(lease -> remember(lease, now));
         seen.keySet().retainAll(leases.keySet());
@@ -189,6 +250,7 @@ public final class NodeOwnership implements AutoCloseable {
                 replicas.add(holderOf(lease));
             }
         }
+        liveReplicas = Set.copyOf(replicas);
         Map<String, String> holders = new HashMap<>();
         for (V1Lease lease : leases.values()) {
             String holder = holderOf(lease);

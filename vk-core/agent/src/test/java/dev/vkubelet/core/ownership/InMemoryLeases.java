@@ -72,10 +72,16 @@ final class InMemoryLeases implements LeaseStore {
     @Override
     public synchronized List<V1Lease> list(String namespace, String labelSelector) {
         reachable();
-        String[] pair = labelSelector.split("=", 2);
+        // label=value terms, comma-separated, all to match
+        java.util.Map<String, String> terms = new java.util.HashMap<>();
+        for (String term : labelSelector.split(",")) {
+            String[] pair = term.split("=", 2);
+            terms.put(pair[0], pair[1]);
+        }
         return leases.values().stream().filter(l -> l.getMetadata().getNamespace().equals(namespace))
                 .filter(l -> l.getMetadata().getLabels() != null
-                        && pair[1].equals(l.getMetadata().getLabels().get(pair[0])))
+                        && terms.entrySet().stream().allMatch(t -> t.getValue().equals(
+                                l.getMetadata().getLabels().get(t.getKey()))))
                 .map(Models::copy).toList();
     }
 }

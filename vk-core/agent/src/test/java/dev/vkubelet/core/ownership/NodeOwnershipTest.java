@@ -138,6 +138,65 @@ class NodeOwnershipTest {
     }
 
     @Test
+    void aLookBetweenRoundsTakesADeadReplicasNodesOneLeaseDurationAfterItsLastRenewal() {
+        Replica a = new Replica("replica-a");
+        Replica b = new Replica("replica-b");
+        rounds(3, a, b);
+        Set<String> bHad = b.owned();
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(2)); // between two rounds of a
+        b.ownership.round(); // b's last renewal
+        a.ownership.look(); // seen at once, not at a's next round
+        b.ownership.abandon();
+        // a's own rounds go on, 3 s after the look and every 5 s: the last before b's lease runs out at
+        // 13 s, the next at 18 s
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        a.ownership.round();
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
+        a.ownership.round();
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
+        a.ownership.round();
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(2) - 1);
+        a.ownership.look();
+        assertEquals(5, a.owned().size(), "a took b's nodes before b's lease ran out");
+        nanos.addAndGet(1);
+        a.ownership.look(); // no round of a's own schedule in between
+        assertEquals(NODES, a.owned(), "the look that found b's lease run out did not take its nodes");
+        assertTrue(a.acquired.containsAll(bHad));
+        assertPartition(a);
+    }
+
+    @Test
+    void aLookFindingAReleasedReplicaLeaseTakesItsNodesAtOnce() {
+        Replica a = new Replica("replica-a");
+        Replica b = new Replica("replica-b");
+        rounds(3, a, b);
+        b.ownership.close();
+        a.ownership.look(); // no time passes, no round of a's own schedule
+        assertEquals(NODES, a.owned(), "the handed-over nodes waited for a's next round");
+    }
+
+    @Test
+    void aReplicaThatCannotRenewGivesUpAtALookBeforeTheOthersCanTakeItsNodes() {
+        Replica a = new Replica("replica-a");
+        Replica b = new Replica("replica-b");
+        rounds(3, a, b);
+        b.ownership.round();
+        a.ownership.look(); // a sees b's last renewal as soon as it can
+        long look = NodeOwnership.lookInterval(LEASE).toNanos();
+        store.down = true;
+        nanos.addAndGet(LEASE.toNanos() - 2 * look - 1);
+        assertThrows(ApiFailure.class, b.ownership::look);
+        assertEquals(5, b.owned().size(), "b gave up before a lease duration less two looks");
+        nanos.addAndGet(1);
+        assertThrows(ApiFailure.class, b.ownership::look);
+        assertEquals(Set.of(), b.owned(), "b still served its nodes when a could see its lease run out a look later");
+        store.down = false;
+        nanos.addAndGet(2 * look);
+        a.ownership.round();
+        assertEquals(NODES, a.owned());
+    }
+
+    @Test
     void aGracefulStopHandsOverAtOnce() {
         Replica a = new Replica("replica-a");
         Replica b = new Replica("replica-b");
