@@ -189,11 +189,13 @@ public final class VirtualKubelet implements AutoCloseable {
         // each takes a good part of a second (key generation; client-java's model classes): made while
         // plugins load
         FutureTask<ServingCertificates> ssl = background("kubelet-api-tls", () -> servingCertificates(certs));
-        // the node's requests; the informers' watches; the kubelet API's reviews (a client of their own,
-        // so a flood of bogus credentials never shares a pool or rate limiter with heartbeats)
+        // the pods' requests; the informers' watches; the kubelet API's reviews (a client of their own,
+        // so a flood of bogus credentials never shares a pool or rate limiter with heartbeats); the
+        // nodes' heartbeats, leases and status (a connection of their own, outside --kube-api-qps, as
+        // the kubelet's heartbeat client: a lease write never queues behind a burst of pod writes)
         FutureTask<ApiClient[]> clients = background("api-clients", () -> new ApiClient[] {
             KubeClients.build(config.kube(), READ_TIMEOUT), KubeClients.build(config.kube(), Duration.ZERO),
-            KubeClients.build(config.kube(), REVIEW_TIMEOUT)});
+            KubeClients.build(config.kube(), REVIEW_TIMEOUT), KubeClients.build(config.kube(), READ_TIMEOUT)});
         Tracer tracer = OpenCensusTracing.configure(config.tracing());
         this.tracer = tracer;
         startObservability();
@@ -225,7 +227,7 @@ public final class VirtualKubelet implements AutoCloseable {
             certificates = joined(ssl);
             certificates.start();
             startServing(withMetrics(built[2]), List.of(), List.of(), tracer);
-            startNodeLoops(client);
+            startNodeLoops(withMetrics(built[3]));
             startPods(client, tracer);
             startOwnership(config.sharing().get());
             startRemovedNodes(client);
@@ -255,7 +257,7 @@ public final class VirtualKubelet implements AutoCloseable {
             }
         }
         provider = nodes.get(0).provider;
-        startNodeLoops(client);
+        startNodeLoops(withMetrics(built[3]));
         startNodes(nodes);
         startPods(client, tracer);
         startRemovedNodes(client);
