@@ -12,6 +12,7 @@ import dev.vkubelet.core.kube.KubePodClient;
 import dev.vkubelet.core.kube.KubeReferencedObjects;
 import dev.vkubelet.core.kube.RemovedNodes;
 import dev.vkubelet.core.kube.RequestRateLimiter;
+import dev.vkubelet.core.kube.TooManyRequestsRetry;
 import dev.vkubelet.core.kubeletapi.KubeletApiServer;
 import dev.vkubelet.core.kubeletapi.ServingCertificates;
 import dev.vkubelet.core.kubeletapi.TlsOptions;
@@ -67,6 +68,8 @@ public final class VirtualKubelet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualKubelet.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REVIEW_TIMEOUT = Duration.ofSeconds(10);
+    /** How many times a request the API server refused with 429 is sent again. */
+    private static final int API_RETRIES = 3;
     /** How many nodes register at once (each registration waits for a few API calls). */
     private static final int PARALLEL_REGISTRATIONS = 16;
     /** How long a serving certificate request may wait for approval before another is made. */
@@ -206,13 +209,14 @@ public final class VirtualKubelet implements AutoCloseable {
         }
         LOG.info("API server: {}", config.kube().describe());
         ApiClient[] built = joined(clients);
-        ApiClient client = withMetrics(built[0]);
+        ApiClient client = withRetriesAndMetrics(built[0]);
         certificateClient = client;
         if (config.kubeApiQps() > 0) {
             client.setHttpClient(client.getHttpClient().newBuilder()
                     .addInterceptor(new RequestRateLimiter(config.kubeApiQps(), config.kubeApiBurst())).build());
         }
-        informers = new KubeInformers(withMetrics(built[1]),
+        ApiClient heartbeatClient = withRetriesAndMetrics(built[3]);
+        informers = new KubeInformers(withRetriesAndMetrics(built[1]),
                 config.nodeNames(), config.namespace(), config.fullResyncPeriod());
         resources = new KubeReferencedObjects(client, informers::services);
         // --listen-port 0: a free port, held until the kubelet API binds it, because the provider is
@@ -226,8 +230,8 @@ public final class VirtualKubelet implements AutoCloseable {
         if (config.sharing().isPresent()) {
             certificates = joined(ssl);
             certificates.start();
-            startServing(withMetrics(built[2]), List.of(), List.of(), tracer);
-            startNodeLoops(withMetrics(built[3]));
+            startServing(withRetriesAndMetrics(built[2]), List.of(), List.of(), tracer);
+            startNodeLoops(heartbeatClient);
             startPods(client, tracer);
             startOwnership(config.sharing().get());
             startRemovedNodes(client);
@@ -241,7 +245,7 @@ public final class VirtualKubelet implements AutoCloseable {
                 reserved.add(hold);
                 nodes.add(new ServedNode(names.get(i), hold == null ? config.listenPort() + i : hold.getLocalPort()));
             }
-            ApiClient reviewClient = withMetrics(built[2]);
+            ApiClient reviewClient = withRetriesAndMetrics(built[2]);
             certificates = joined(ssl);
             certificates.start();
             for (ServedNode node : nodes) {
@@ -257,7 +261,7 @@ public final class VirtualKubelet implements AutoCloseable {
             }
         }
         provider = nodes.get(0).provider;
-        startNodeLoops(withMetrics(built[3]));
+        startNodeLoops(heartbeatClient);
         startNodes(nodes);
         startPods(client, tracer);
         startRemovedNodes(client);
@@ -646,12 +650,17 @@ public final class VirtualKubelet implements AutoCloseable {
                         .map(age -> age.toNanos() / 1e9).orElse(Double.NaN));
     }
 
-    private ApiClient withMetrics(ApiClient client) {
-        if (registry == null) {
-            return client;
+    /**
+     * {@code client}, retrying what the API server refuses with 429 (as client-go does) and, with
+     * metrics on, counting every attempt.
+     */
+    private ApiClient withRetriesAndMetrics(ApiClient client) {
+        okhttp3.OkHttpClient.Builder builder = client.getHttpClient().newBuilder()
+                .addInterceptor(new TooManyRequestsRetry(API_RETRIES));
+        if (registry != null) {
+            builder.addInterceptor(new ApiRequestMetrics(metrics));
         }
-        client.setHttpClient(client.getHttpClient().newBuilder()
-                .addInterceptor(new ApiRequestMetrics(metrics)).build());
+        client.setHttpClient(builder.build());
         return client;
     }
 
