@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * Registers the node and keeps it alive (with a Lease unless the lease is disabled). The node's
  * work runs in two lanes of the process's {@link NodeLoops}, each one step at a time (a node costs
  * no thread of its own): its heartbeats in a heartbeat lane, so a lease renewal never waits behind a
- * status write, and everything else in the other:
+ * status write, and everything else in the other. A heartbeat that re-registers the node or sees the
+ * provider's health change writes the status itself, so the two lanes may write the node at once:
+ * each write carries the resourceVersion it read and is retried on conflict.
  * <ul>
  *   <li>{@link #register()}: create the node, or on an existing one add the host's labels and
  *       taint (keeping everything else), then write the status;
