@@ -307,9 +307,11 @@ public final class NodeLoops implements AutoCloseable {
                 if (cancelled) {
                     return;
                 }
-                metrics.heartbeatLag(Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - planned)));
+                java.util.function.Supplier<Duration> late =
+                        () -> Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - planned));
+                metrics.heartbeatLag(late.get());
                 try {
-                    step.run(() -> Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - planned)));
+                    step.run(late);
                 } finally {
                     long following = planned + period;
                     long now = nanoTime.getAsLong();

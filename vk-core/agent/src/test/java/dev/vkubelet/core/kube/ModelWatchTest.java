@@ -58,14 +58,19 @@ class ModelWatchTest {
             "containerRuntimeVersion":"vk-jvm://mock","kubeletVersion":"v1.20.2-vk","kubeProxyVersion":"",\
             "operatingSystem":"linux","architecture":"amd64"}}}}""";
 
-    @Test
-    void aPodEventDecodesAsClientJavaDecodesIt() {
-        Watch.Response<V1Pod> ours = ModelWatch.decode(POD, POD_EVENT);
-        Watch.Response<V1Pod> theirs = JSON.deserialize(POD, POD_EVENT);
+    /** The object of watch line {@code line}, decoded by {@link ModelWatch}, after checking it equals client-java's decoding. */
+    private static <T> T decodedAsClientJava(String line, Type type) {
+        Watch.Response<T> ours = ModelWatch.decode(line, type);
+        Watch.Response<T> theirs = JSON.deserialize(line, type);
         assertNotNull(ours);
         assertEquals(theirs.type, ours.type);
         assertEquals(theirs.object, ours.object);
-        V1Pod pod = ours.object;
+        return ours.object;
+    }
+
+    @Test
+    void aPodEventDecodesAsClientJavaDecodesIt() {
+        V1Pod pod = decodedAsClientJava(POD, POD_EVENT);
         assertEquals(OffsetDateTime.parse("2026-12-02T19:09:27.123456Z"), pod.getMetadata().getDeletionTimestamp());
         assertEquals(new Quantity("500m"), pod.getSpec().getContainers().get(0).getResources().getLimits().get("cpu"));
         assertEquals(new IntOrString("http"), pod.getSpec().getContainers().get(0).getLivenessProbe().getHttpGet().getPort());
@@ -78,11 +83,8 @@ class ModelWatchTest {
 
     @Test
     void aNodeEventDecodesAsClientJavaDecodesIt() {
-        Watch.Response<V1Node> ours = ModelWatch.decode(NODE, NODE_EVENT);
-        Watch.Response<V1Node> theirs = JSON.deserialize(NODE, NODE_EVENT);
-        assertNotNull(ours);
-        assertEquals(theirs.object, ours.object);
-        assertEquals(10250, ours.object.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort());
+        V1Node node = decodedAsClientJava(NODE, NODE_EVENT);
+        assertEquals(10250, node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort());
     }
 
     @Test

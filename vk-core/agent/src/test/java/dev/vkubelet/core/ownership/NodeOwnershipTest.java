@@ -150,11 +150,8 @@ class NodeOwnershipTest {
         // a's own rounds go on, 3 s after the look and every 5 s: the last before b's lease runs out at
         // 13 s, the next at 18 s
         nanos.addAndGet(TimeUnit.SECONDS.toNanos(3));
-        a.ownership.round();
-        nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
-        a.ownership.round();
-        nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
-        a.ownership.round();
+        rounds(2, a); // at 3 s and 8 s
+        a.ownership.round(); // at 13 s
         nanos.addAndGet(TimeUnit.SECONDS.toNanos(2) - 1);
         a.ownership.look();
         assertEquals(5, a.owned().size(), "a took b's nodes before b's lease ran out");
