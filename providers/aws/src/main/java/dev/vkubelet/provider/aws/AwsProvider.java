@@ -11,6 +11,7 @@ import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.provider.RetriableException;
 import dev.vkubelet.provider.aws.config.AwsConfig;
 import dev.vkubelet.provider.aws.ecs.AwsClients;
+import dev.vkubelet.provider.aws.ecs.ClusterTasks;
 import dev.vkubelet.provider.aws.ecs.PodTags;
 import dev.vkubelet.provider.aws.ecs.TaskDefinitions;
 import dev.vkubelet.provider.aws.ecs.TaskStatuses;
@@ -54,15 +55,11 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
-import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
-import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
-import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
-import software.amazon.awssdk.services.ecs.model.TaskField;
 
 /**
  * Pods as ECS Fargate tasks. One record per pod holds its task; one background loop describes
@@ -102,12 +99,15 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
     private final EcsClient ecs;
     private final TaskDefinitions definitions;
     private final Optional<EcsEmulator> emulator;
+    /** The process's listings of ECS clusters, which the nodes that start together share to adopt their tasks. */
+    private final ClusterTasks clusterTasks;
+    private final ClusterTasks.Key clusterKey;
     private final ScheduledExecutorService poller;
     /** Deregisters the task definitions of deleted pods, so a delete does not wait on that API's rate limit. */
     private final ExecutorService cleaner;
 
     AwsProvider(ProviderContext context, AwsConfig config, Tracer tracer, AwsClients clients,
-            Optional<EcsEmulator> emulator) {
+            Optional<EcsEmulator> emulator, ClusterTasks clusterTasks, ClusterTasks.Key clusterKey) {
         this.context = Objects.requireNonNull(context, "context");
         this.config = Objects.requireNonNull(config, "config");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
@@ -115,6 +115,8 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         this.ecs = clients.ecs();
         this.definitions = new TaskDefinitions(config);
         this.emulator = emulator;
+        this.clusterTasks = Objects.requireNonNull(clusterTasks, "clusterTasks");
+        this.clusterKey = Objects.requireNonNull(clusterKey, "clusterKey");
         this.poller = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.factory("aws-provider-poll-" + context.nodeName(), AwsProvider.class));
         this.cleaner = Executors.newSingleThreadExecutor(
@@ -145,39 +147,21 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
     // ---- adoption
 
     private int adopt() {
-        List<String> arns = new ArrayList<>();
-        for (DesiredStatus desired : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
-            String token = null;
-            do {
-                ListTasksRequest.Builder request = ListTasksRequest.builder().cluster(config.cluster())
-                        .desiredStatus(desired).maxResults(100);
-                if (token != null) {
-                    request.nextToken(token);
-                }
-                ListTasksResponse page = ecs.listTasks(request.build());
-                arns.addAll(page.taskArns());
-                token = page.nextToken();
-            } while (token != null);
-        }
         Map<String, Task> newest = new HashMap<>();
         Map<String, Map<String, String>> tagsByKey = new HashMap<>();
-        for (int i = 0; i < arns.size(); i += DESCRIBE_BATCH) {
-            List<String> batch = arns.subList(i, Math.min(arns.size(), i + DESCRIBE_BATCH));
-            for (Task task : ecs.describeTasks(b -> b.cluster(config.cluster()).tasks(batch)
-                    .include(TaskField.TAGS)).tasks()) {
-                Map<String, String> tags = new HashMap<>();
-                for (Tag tag : task.tags()) {
-                    tags.put(tag.key(), tag.value());
-                }
-                if (!context.nodeName().equals(tags.get(PodTags.NODE)) || tags.get(PodTags.POD) == null) {
-                    continue;
-                }
-                String key = TrackedPod.key(tags.get(PodTags.NAMESPACE), tags.get(PodTags.POD));
-                Task known = newest.get(key);
-                if (known == null || task.createdAt().isAfter(known.createdAt())) {
-                    newest.put(key, task);
-                    tagsByKey.put(key, tags);
-                }
+        for (Task task : clusterTasks.of(clusterKey, context.nodeName(), ecs)) {
+            Map<String, String> tags = new HashMap<>();
+            for (Tag tag : task.tags()) {
+                tags.put(tag.key(), tag.value());
+            }
+            if (tags.get(PodTags.POD) == null) {
+                continue;
+            }
+            String key = TrackedPod.key(tags.get(PodTags.NAMESPACE), tags.get(PodTags.POD));
+            Task known = newest.get(key);
+            if (known == null || task.createdAt().isAfter(known.createdAt())) {
+                newest.put(key, task);
+                tagsByKey.put(key, tags);
             }
         }
         newest.forEach((key, task) -> {

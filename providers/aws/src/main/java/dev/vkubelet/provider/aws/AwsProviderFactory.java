@@ -6,6 +6,7 @@ import dev.vkubelet.provider.ProviderException;
 import dev.vkubelet.provider.ProviderFactory;
 import dev.vkubelet.provider.aws.config.AwsConfig;
 import dev.vkubelet.provider.aws.ecs.AwsClients;
+import dev.vkubelet.provider.aws.ecs.ClusterTasks;
 import dev.vkubelet.provider.aws.ecs.RequestTracing;
 import dev.vkubelet.provider.aws.emulator.EcsEmulator;
 import dev.vkubelet.tracing.Tracer;
@@ -20,6 +21,9 @@ public final class AwsProviderFactory implements ProviderFactory {
 
     /** The name users pass to {@code --provider}. */
     public static final String NAME = "aws";
+
+    /** The host keeps one factory for the process: its nodes share the listings of their clusters. */
+    private final ClusterTasks clusterTasks = new ClusterTasks();
 
     @Override
     public String name() {
@@ -38,7 +42,10 @@ public final class AwsProviderFactory implements ProviderFactory {
             }
             Optional<URI> endpoint = emulator != null ? Optional.of(emulator.endpoint()) : config.endpoint();
             clients = new AwsClients(config, endpoint, new RequestTracing(tracer, context.metrics()));
-            AwsProvider provider = new AwsProvider(context, config, tracer, clients, Optional.ofNullable(emulator));
+            ClusterTasks.Key key = new ClusterTasks.Key(endpoint, config.region(), config.cluster(),
+                    config.credentials().chain() ? "default chain" : config.credentials().accessKeyId());
+            AwsProvider provider = new AwsProvider(context, config, tracer, clients, Optional.ofNullable(emulator),
+                    clusterTasks, key);
             provider.start();
             return provider;
         } catch (IOException e) {

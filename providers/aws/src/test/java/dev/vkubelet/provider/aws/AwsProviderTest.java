@@ -43,10 +43,16 @@ class AwsProviderTest {
     private final RecordingMetrics metrics = new RecordingMetrics();
 
     private AwsProvider provider(Path config) {
-        ProviderContext context = new ProviderContext(NODE, "linux", "10.1.2.3", 10250, "cluster.local",
+        return provider(new AwsProviderFactory(), NODE, config);
+    }
+
+    private AwsProvider provider(AwsProviderFactory factory, String node, Path config) {
+        ProviderContext context = new ProviderContext(node, "linux", "10.1.2.3", 10250, "cluster.local",
                 Optional.of(config), ClusterResources.empty(), Tracer.noop(), metrics);
-        AwsProvider provider = (AwsProvider) new AwsProviderFactory().create(context);
-        closing.add(provider);
+        AwsProvider provider = (AwsProvider) factory.create(context);
+        synchronized (closing) {
+            closing.add(provider);
+        }
         provider.notifyPods(notified);
         return provider;
     }
@@ -273,5 +279,54 @@ class AwsProviderTest {
         assertEquals(runs, metrics.get("tasks.started"), "the adopted pod was started again");
         second.deletePod(web);
         Await.until(WAIT, "deleted pod gone", () -> second.getPod("default", "kept").isEmpty());
+    }
+
+    @Test
+    void nodesStartingTogetherAdoptTheirOwnTasksFromSharedListings() throws Exception {
+        Path config = sharedEmulatorConfig();
+        int nodes = 6;
+        AwsProviderFactory before = new AwsProviderFactory();
+        java.util.Map<String, List<String>> expected = new java.util.TreeMap<>();
+        for (int n = 0; n < nodes; n++) {
+            String node = "node-" + n;
+            AwsProvider p = provider(before, node, config);
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < n % 3; i++) { // nodes 0 and 3 have none
+                String name = node + "-pod-" + i;
+                p.createPod(TestPods.pod("default", name, node));
+                names.add(name);
+            }
+            expected.put(node, names);
+        }
+        expected.values().stream().flatMap(List::stream).forEach(name -> awaitNotified(name, "Running"));
+        double runs = metrics.get("tasks.started");
+        double listedBefore = metrics.get("requests", "operation", "ListTasks");
+
+        AwsProviderFactory after = new AwsProviderFactory();
+        java.util.concurrent.ExecutorService starts = java.util.concurrent.Executors.newFixedThreadPool(nodes);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.Map<String, java.util.concurrent.Future<AwsProvider>> started = new java.util.TreeMap<>();
+            for (String node : expected.keySet()) {
+                started.put(node, starts.submit(() -> {
+                    go.await();
+                    return provider(after, node, config);
+                }));
+            }
+            go.countDown();
+            for (var e : started.entrySet()) {
+                PodLifecycleHandler adopted = e.getValue().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(expected.get(e.getKey()), adopted.getPods().stream().map(p -> p.getMetadata().getName())
+                        .sorted().toList(), "the tasks " + e.getKey() + " adopted");
+            }
+        } finally {
+            starts.shutdownNow();
+        }
+        assertEquals(runs, metrics.get("tasks.started"), "a task was started again");
+        // one listing is a ListTasks page of running and one of stopped tasks here; how many nodes share
+        // one depends on when each asks (ClusterTasksTest pins that down)
+        double listed = metrics.get("requests", "operation", "ListTasks") - listedBefore;
+        assertTrue(listed >= 2 && listed <= 2 * nodes, "ListTasks requests: " + listed);
+        System.out.printf("%d nodes starting together listed the cluster %.0f times%n", nodes, listed / 2);
     }
 }

@@ -14,10 +14,13 @@ import java.util.function.Supplier;
 public final class RecordingMetrics implements ProviderMetrics {
 
     private final Map<String, DoubleAdder> counts = new ConcurrentHashMap<>();
+    private final Map<String, Map<Map<String, String>, DoubleAdder>> byLabels = new ConcurrentHashMap<>();
 
     @Override
     public void count(String name, Map<String, String> labels, double amount) {
         counts.computeIfAbsent(name, n -> new DoubleAdder()).add(amount);
+        byLabels.computeIfAbsent(name, n -> new ConcurrentHashMap<>())
+                .computeIfAbsent(Map.copyOf(labels), l -> new DoubleAdder()).add(amount);
     }
 
     @Override
@@ -34,6 +37,13 @@ public final class RecordingMetrics implements ProviderMetrics {
     public double get(String name) {
         DoubleAdder a = counts.get(name);
         return a == null ? 0 : a.sum();
+    }
+
+    /** The counter's total over the label sets that have {@code label} set to {@code value}. */
+    public double get(String name, String label, String value) {
+        return byLabels.getOrDefault(name, Map.of()).entrySet().stream()
+                .filter(e -> value.equals(e.getKey().get(label)))
+                .mapToDouble(e -> e.getValue().sum()).sum();
     }
 
     @Override
