@@ -95,7 +95,7 @@ class DeploymentIT {
     }
 
     private static Processes.Result kubectl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", plane.adminKubeconfig().toString()));
+        List<String> command = new ArrayList<>(List.of(plane.kubectl().toString(), "--kubeconfig", plane.adminKubeconfig().toString()));
         command.addAll(List.of(args));
         return Processes.run(command, workDir, Map.of(), Duration.ofMinutes(2));
     }
@@ -107,12 +107,38 @@ class DeploymentIT {
      * budget uses (maxUnavailable, selector) are the same in both.
      */
     private static Path renderedFor120(String which) throws IOException, InterruptedException {
-        Processes.Result rendered = kubectl("kustomize", manifests(which).toString());
-        assertEquals(0, rendered.exit(), rendered.text());
+        String rendered = kustomize(which);
         String pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget";
-        assertTrue(rendered.out().contains(pdb), which + " has no policy/v1 PodDisruptionBudget:\n" + rendered.out());
+        assertTrue(rendered.contains(pdb), which + " has no policy/v1 PodDisruptionBudget:\n" + rendered);
         return Files.writeString(Files.createTempFile(workDir, "rendered-", ".yaml"),
-                rendered.out().replace(pdb, "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget"));
+                rendered.replace(pdb, "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget"));
+    }
+
+    /**
+     * {@code kubectl kustomize} of {@code which} with the control plane's kubectl. Its kustomize
+     * (v2.0.3, of kubectl 1.20) takes a directory only under {@code bases}, which current ones
+     * deprecate in favour of {@code resources}: the manifests say {@code resources}, and a copy given
+     * to this kubectl says {@code bases}. Nothing else is changed.
+     */
+    private static String kustomize(String which) throws IOException, InterruptedException {
+        Path copy = Files.createTempDirectory(workDir, "manifests-");
+        Path from = manifests(".");
+        try (var files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path to = copy.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else if (file.getFileName().toString().equals("kustomization.yaml")) {
+                    Files.writeString(to, Files.readString(file).replace("resources:\n  - ../../base\n",
+                            "bases:\n  - ../../base\n"));
+                } else {
+                    Files.copy(file, to);
+                }
+            }
+        }
+        Processes.Result rendered = kubectl("kustomize", copy.resolve(which).toString());
+        assertEquals(0, rendered.exit(), which + ": " + rendered.text());
+        return rendered.out();
     }
 
     @Test
@@ -134,9 +160,14 @@ class DeploymentIT {
                         which + " does not apply " + object + ":\n" + applied.text());
             }
         }
-        Processes.Result rendered = kubectl("kustomize", manifests("overlays/aws").toString());
-        assertTrue(rendered.out().contains("- --provider\n        - aws\n"), rendered.text());
-        assertTrue(rendered.out().contains("subnets: [subnet-emulated]"), rendered.text());
+        for (String provider : List.of("aws", "azure")) {
+            String rendered = kustomize("overlays/" + provider);
+            V1ConfigMap config = ofType(objects(rendered), V1ConfigMap.class).get(0);
+            assertEquals(provider, config.getData().get("provider"), "the provider the Deployment runs:\n" + rendered);
+            assertTrue(config.getData().get("provider-config").contains(provider.equals("aws")
+                    ? "subnets: [subnet-emulated]" : "resourceGroup:"), rendered);
+            assertTrue(rendered.contains("- --provider\n        - $(VK_PROVIDER)\n"), rendered);
+        }
     }
 
     @Test
@@ -156,14 +187,14 @@ class DeploymentIT {
         assertEquals("kubernetes.io/hostname", terms.get(0).getPodAffinityTerm().getTopologyKey());
         assertEquals(deployment.getSpec().getSelector().getMatchLabels(),
                 terms.get(0).getPodAffinityTerm().getLabelSelector().getMatchLabels());
-        Processes.Result rendered = kubectl("kustomize", manifests("base").toString());
+        String rendered = kustomize("base");
         Map<?, ?> budget = null;
-        for (Object document : new org.yaml.snakeyaml.Yaml().loadAll(rendered.out())) {
+        for (Object document : new org.yaml.snakeyaml.Yaml().loadAll(rendered)) {
             if (document instanceof Map<?, ?> object && "PodDisruptionBudget".equals(object.get("kind"))) {
                 budget = object;
             }
         }
-        assertTrue(budget != null, "no PodDisruptionBudget in the base:\n" + rendered.out());
+        assertTrue(budget != null, "no PodDisruptionBudget in the base:\n" + rendered);
         assertEquals(1, ((Map<?, ?>) budget.get("spec")).get("maxUnavailable"));
         assertEquals(deployment.getSpec().getSelector().getMatchLabels(),
                 ((Map<?, ?>) ((Map<?, ?>) budget.get("spec")).get("selector")).get("matchLabels"));
@@ -171,10 +202,13 @@ class DeploymentIT {
 
     /** The rendered base manifests, as objects. */
     private static List<Object> rendered() throws IOException, InterruptedException {
-        Processes.Result rendered = kubectl("kustomize", manifests("base").toString());
-        assertEquals(0, rendered.exit(), rendered.text());
+        return objects(kustomize("base"));
+    }
+
+    /** Rendered manifests as objects, without the PodDisruptionBudget. */
+    private static List<Object> objects(String rendered) throws IOException {
         // client-java's model classes have no PodDisruptionBudget of policy/v1 in this version
-        String[] documents = rendered.out().split("(?m)^---$");
+        String[] documents = rendered.split("(?m)^---$");
         return Yaml.loadAll(java.util.Arrays.stream(documents).filter(d -> !d.contains("kind: PodDisruptionBudget"))
                 .collect(java.util.stream.Collectors.joining("---")));
     }
@@ -217,7 +251,7 @@ class DeploymentIT {
             assertEquals("/healthz", probe.getHttpGet().getPath());
         }
         return new Agent(label, account, process, log, new NodeScenario(plane.adminClient(), plane.adminKubeconfig(),
-                pod, "scenario-" + label, readerToken, "/healthz"));
+                plane.kubectl(), pod, "scenario-" + label, readerToken, "/healthz"));
     }
 
     private static String token(String account) throws ApiException {

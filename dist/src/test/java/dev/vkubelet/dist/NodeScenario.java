@@ -77,19 +77,22 @@ final class NodeScenario {
 
     private final ApiClient admin;
     private final Path adminKubeconfig;
+    private final Path kubectl;
     private final String node;
     private final String namespace;
     private final String readerToken;
     private final String probePath;
 
     /**
+     * @param kubectl the kubectl to read logs with
      * @param readerToken a bearer token of a user allowed {@code get} on {@code nodes/proxy}
      * @param probePath a path the kubelet API answers without credentials
      */
-    NodeScenario(ApiClient admin, Path adminKubeconfig, String node, String namespace, String readerToken,
+    NodeScenario(ApiClient admin, Path adminKubeconfig, Path kubectl, String node, String namespace, String readerToken,
             String probePath) {
         this.admin = admin;
         this.adminKubeconfig = adminKubeconfig;
+        this.kubectl = kubectl;
         this.node = node;
         this.namespace = namespace;
         this.readerToken = readerToken;
@@ -140,7 +143,7 @@ final class NodeScenario {
             }
 
             step = Step.SERVES_LOGS;
-            Processes.Result logs = Processes.run(List.of("kubectl", "--kubeconfig", adminKubeconfig.toString(), "logs",
+            Processes.Result logs = Processes.run(List.of(kubectl.toString(), "--kubeconfig", adminKubeconfig.toString(), "logs",
                     "-n", namespace, name), Path.of("."), Map.of(), STEP);
             if (logs.exit() != 0) {
                 return Optional.of(new Failure(step, "kubectl logs: " + logs.text()));

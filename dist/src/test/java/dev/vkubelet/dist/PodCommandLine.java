@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * What the kubelet would run for the Deployment's container, with the pod's files on this machine:
- * the image's entry point (the launcher) with the container's args, the container's environment
- * with its field references filled in, ConfigMap volumes written to a directory, and the service
+ * the image's entry point (the launcher) with the container's args ({@code $(VAR)} expanded), the
+ * container's environment with its field and ConfigMap key references filled in, ConfigMap volumes written to a directory, and the service
  * account mount replaced by a directory given to the agent through {@code VKUBELET_SERVICE_ACCOUNT_DIR}.
  */
 record PodCommandLine(List<String> args, Map<String, String> env) {
@@ -53,10 +53,6 @@ record PodCommandLine(List<String> args, Map<String, String> env) {
             }
             mounts.put(mount.getMountPath(), dir.toString());
         }
-        List<String> args = new ArrayList<>();
-        for (String arg : container.getArgs()) {
-            args.add(remap(arg, mounts));
-        }
         Map<String, String> env = new LinkedHashMap<>();
         for (V1EnvVar variable : container.getEnv()) {
             String value;
@@ -70,16 +66,54 @@ record PodCommandLine(List<String> args, Map<String, String> env) {
                     case "status.podIP", "status.hostIP" -> "127.0.0.1";
                     default -> throw new AssertionError("field reference " + field + " is not simulated here");
                 };
+            } else if (variable.getValueFrom() != null && variable.getValueFrom().getConfigMapKeyRef() != null) {
+                var ref = variable.getValueFrom().getConfigMapKeyRef();
+                V1ConfigMap map = configMaps.get(ref.getName());
+                if (map == null || map.getData() == null || !map.getData().containsKey(ref.getKey())) {
+                    throw new AssertionError("env " + variable.getName() + " refers to key " + ref.getKey()
+                            + " of ConfigMap " + ref.getName() + ", which the manifests do not define");
+                }
+                value = map.getData().get(ref.getKey());
             } else {
-                throw new AssertionError("env " + variable.getName() + ": only values and field references are"
-                        + " simulated here");
+                throw new AssertionError("env " + variable.getName() + ": only values, field and ConfigMap key"
+                        + " references are simulated here");
             }
             env.put(variable.getName(), value);
+        }
+        List<String> args = new ArrayList<>();
+        for (String arg : container.getArgs()) {
+            args.add(remap(expand(arg, env), mounts));
         }
         env.put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
         env.put("KUBERNETES_SERVICE_PORT", Integer.toString(apiServerPort));
         env.put("VKUBELET_SERVICE_ACCOUNT_DIR", serviceAccountDir.toString());
         return new PodCommandLine(List.copyOf(args), env);
+    }
+
+    /**
+     * The kubelet's expansion of a container's args: {@code $(NAME)} becomes the value of the
+     * container's variable NAME, {@code $$} a single {@code $}; a reference to a variable the
+     * container does not have stays as written.
+     */
+    static String expand(String text, Map<String, String> env) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '$' || i + 1 >= text.length()) {
+                out.append(c);
+            } else if (text.charAt(i + 1) == '$') {
+                out.append('$');
+                i++;
+            } else if (text.charAt(i + 1) == '(' && text.indexOf(')', i + 2) > 0) {
+                int end = text.indexOf(')', i + 2);
+                String name = text.substring(i + 2, end);
+                out.append(env.containsKey(name) ? env.get(name) : text.substring(i, end + 1));
+                i = end;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String remap(String text, Map<String, String> mounts) {

@@ -112,7 +112,7 @@ public final class PodClusterFixture implements AutoCloseable {
 
     /** Runs kubectl with the admin kubeconfig and returns its output lines; fails on a non-zero exit. */
     public List<String> kubectl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", plane.adminKubeconfig().toString()));
+        List<String> command = new ArrayList<>(List.of(plane.kubectl().toString(), "--kubeconfig", plane.adminKubeconfig().toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

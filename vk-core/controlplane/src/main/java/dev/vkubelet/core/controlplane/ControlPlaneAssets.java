@@ -66,6 +66,25 @@ public final class ControlPlaneAssets {
         return dir;
     }
 
+    /**
+     * The {@code kubectl} that tests and scripts use: {@code $VK_KUBECTL} when set, else the one the
+     * install script puts next to the control plane (the same version), never whatever is on the PATH.
+     *
+     * @throws IllegalStateException naming what is missing and how to install it
+     */
+    public Path kubectl(Map<String, String> env) {
+        String given = env.get("VK_KUBECTL");
+        if (given != null && !given.isBlank()) {
+            Path path = Path.of(given);
+            if (!Files.isExecutable(path)) {
+                throw new IllegalStateException("VK_KUBECTL=" + given + " is not an executable file");
+            }
+            return path;
+        }
+        return binary("kubectl").orElseThrow(() -> new IllegalStateException("no executable kubectl in " + dir
+                + "; run " + INSTALL_SCRIPT + " (it adds kubectl " + VERSION + "), or set VK_KUBECTL"));
+    }
+
     /** A binary of the directory, if it is there and executable. */
     public Optional<Path> binary(String name) {
         Path path = dir.resolve(name);

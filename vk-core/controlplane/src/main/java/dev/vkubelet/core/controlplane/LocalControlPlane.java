@@ -276,6 +276,11 @@ public final class LocalControlPlane implements AutoCloseable {
         LOG.info("local control plane ready at {} (data in {})", serverUrl(), dir);
     }
 
+    /** The {@code kubectl} to reach this control plane with ({@link ControlPlaneAssets#kubectl}). */
+    public Path kubectl() {
+        return assets.kubectl(System.getenv());
+    }
+
     /** Starts a component that talks to the API server as admin, serves nothing, and does not elect a leader. */
     private void launchController(String name, String... extraArgs) throws IOException {
         Path binary = assets.binary(name).orElseThrow(() -> new IllegalStateException(

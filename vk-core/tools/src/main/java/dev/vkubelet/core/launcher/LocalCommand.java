@@ -53,9 +53,18 @@ final class LocalCommand implements Cli.Subcommand {
         return runner.runLocal(node.toRunConfig());
     }
 
+    /** The kubectl installed with the control plane (or {@code $VK_KUBECTL}); plain {@code kubectl} without one. */
+    private static String kubectl(ControlPlaneAssets assets) {
+        try {
+            return assets.kubectl(System.getenv()).toString();
+        } catch (IllegalStateException e) {
+            return "kubectl";
+        }
+    }
+
     private static int runWithLocalControlPlane(RunConfig config) throws Exception {
-        LocalControlPlane plane = LocalControlPlane.start(ControlPlaneAssets.locate(System.getenv()),
-                LocalControlPlane.Options.full());
+        ControlPlaneAssets assets = ControlPlaneAssets.locate(System.getenv());
+        LocalControlPlane plane = LocalControlPlane.start(assets, LocalControlPlane.Options.full());
         plane.detachShutdownHook();
         Path stable = Path.of(System.getProperty("user.home"), ".cache", "virtual-kubelet", "local",
                 "admin.kubeconfig");
@@ -63,7 +72,7 @@ final class LocalCommand implements Cli.Subcommand {
         Files.copy(plane.adminKubeconfig(), stable, StandardCopyOption.REPLACE_EXISTING);
         System.out.println("Local control plane: " + plane.serverUrl());
         System.out.println("Admin kubeconfig:    " + stable);
-        System.out.println("Try:                 kubectl --kubeconfig " + stable + " get nodes -o wide");
+        System.out.println("Try:                 " + kubectl(assets) + " --kubeconfig " + stable + " get nodes -o wide");
         System.out.println("Stop with Ctrl-C; the control plane and its data are removed.");
         try {
             Path identity = plane.agentKubeconfig(config.nodeName(), config.nodeNames().size(), "virtual-kubelet");
