@@ -29,7 +29,17 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Resolves the environment of every container of a pod. Stateless; thread-safe. */
+/**
+ * Resolves the environment of every container of a pod. Stateless; thread-safe.
+ *
+ * <p>Precedence is the kubelet's: {@code envFrom} sources in order (a later one wins), then
+ * {@code env} (which wins over them), then the service variables where nothing else defined the name.
+ * The kubelet gives the runtime no order (it collects the variables in a Go map); this resolver
+ * gives one, so the same pod always yields the same list (a backend's task definition or container
+ * group does not change for nothing): each name where it was first defined, with the value that
+ * wins; the keys of one {@code envFrom} ConfigMap or Secret sorted by name; {@code env} in its
+ * order; the service variables last, by service name.
+ */
 public final class EnvResolver {
 
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
@@ -127,7 +137,7 @@ public final class EnvResolver {
                         continue;
                     }
                     if (cm.get().getData() != null) {
-                        cm.get().getData().forEach((k, v) -> {
+                        new TreeMap<>(cm.get().getData()).forEach((k, v) -> {
                             if (putValid(values, prefix + k, v)) {
                                 fromSecrets.remove(prefix + k);
                             }
@@ -142,7 +152,7 @@ public final class EnvResolver {
                         continue;
                     }
                     if (secret.get().getData() != null) {
-                        secret.get().getData().forEach((k, v) -> {
+                        new TreeMap<>(secret.get().getData()).forEach((k, v) -> {
                             if (putValid(values, prefix + k, new String(v, StandardCharsets.UTF_8))) {
                                 fromSecrets.put(prefix + k, new V1SecretKeySelector().name(name).key(k));
                             }

@@ -230,14 +230,33 @@ class EnvResolverTest {
     }
 
     @Test
-    void theSameInputAlwaysGivesTheSameOrder() {
+    void theOrderIsEachNameWhereFirstDefinedWithEnvFromKeysSortedAndServicesLast() {
+        services.put("team", List.of(new V1Service().metadata(new V1ObjectMeta().name("db"))
+                .spec(new V1ServiceSpec().clusterIP("10.0.0.5").ports(List.of(
+                        new V1ServicePort().name("pg").port(5432).protocol("TCP"))))));
         configMaps.put("team/settings", new V1ConfigMap().metadata(new V1ObjectMeta().name("settings"))
-                .data(Map.of("Z", "1", "A", "2", "M", "3")));
-        V1Container c = container(List.of(value("X", "x")));
-        c.envFrom(List.of(new V1EnvFromSource().configMapRef(new V1ConfigMapEnvSource().name("settings"))));
-        List<String> first = List.copyOf(env(resolver.resolve(pod(c), ADDRESSES)).keySet());
-        for (int i = 0; i < 5; i++) {
-            assertEquals(first, List.copyOf(env(resolver.resolve(pod(c), ADDRESSES)).keySet()));
+                .data(inOrder("Z", "1", "A", "2", "M", "3", "X", "from-map")));
+        configMaps.put("team/more", new V1ConfigMap().metadata(new V1ObjectMeta().name("more"))
+                .data(inOrder("B", "4", "A", "later-map")));
+        V1Container c = container(List.of(value("Y", "y"), value("X", "x"), value("A", "from-env")));
+        c.envFrom(List.of(new V1EnvFromSource().configMapRef(new V1ConfigMapEnvSource().name("settings")),
+                new V1EnvFromSource().configMapRef(new V1ConfigMapEnvSource().name("more"))));
+        Map<String, String> env = env(resolver.resolve(pod(c), ADDRESSES));
+        List<String> names = List.copyOf(env.keySet());
+        assertEquals(List.of("A", "M", "X", "Z", "B", "Y"), names.subList(0, 6));
+        assertEquals("from-env", env.get("A"));
+        assertEquals("x", env.get("X"));
+        assertTrue(names.subList(6, names.size()).stream().allMatch(n -> n.startsWith("DB_SERVICE")
+                || n.startsWith("DB_PORT")), "the service variables come last: " + names);
+        assertEquals(List.copyOf(env.keySet()), List.copyOf(env(resolver.resolve(pod(c), ADDRESSES)).keySet()));
+    }
+
+    /** A map that iterates in the order given (as a decoded ConfigMap's data may not be sorted). */
+    private static Map<String, String> inOrder(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
         }
+        return map;
     }
 }
