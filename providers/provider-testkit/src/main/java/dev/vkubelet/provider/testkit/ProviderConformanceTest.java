@@ -163,11 +163,25 @@ public abstract class ProviderConformanceTest {
     void updateChangesTheRunningPod() {
         V1Pod pod = TestPods.pod("default", "updated", NODE);
         provider.createPod(pod);
+        V1PodStatus before = Await.until(timeout(), "pod Running", () ->
+                provider.getPodStatus("default", "updated").filter(ProviderConformanceTest::running));
         V1Pod changed = TestPods.pod("default", "updated", NODE);
         changed.getMetadata().uid(pod.getMetadata().getUid()).putLabelsItem("tier", "gold");
         provider.updatePod(changed);
+        changed.getMetadata().putLabelsItem("tier", "changed by the caller afterwards");
         V1Pod seen = provider.getPod("default", "updated").orElseThrow();
-        assertEquals("gold", seen.getMetadata().getLabels().get("tier"));
+        assertEquals("gold", seen.getMetadata().getLabels().get("tier"),
+                "the provider does not hold the update as it was given (or holds the caller's object)");
+        V1PodStatus after = provider.getPodStatus("default", "updated").orElseThrow();
+        assertTrue(running(after), "an update of labels stopped the pod: " + after);
+        assertEquals(startTimes(before), startTimes(after), "an update of labels restarted containers");
+    }
+
+    /** Each container's name, start time and restart count. */
+    private static List<String> startTimes(V1PodStatus status) {
+        return status.getContainerStatuses().stream()
+                .map(c -> c.getName() + "@" + c.getState().getRunning().getStartedAt() + "#" + c.getRestartCount())
+                .toList();
     }
 
     @Test
@@ -215,10 +229,10 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void logsOfAnUnknownPodAreNotFound() {
-        if (provider instanceof ContainerLogs logs) {
-            assertThrows(NotFoundException.class,
-                    () -> logs.getContainerLogs("default", "never-created", "app", LogOptions.defaults()).close());
-        }
+        Assumptions.assumeTrue(provider instanceof ContainerLogs, "the provider serves no logs");
+        ContainerLogs logs = (ContainerLogs) provider;
+        assertThrows(NotFoundException.class,
+                () -> logs.getContainerLogs("default", "never-created", "app", LogOptions.defaults()).close());
     }
 
     @Test

@@ -129,7 +129,7 @@ class AwsProviderIT {
 
     @Test
     void heavyThrottlingStillEndsWithEveryPodRunning() throws Exception {
-        startAws(FAST + "  faults: {throttle: 0.5}\n");
+        VirtualKubelet agent = startAws(FAST + "  faults: {throttle: 0.5}\n");
         for (int i = 0; i < 4; i++) {
             cluster.create(PodClusterFixture.pod("busy-" + i));
         }
@@ -138,6 +138,8 @@ class AwsProviderIT {
         for (int i = 0; i < 4; i++) {
             cluster.awaitRunning("busy-" + i, java.time.Duration.ofMinutes(3));
         }
+        double throttled = CloudPods.counter(CloudPods.metrics(agent), "vk_provider_aws_throttles_total");
+        assertTrue(throttled > 0, "no request was throttled: the test ran without its fault");
     }
 
     @Test

@@ -122,7 +122,7 @@ class AzureProviderIT {
 
     @Test
     void heavyThrottlingStillEndsWithEveryPodRunning() throws Exception {
-        startAzure(FAST + "  faults: {throttle: 0.5}\n");
+        VirtualKubelet agent = startAzure(FAST + "  faults: {throttle: 0.5}\n");
         for (int i = 0; i < 4; i++) {
             cluster.create(served("busy-" + i));
         }
@@ -131,6 +131,8 @@ class AzureProviderIT {
         for (int i = 0; i < 4; i++) {
             cluster.awaitRunning("busy-" + i, java.time.Duration.ofMinutes(3));
         }
+        double throttled = CloudPods.counter(CloudPods.metrics(agent), "vk_provider_azure_throttles_total");
+        assertTrue(throttled > 0, "no request was throttled: the test ran without its fault");
     }
 
     @Test

@@ -61,4 +61,10 @@ public final class CloudPods {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
+
+    /** The sum of a counter's series in a {@code /metrics} text; 0 when it has none. */
+    public static double counter(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
 }

@@ -94,10 +94,18 @@ class BenchIT {
                 emulator:
                   timeScale: 0.005
                 """));
-        JsonObject result = bench("--pods", "3", "--job-exit", "3", "--job-seconds", "0");
+        JsonObject result = bench("--pods", "3", "--job-exit", "3", "--job-seconds", "0", "--keep-pods");
         assertEquals("aws", result.get("provider").getAsString());
         assertSane(result.getAsJsonObject("create"), 3);
         assertEquals(0, result.getAsJsonArray("failures").size(), result.toString());
+        // awaited to the end: each job failed with its command's exit code, and the bench counted it done
+        var pods = cluster.admin().listNamespacedPod(cluster.namespace() + "-bench").execute().getItems();
+        assertEquals(3, pods.size());
+        for (var pod : pods) {
+            assertEquals("Failed", pod.getStatus().getPhase(), pod.getMetadata().getName() + ": " + pod.getStatus());
+            var terminated = pod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+            assertEquals(3, terminated.getExitCode(), pod.getMetadata().getName() + ": " + pod.getStatus());
+        }
     }
 
     @Test

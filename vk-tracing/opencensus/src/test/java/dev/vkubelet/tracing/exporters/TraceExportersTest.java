@@ -255,7 +255,7 @@ class TraceExportersTest {
             receiver.setDaemon(true);
             receiver.start();
             try (TraceExporters exporters = start(List.of("jaeger"),
-                    Map.of("JAGER_AGENT_ENDPOINT", "127.0.0.1:" + agent.getLocalPort()), "vk-udp-test")) {
+                    Map.of("JAEGER_AGENT_ENDPOINT", "127.0.0.1:" + agent.getLocalPort()), "vk-udp-test")) {
                 String[] ids = traceOfParentAndChild(tracer(100, Map.of()), "udp");
                 Batch batch = awaitBatch(packets, ids[0], null);
                 assertEquals("vk-udp-test", batch.getProcess().getServiceName());
@@ -357,6 +357,13 @@ class TraceExportersTest {
         assertEquals(1, warnings.size(), "the misspelt variable is accepted with one warning: " + warnings);
         assertTrue(!jaeger.toString().contains("secret-pw"), "settings print without the password: " + jaeger);
         assertEquals(List.of(), ExporterSettings.parse(List.of(), Map.of("VK_TRACE_FILE", "x"), w -> {}));
+
+        warnings.clear();
+        ExporterSettings.Jaeger spelt = (ExporterSettings.Jaeger) ExporterSettings.parse(List.of("jaeger"),
+                Map.of("JAEGER_AGENT_ENDPOINT", "agent.example:6832"), warnings::add).get(0);
+        assertEquals("agent.example", spelt.agent().orElseThrow().getHostString());
+        assertEquals(6832, spelt.agent().orElseThrow().getPort());
+        assertEquals(List.of(), warnings, "the documented name warns of nothing");
     }
 
     private static io.jaegertracing.thriftjava.Span find(Batch batch, String name) {

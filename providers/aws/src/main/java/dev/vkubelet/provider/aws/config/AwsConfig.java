@@ -191,12 +191,14 @@ public record AwsConfig(
                     g.number("burst", limits.get(group).burst(), 1, 1e6)));
         }
         ConfigFields faults = f.object("faults");
-        faults.onlyKnown(Set.of("throttle", "serverError", "runTaskFailure"));
+        faults.onlyKnown(Set.of("throttle", "serverError", "runTaskFailure", "seed"));
         return new EmulatorSettings(port, region, scale,
                 l.latency("provisioning", d.provisioning()), l.latency("pending", d.pending()),
                 l.latency("activating", d.activating()), l.latency("deactivating", d.deactivating()),
                 l.latency("stopping", d.stopping()), l.latency("deprovisioning", d.deprovisioning()),
                 limits, faults.number("throttle", 0, 0, 1), faults.number("serverError", 0, 0, 1),
-                faults.number("runTaskFailure", 0, 0, 1));
+                faults.number("runTaskFailure", 0, 0, 1), faults.keys().contains("seed")
+                        ? java.util.OptionalLong.of((long) faults.number("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE))
+                        : java.util.OptionalLong.empty());
     }
 }

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +42,13 @@ public final class EcsEmulator implements AutoCloseable {
     private final Map<String, TokenBucket> buckets = new HashMap<>();
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    /** Draws the injected faults: seeded when the settings say so (java.util.Random is thread-safe). */
+    private final java.util.Random faults;
 
     private EcsEmulator(EmulatorSettings settings) throws IOException {
         this.settings = settings;
+        this.faults = settings.faultSeed().isPresent() ? new java.util.Random(settings.faultSeed().getAsLong())
+                : new java.util.Random();
         settings.rateLimits().forEach((group, limit) ->
                 buckets.put(group, new TokenBucket(limit.rate(), limit.burst())));
         this.timers = Executors.newSingleThreadScheduledExecutor(
@@ -135,7 +138,7 @@ public final class EcsEmulator implements AutoCloseable {
         }
         admit(group);
         boolean failRun = settings.runTaskFailureRate() > 0
-                && ThreadLocalRandom.current().nextDouble() < settings.runTaskFailureRate();
+                && faults.nextDouble() < settings.runTaskFailureRate();
         return switch (target.startsWith(ECS_PREFIX) ? "ecs." + operation : "logs." + operation) {
             case "ecs.CreateCluster" -> ecs.createCluster(request);
             case "ecs.DescribeClusters" -> ecs.describeClusters(request);
@@ -156,13 +159,12 @@ public final class EcsEmulator implements AutoCloseable {
     /** Applies the group's rate limit and the injected faults. */
     private void admit(String group) {
         TokenBucket bucket = buckets.get(group);
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         if ((bucket != null && !bucket.tryTake())
-                || (settings.throttleRate() > 0 && random.nextDouble() < settings.throttleRate())) {
+                || (settings.throttleRate() > 0 && faults.nextDouble() < settings.throttleRate())) {
             throttled.incrementAndGet();
             throw new ApiError(400, "ThrottlingException", "Rate exceeded");
         }
-        if (settings.serverErrorRate() > 0 && random.nextDouble() < settings.serverErrorRate()) {
+        if (settings.serverErrorRate() > 0 && faults.nextDouble() < settings.serverErrorRate()) {
             throw new ApiError(500, "ServerException", "injected server error");
         }
     }

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param throttleRate the share of requests answered with ThrottlingException regardless of rate
  * @param serverErrorRate the share of requests answered with a 500 ServerException
  * @param runTaskFailureRate the share of RunTask calls answered with a {@code RESOURCE:ENI} failure
+ * @param faultSeed the seed of the draws that inject those faults, so that a run repeats exactly
+ *     (requests in the same order meet the same faults); empty for a different draw each run
  */
 public record EmulatorSettings(
         int port,
@@ -35,7 +37,8 @@ public record EmulatorSettings(
         Map<String, RateLimit> rateLimits,
         double throttleRate,
         double serverErrorRate,
-        double runTaskFailureRate) {
+        double runTaskFailureRate,
+        java.util.OptionalLong faultSeed) {
 
     /** The API groups that have a rate limit. */
     public static final java.util.List<String> GROUPS = java.util.List.of("run", "describe", "register", "logs");
@@ -62,6 +65,7 @@ public record EmulatorSettings(
         Objects.requireNonNull(deactivating, "deactivating");
         Objects.requireNonNull(stopping, "stopping");
         Objects.requireNonNull(deprovisioning, "deprovisioning");
+        Objects.requireNonNull(faultSeed, "faultSeed");
         rateLimits = Map.copyOf(rateLimits);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -86,21 +90,28 @@ public record EmulatorSettings(
                 Latency.millis(1_000, 2_000), Latency.millis(2_000, 5_000), Latency.millis(5_000, 12_000),
                 Map.of("run", new RateLimit(40, 100), "describe", new RateLimit(20, 100),
                         "register", new RateLimit(5, 50), "logs", new RateLimit(25, 50)),
-                0, 0, 0);
+                0, 0, 0, java.util.OptionalLong.empty());
     }
 
     public EmulatorSettings withPort(int newPort) {
         return new EmulatorSettings(newPort, region, timeScale, provisioning, pending, activating, deactivating,
-                stopping, deprovisioning, rateLimits, throttleRate, serverErrorRate, runTaskFailureRate);
+                stopping, deprovisioning, rateLimits, throttleRate, serverErrorRate, runTaskFailureRate, faultSeed);
     }
 
     public EmulatorSettings withTimeScale(double scale) {
         return new EmulatorSettings(port, region, scale, provisioning, pending, activating, deactivating,
-                stopping, deprovisioning, rateLimits, throttleRate, serverErrorRate, runTaskFailureRate);
+                stopping, deprovisioning, rateLimits, throttleRate, serverErrorRate, runTaskFailureRate, faultSeed);
     }
 
     public EmulatorSettings withFaults(double throttle, double serverError, double runTaskFailure) {
         return new EmulatorSettings(port, region, timeScale, provisioning, pending, activating, deactivating,
-                stopping, deprovisioning, rateLimits, throttle, serverError, runTaskFailure);
+                stopping, deprovisioning, rateLimits, throttle, serverError, runTaskFailure, faultSeed);
+    }
+
+    /** The same settings with the fault draws seeded. */
+    public EmulatorSettings withFaultSeed(long seed) {
+        return new EmulatorSettings(port, region, timeScale, provisioning, pending, activating, deactivating,
+                stopping, deprovisioning, rateLimits, throttleRate, serverErrorRate, runTaskFailureRate,
+                java.util.OptionalLong.of(seed));
     }
 }
