@@ -81,7 +81,7 @@ class NodeAgentIT {
                 "--metrics-addr", "127.0.0.1:0", "--listen-port", "0", "--kubeconfig", plane.roleKubeconfig("vk-agent-" + node).toString()));
         args.addAll(List.of(flags));
         if (!args.contains("--plugin-dir")) {
-            args.addAll(List.of("--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins")));
+            args.addAll(List.of("--plugin-dir", System.getProperty("vk.plugins.dir", "target/test-plugins")));
         }
         com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse(args.toArray(String[]::new));
         return options.toRunConfig();
@@ -240,7 +240,7 @@ class NodeAgentIT {
     @Test
     void brokenPluginsBesideTheProviderDoNotStopTheNode(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path plugins = java.nio.file.Files.createDirectories(dir.resolve("plugins"));
-        java.nio.file.Files.copy(Path.of(System.getProperty("vk.plugins.dir", "../plugins"), "mock-plugin.jar"),
+        java.nio.file.Files.copy(Path.of(System.getProperty("vk.plugins.dir", "target/test-plugins"), "mock-plugin.jar"),
                 plugins.resolve("mock-plugin.jar"));
         java.nio.file.Files.writeString(plugins.resolve("garbage.jar"), "not a jar");
         java.util.jar.Manifest manifest = new java.util.jar.Manifest();

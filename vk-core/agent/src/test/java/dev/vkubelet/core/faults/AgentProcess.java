@@ -12,7 +12,7 @@ final class AgentProcess {
 
     /** The plugin directory the build fills. */
     static Path plugins() {
-        return Path.of(System.getProperty("vk.plugins.dir", "../plugins")).toAbsolutePath();
+        return Path.of(System.getProperty("vk.plugins.dir", "target/test-plugins")).toAbsolutePath();
     }
 
     static Process start(List<String> args, Path log) throws IOException {

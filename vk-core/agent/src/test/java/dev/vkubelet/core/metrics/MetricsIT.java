@@ -44,7 +44,7 @@ class MetricsIT {
     private VirtualKubelet start(LocalControlPlane plane, String node) throws Exception {
         NodeOptions options = new NodeOptions(Map.of(), Path.of("/nonexistent"), Optional.empty());
         com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse("--provider", "mock",
-                "--nodename", node, "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"),
+                "--nodename", node, "--plugin-dir", System.getProperty("vk.plugins.dir", "target/test-plugins"),
                 "--kubeconfig", plane.nodeKubeconfig(node).toString(), "--metrics-addr", "127.0.0.1:0", "--listen-port", "0");
         VirtualKubelet agent = new VirtualKubelet(options.toRunConfig(), s -> s.withTimings(s.leaseDuration(),
                 Duration.ofMillis(500), s.statusInterval(), s.pingTimeout()), UnaryOperator.identity());

@@ -236,7 +236,7 @@ class PluginHostTest {
 
     @Test
     void theBuiltMockPluginLoadsFromThePluginsDirectory() {
-        Path dir = Path.of(System.getProperty("vk.plugins.dir", "../plugins"));
+        Path dir = Path.of(System.getProperty("vk.plugins.dir", "target/test-plugins"));
         try (PluginHost host = PluginHost.load(dir, HOST_VERSION)) {
             assertTrue(host.providers().stream().anyMatch(p -> p.name().equals("mock")),
                     "no mock provider in " + dir.toAbsolutePath() + ": " + host.providers() + " " + reasons(host));

@@ -62,7 +62,7 @@ public final class PodClusterFixture implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--provider", provider, "--nodename", node,
                 "--metrics-addr", "127.0.0.1:0", "--listen-port", "0",
                 "--client-ca-file", plane.caCertificate().toString(),
-                "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins")));
+                "--plugin-dir", System.getProperty("vk.plugins.dir", "target/test-plugins")));
         if (!List.of(flags).contains("--kubeconfig")) {
             // the node's own identity, as a kubelet has: Node authorizer and NodeRestriction
             args.addAll(List.of("--kubeconfig", plane.nodeKubeconfig(node).toString()));

@@ -31,7 +31,7 @@ final class EmulatorProcess implements AutoCloseable {
 
     /** Starts {@code mainClass} from {@code <plugins>/<pluginJar>} with {@code args}; waits for its URL. */
     static EmulatorProcess start(String pluginJar, String mainClass, String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("vk.plugins.dir", "../plugins")).resolve(pluginJar);
+        Path jar = Path.of(System.getProperty("vk.plugins.dir", "target/test-plugins")).resolve(pluginJar);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no plugin jar " + jar.toAbsolutePath() + ": build the providers first");
         }

@@ -76,7 +76,7 @@ class PluginTracingIT {
         NodeOptions options = new NodeOptions(Map.of("VK_TRACE_FILE", file.toString()), Path.of("/nonexistent"),
                 Optional.empty());
         com.beust.jcommander.JCommander.newBuilder().addObject(options).build().parse("--provider", "mock",
-                "--nodename", node, "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"),
+                "--nodename", node, "--plugin-dir", System.getProperty("vk.plugins.dir", "target/test-plugins"),
                 "--kubeconfig", plane.nodeKubeconfig(node).toString(), "--provider-config", mockConfig.toString(),
                 "--trace-exporter", "file", "--trace-sample-rate", "always", "--trace-granularity", granularity,
                 "--trace-tag", "suite=tracing", "--metrics-addr", "127.0.0.1:0", "--listen-port", "0");

@@ -114,7 +114,7 @@ class BenchIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = Launcher.cli(System.getenv(), dir, Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err, NO_NODE, NO_LOCAL).run("bench", "--local", "--provider", "mock",
-                "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"), "--pods", "5", "--json",
+                "--plugin-dir", System.getProperty("vk.plugins.dir", "target/test-plugins"), "--pods", "5", "--json",
                 json.toString(), "--agent-arg=--kube-api-qps=50");
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(Cli.OK, status, text);
@@ -134,7 +134,7 @@ class BenchIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = Launcher.cli(System.getenv(), dir, Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err, NO_NODE, NO_LOCAL).run("bench", "--local", "--provider", "mock", "--nodename", "fleet",
-                "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"), "--nodes", "3", "--pods", "6",
+                "--plugin-dir", System.getProperty("vk.plugins.dir", "target/test-plugins"), "--nodes", "3", "--pods", "6",
                 "--json", json.toString());
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(Cli.OK, status, text);

@@ -54,7 +54,7 @@ class LocalModeIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Duser.home=" + home, "-cp",
                 System.getProperty("java.class.path"), Launcher.class.getName(), "local", "--nodename", nodeName, "--metrics-addr", "127.0.0.1:0", "--listen-port", "0",
-                "--plugin-dir", System.getProperty("vk.plugins.dir", "../plugins"))
+                "--plugin-dir", System.getProperty("vk.plugins.dir", "target/test-plugins"))
                 .redirectErrorStream(true);
         builder.environment().put("VK_CONTROL_PLANE_ASSETS",
                 ControlPlaneAssets.locate(System.getenv()).dir().toString());
