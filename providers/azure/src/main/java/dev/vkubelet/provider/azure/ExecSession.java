@@ -1,6 +1,7 @@
 package dev.vkubelet.provider.azure;
 
 import dev.vkubelet.provider.cloudkit.DaemonThreads;
+import dev.vkubelet.provider.cloudkit.Utf8Chunks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,9 +28,18 @@ final class ExecSession {
     static int run(URI uri, String password, Optional<InputStream> stdin, OutputStream stdout) {
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket.Listener listener = new WebSocket.Listener() {
+            /** A high surrogate that ended a part of a message: its pair comes with the next part. */
+            private String pending = "";
+
             @Override
             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                write(data.toString().getBytes(StandardCharsets.UTF_8));
+                String text = pending + data;
+                pending = "";
+                if (!last && !text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1))) {
+                    pending = text.substring(text.length() - 1);
+                    text = text.substring(0, text.length() - 1);
+                }
+                write(text.getBytes(StandardCharsets.UTF_8));
                 ws.request(1);
                 return null;
             }
@@ -70,9 +80,17 @@ final class ExecSession {
         if (stdin.isPresent()) {
             pump = DaemonThreads.factory("aci-exec-stdin", ExecSession.class).newThread(() -> {
                 byte[] buffer = new byte[8192];
+                Utf8Chunks text = new Utf8Chunks(); // a character split between two reads is sent whole
                 try {
                     for (int n = stdin.get().read(buffer); n >= 0 && !closed.isDone(); n = stdin.get().read(buffer)) {
-                        ws.sendText(new String(buffer, 0, n, StandardCharsets.UTF_8), true).join();
+                        String chunk = text.nextText(buffer, 0, n);
+                        if (!chunk.isEmpty()) {
+                            ws.sendText(chunk, true).join();
+                        }
+                    }
+                    byte[] rest = text.rest(); // an incomplete last character: sent as what it is, malformed
+                    if (rest.length > 0 && !closed.isDone()) {
+                        ws.sendText(new String(rest, StandardCharsets.UTF_8), true).join();
                     }
                     if (!closed.isDone()) {
                         ws.sendClose(WebSocket.NORMAL_CLOSURE, "stdin closed").join();

@@ -179,6 +179,19 @@ class AzureProviderTest {
     }
 
     @Test
+    void execStdinAndOutputKeepCharactersSplitBetweenReads() {
+        AzureProvider provider = provider(TestConfigs.fast());
+        provider.createPod(TestPods.pod("default", "utf8", NODE));
+        awaitNotified("utf8", "Running");
+        // the 8 KiB reads on both sides end inside the two-byte é, then inside € and 😀
+        String input = "a".repeat(8191) + "é" + "b".repeat(8190) + "€" + "c".repeat(8189) + "😀 end";
+        TestIO cat = new TestIO(Optional.of(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))),
+                new ByteArrayOutputStream());
+        assertEquals(0, provider.runInContainer("default", "utf8", "app", List.of("cat"), cat));
+        assertEquals(input, cat.out().toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void secretValuesAreSentAsSecureValuesAndNeverComeBack() throws Exception {
         ArmEmulator shared = ArmEmulator.start(AzureConfig.load(TestConfigs.fast()).emulator());
         closing.add(shared);

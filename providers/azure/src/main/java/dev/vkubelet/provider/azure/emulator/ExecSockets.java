@@ -1,6 +1,7 @@
 package dev.vkubelet.provider.azure.emulator;
 
 import dev.vkubelet.provider.cloudkit.DaemonThreads;
+import dev.vkubelet.provider.cloudkit.Utf8Chunks;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -40,6 +41,17 @@ final class ExecSockets implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecSockets.class);
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    /** The largest message (all its frames) a client may send; a larger one closes the socket with 1009. */
+    static final int MAX_MESSAGE = 1 << 20;
+    /** RFC 6455: control frames carry at most 125 bytes. */
+    private static final int MAX_CONTROL = 125;
+
+    /** A frame or message over the limits: the socket was closed with the given status. */
+    private static final class TooBig extends IOException {
+        TooBig(String message) {
+            super(message);
+        }
+    }
 
     private final ServerSocket server;
     private final ExecutorService threads;
@@ -99,6 +111,7 @@ final class ExecSockets implements AutoCloseable {
                 writeFrame(out, 0x8, new byte[] {0x03, (byte) 0xf0}); // close 1008: policy violation
                 return;
             }
+            Utf8Chunks text = new Utf8Chunks(); // a text message is whole UTF-8: split characters wait
             OutputStream toClient = new OutputStream() {
                 @Override
                 public void write(int b) throws IOException {
@@ -107,17 +120,24 @@ final class ExecSockets implements AutoCloseable {
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    byte[] payload = new byte[len];
-                    System.arraycopy(b, off, payload, 0, len);
-                    synchronized (out) {
-                        writeFrame(out, 0x1, payload);
+                    byte[] payload = text.next(b, off, len);
+                    if (payload.length > 0) {
+                        synchronized (out) {
+                            writeFrame(out, 0x1, payload);
+                        }
                     }
                 }
             };
             session.command().accept(frames.asStream(), toClient);
             synchronized (out) {
+                byte[] rest = text.rest();
+                if (rest.length > 0) {
+                    writeFrame(out, 0x2, rest); // not text: an incomplete character
+                }
                 writeFrame(out, 0x8, new byte[] {0x03, (byte) 0xe8}); // close 1000: normal
             }
+        } catch (TooBig e) {
+            LOG.debug("exec session closed: {}", e.getMessage());
         } catch (SocketException | EOFException e) {
             // the client went away
         } catch (IOException | RuntimeException e) {
@@ -189,6 +209,13 @@ final class ExecSockets implements AutoCloseable {
                 } else if (length == 127) {
                     length = in.readLong();
                 }
+                boolean control = (opcode & 0x8) != 0;
+                if (control && length > MAX_CONTROL) {
+                    refuse(1002, "a control frame of " + length + " bytes (at most " + MAX_CONTROL + ")");
+                }
+                if (length < 0 || length > MAX_MESSAGE - message.size()) {
+                    refuse(1009, "a message of more than " + MAX_MESSAGE + " bytes");
+                }
                 byte[] mask = new byte[4];
                 if ((b1 & 0x80) != 0) {
                     in.readFully(mask);
@@ -218,6 +245,14 @@ final class ExecSockets implements AutoCloseable {
                     }
                 }
             }
+        }
+
+        /** Closes with {@code status} and ends the session: nothing of the frame is read into memory. */
+        private void refuse(int status, String why) throws IOException {
+            synchronized (out) {
+                writeFrame(out, 0x8, new byte[] {(byte) (status >> 8), (byte) status});
+            }
+            throw new TooBig(why + ": closed with " + status);
         }
 
         InputStream asStream() {
