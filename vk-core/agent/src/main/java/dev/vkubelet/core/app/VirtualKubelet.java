@@ -552,7 +552,7 @@ public final class VirtualKubelet implements AutoCloseable {
             registry = new MicrometerInstrumentation();
             metrics = registry;
             metricsServer = new MetricsServer(MetricsServer.parseAddress(config.metricsAddr()), registry.registry());
-            LOG.info("serving metrics at {}/metrics", metricsServer.address());
+            LOG.info("serving metrics at http://{}/metrics", MetricsServer.hostPort(metricsServer.address()));
         }
     }
 

@@ -161,7 +161,7 @@ public final class KubeletApiServer implements AutoCloseable {
             throw e;
         }
         if (!endpoints.isEmpty()) {
-            LOG.info("kubelet API listening on https://{}{}", describe(server.address()), endpoints.size() > 1
+            LOG.info("kubelet API listening on https://{}{}", dev.vkubelet.core.metrics.MetricsServer.hostPort(server.address()), endpoints.size() > 1
                     ? " and " + (endpoints.size() - 1) + " more ports (one per node)" : "");
         }
         return server;
@@ -223,13 +223,6 @@ public final class KubeletApiServer implements AutoCloseable {
     }
 
     /** {@code host:port} for a log line; the wildcard address as {@code *}. */
-    private static String describe(InetSocketAddress address) {
-        String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress() ? "*"
-                : address.getAddress() instanceof java.net.Inet6Address
-                        ? "[" + address.getAddress().getHostAddress() + "]" : address.getAddress().getHostAddress();
-        return host + ":" + address.getPort();
-    }
-
     /** Takes the connection's idle limit away (a followed log may be quiet for as long as it likes). */
     static void removeConnectionIdle(io.netty.channel.ChannelPipeline pipeline) {
         if (pipeline.get(CONNECTION_IDLE) != null) {

@@ -8,12 +8,24 @@ import dev.vkubelet.provider.stats.CpuStats;
 import dev.vkubelet.provider.stats.MemoryStats;
 import dev.vkubelet.provider.stats.PodStats;
 import dev.vkubelet.provider.stats.StatsSummary;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The kubelet's stats summary JSON (v1alpha1 shape) and resource metrics text. */
 final class StatsRendering {
@@ -77,100 +89,147 @@ final class StatsRendering {
 
     /**
      * {@code /metrics/resource} derived from a stats summary, with the names, labels and
-     * timestamps metrics-server reads.
+     * timestamps metrics-server reads, in the Prometheus text format (written by the Prometheus
+     * client's own writer: {@code +Inf}, {@code NaN}, escaping, label names checked).
      */
     static String resourceMetrics(StatsSummary summary) {
-        StringBuilder out = new StringBuilder();
-        header(out, "node_cpu_usage_seconds_total", "Cumulative cpu time consumed by the node in core-seconds", "counter");
-        cpu(out, "node_cpu_usage_seconds_total", "", summary.node().cpu());
-        header(out, "node_memory_working_set_bytes", "Current working set of the node in bytes", "gauge");
-        memory(out, "node_memory_working_set_bytes", "", summary.node().memory());
-        header(out, "pod_cpu_usage_seconds_total", "Cumulative cpu time consumed by the pod in core-seconds", "counter");
+        Family nodeCpu = Family.counter("node_cpu_usage_seconds_total",
+                "Cumulative cpu time consumed by the node in core-seconds");
+        Family nodeMemory = Family.gauge("node_memory_working_set_bytes", "Current working set of the node in bytes");
+        Family podCpu = Family.counter("pod_cpu_usage_seconds_total",
+                "Cumulative cpu time consumed by the pod in core-seconds");
+        Family podMemory = Family.gauge("pod_memory_working_set_bytes", "Current working set of the pod in bytes");
+        Family containerCpu = Family.counter("container_cpu_usage_seconds_total",
+                "Cumulative cpu time consumed by the container in core-seconds");
+        Family containerMemory = Family.gauge("container_memory_working_set_bytes",
+                "Current working set of the container in bytes");
+        Family containerStart = Family.gauge("container_start_time_seconds",
+                "Start time of the container since unix epoch in seconds");
+        Family scrapeError = Family.gauge("scrape_error",
+                "1 if there was an error while getting container metrics, 0 otherwise");
+        cpu(nodeCpu, Map.of(), summary.node().cpu());
+        memory(nodeMemory, Map.of(), summary.node().memory());
         for (PodStats pod : summary.pods()) {
-            cpu(out, "pod_cpu_usage_seconds_total", podLabels(pod), pod.cpu());
-        }
-        header(out, "pod_memory_working_set_bytes", "Current working set of the pod in bytes", "gauge");
-        for (PodStats pod : summary.pods()) {
-            memory(out, "pod_memory_working_set_bytes", podLabels(pod), pod.memory());
-        }
-        header(out, "container_cpu_usage_seconds_total", "Cumulative cpu time consumed by the container in core-seconds",
-                "counter");
-        for (PodStats pod : summary.pods()) {
+            cpu(podCpu, podLabels(pod), pod.cpu());
+            memory(podMemory, podLabels(pod), pod.memory());
             for (ContainerStats c : pod.containers()) {
-                cpu(out, "container_cpu_usage_seconds_total", containerLabels(pod, c), c.cpu());
-            }
-        }
-        header(out, "container_memory_working_set_bytes", "Current working set of the container in bytes", "gauge");
-        for (PodStats pod : summary.pods()) {
-            for (ContainerStats c : pod.containers()) {
-                memory(out, "container_memory_working_set_bytes", containerLabels(pod, c), c.memory());
-            }
-        }
-        header(out, "container_start_time_seconds", "Start time of the container since unix epoch in seconds", "gauge");
-        for (PodStats pod : summary.pods()) {
-            for (ContainerStats c : pod.containers()) {
-                sample(out, "container_start_time_seconds", containerLabels(pod, c),
+                cpu(containerCpu, containerLabels(pod, c), c.cpu());
+                memory(containerMemory, containerLabels(pod, c), c.memory());
+                containerStart.add(containerLabels(pod, c),
                         c.startTime().getEpochSecond() + c.startTime().getNano() / 1e9, c.startTime());
             }
         }
-        header(out, "scrape_error", "1 if there was an error while getting container metrics, 0 otherwise", "gauge");
-        out.append("scrape_error 0\n");
-        return out.toString();
+        scrapeError.add(Map.of(), 0, null);
+        return write(List.of(nodeCpu, nodeMemory, podCpu, podMemory, containerCpu, containerMemory, containerStart,
+                scrapeError));
     }
 
-    /** {@code /metrics/resource} from metric families a provider reports itself. */
+    /**
+     * {@code /metrics/resource} from metric families a provider reports itself. A counter's name
+     * gets the {@code _total} the text format gives counters when it lacks one.
+     *
+     * @throws IllegalArgumentException when a label name is not a Prometheus label name, naming it
+     */
     static String families(List<MetricFamily> families) {
-        StringBuilder out = new StringBuilder();
+        List<Family> out = new ArrayList<>();
         for (MetricFamily family : families) {
-            header(out, family.name(), family.help(), family.type().name().toLowerCase(Locale.ROOT));
+            Family f = family.type() == dev.vkubelet.provider.metrics.MetricType.COUNTER
+                    ? Family.counter(family.name(), family.help()) : Family.gauge(family.name(), family.help());
             for (MetricSample s : family.samples()) {
-                StringBuilder labels = new StringBuilder();
-                s.labels().forEach((k, v) -> labels.append(labels.length() == 0 ? "" : ",").append(k).append("=\"")
-                        .append(escape(v)).append('"'));
-                sample(out, family.name(), labels.toString(), s.value(), s.timestamp().orElse(null));
+                f.add(s.labels(), s.value(), s.timestamp().orElse(null));
             }
+            out.add(f);
         }
-        return out.toString();
+        return write(out);
     }
 
-    private static String podLabels(PodStats pod) {
-        return "namespace=\"" + escape(pod.podRef().namespace()) + "\",pod=\"" + escape(pod.podRef().name()) + "\"";
+    /** A sample being collected; {@code time} may be null. */
+    private record Sample(Map<String, String> labels, double value, Instant time) {}
+
+    /** One metric family being collected: its name, help, type and samples. */
+    private record Family(String name, String help, boolean counter, List<Sample> samples) {
+        static Family counter(String name, String help) {
+            return new Family(name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name,
+                    help, true, new ArrayList<>());
+        }
+
+        static Family gauge(String name, String help) {
+            return new Family(name, help, false, new ArrayList<>());
+        }
+
+        void add(Map<String, String> labels, double value, Instant time) {
+            samples.add(new Sample(labels, value, time));
+        }
+
+        MetricSnapshot snapshot() {
+            if (counter) {
+                var builder = CounterSnapshot.builder().name(name).help(help);
+                for (Sample s : samples) {
+                    var point = CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels(s.labels()))
+                            .value(s.value());
+                    if (s.time() != null) {
+                        point.scrapeTimestampMillis(s.time().toEpochMilli());
+                    }
+                    builder.dataPoint(point.build());
+                }
+                return builder.build();
+            }
+            var builder = GaugeSnapshot.builder().name(name).help(help);
+            for (Sample s : samples) {
+                var point = GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels(s.labels())).value(s.value());
+                if (s.time() != null) {
+                    point.scrapeTimestampMillis(s.time().toEpochMilli());
+                }
+                builder.dataPoint(point.build());
+            }
+            return builder.build();
+        }
+
+        private Labels labels(Map<String, String> labels) {
+            TreeMap<String, String> sorted = new TreeMap<>(labels);
+            for (String label : sorted.keySet()) {
+                if (!PrometheusNaming.isValidLabelName(label)) {
+                    throw new IllegalArgumentException("metric " + name + ": \"" + label
+                            + "\" is not a Prometheus label name");
+                }
+            }
+            return Labels.of(new ArrayList<>(sorted.keySet()),
+                    new ArrayList<>(sorted.values()));
+        }
     }
 
-    private static String containerLabels(PodStats pod, ContainerStats c) {
-        return "container=\"" + escape(c.name()) + "\"," + podLabels(pod);
+    private static String write(List<Family> families) {
+        List<MetricSnapshot> snapshots = new ArrayList<>();
+        for (Family f : families) {
+            snapshots.add(f.snapshot());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out,
+                    new MetricSnapshots(snapshots));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static void header(StringBuilder out, String name, String help, String type) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    private static Map<String, String> podLabels(PodStats pod) {
+        return Map.of("namespace", pod.podRef().namespace(), "pod", pod.podRef().name());
     }
 
-    private static void cpu(StringBuilder out, String name, String labels, CpuStats cpu) {
+    private static Map<String, String> containerLabels(PodStats pod, ContainerStats c) {
+        return Map.of("container", c.name(), "namespace", pod.podRef().namespace(), "pod", pod.podRef().name());
+    }
+
+    private static void cpu(Family family, Map<String, String> labels, CpuStats cpu) {
         if (cpu != null && cpu.usageCoreNanoSeconds() != null) {
-            sample(out, name, labels, cpu.usageCoreNanoSeconds() / 1e9, cpu.time());
+            family.add(labels, cpu.usageCoreNanoSeconds() / 1e9, cpu.time());
         }
     }
 
-    private static void memory(StringBuilder out, String name, String labels, MemoryStats memory) {
+    private static void memory(Family family, Map<String, String> labels, MemoryStats memory) {
         if (memory != null && memory.workingSetBytes() != null) {
-            sample(out, name, labels, memory.workingSetBytes(), memory.time());
+            family.add(labels, memory.workingSetBytes(), memory.time());
         }
-    }
-
-    private static void sample(StringBuilder out, String name, String labels, double value, Instant time) {
-        out.append(name);
-        if (!labels.isEmpty()) {
-            out.append('{').append(labels).append('}');
-        }
-        out.append(' ').append(value);
-        if (time != null) {
-            out.append(' ').append(time.toEpochMilli());
-        }
-        out.append('\n');
-    }
-
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

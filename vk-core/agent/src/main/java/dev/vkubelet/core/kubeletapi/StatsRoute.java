@@ -45,8 +45,13 @@ final class StatsRoute implements Route {
         if (path.startsWith("/metrics/resource")) {
             Optional<ResourceMetricsProvider> own = context.provider().capability(ResourceMetricsProvider.class);
             if (own.isPresent()) {
-                return Answer.prometheus(StatsRendering.families(context.deadline().call("getResourceMetrics",
-                        own.get()::getResourceMetrics)));
+                var families = context.deadline().call("getResourceMetrics", own.get()::getResourceMetrics);
+                try {
+                    return Answer.prometheus(StatsRendering.families(families));
+                } catch (IllegalArgumentException e) {
+                    return Answer.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            "the provider's resource metrics cannot be written: " + e.getMessage());
+                }
             }
             if (summary.isEmpty()) {
                 return context.notImplemented("resource metrics");

@@ -63,6 +63,17 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /** The bound address (useful with port 0). */
+    /**
+     * How a listening address reads in a log or a URL: {@code *:PORT} for every interface,
+     * {@code [ADDR]:PORT} for IPv6, {@code ADDR:PORT} otherwise (never {@code /0:0:0:0:...}).
+     */
+    public static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress() ? "*"
+                : address.getAddress() instanceof java.net.Inet6Address
+                        ? "[" + address.getAddress().getHostAddress() + "]" : address.getAddress().getHostAddress();
+        return host + ":" + address.getPort();
+    }
+
     public InetSocketAddress address() {
         return server.getAddress();
     }
