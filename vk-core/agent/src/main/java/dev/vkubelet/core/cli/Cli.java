@@ -175,8 +175,7 @@ public final class Cli {
     }
 
     private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        return message.replaceAll("\\s*\\R\\s*", " ");
+        return dev.vkubelet.core.kube.ApiMessages.describe(e).replaceAll("\\s*\\R\\s*", " ");
     }
 
     private int usageError(String message) {

@@ -26,4 +26,35 @@ public final class ApiMessages {
         }
         return String.valueOf(e.getMessage());
     }
+
+    /**
+     * A failed request in one line: {@code HTTP <code> <message>} ({@link #of}), or for a request
+     * that got no answer {@code cannot reach the API server: <cause>}; never client-java's text,
+     * which adds empty "HTTP response code/body/headers" lines.
+     */
+    public static String describe(ApiException e) {
+        if (e.getCode() == 0) {
+            Throwable root = e.getCause() != null ? e.getCause() : e;
+            return "cannot reach the API server: " + root.getClass().getSimpleName()
+                    + (root.getMessage() == null || root == e ? "" : ": " + root.getMessage());
+        }
+        return "HTTP " + e.getCode() + " " + of(e);
+    }
+
+    /**
+     * {@code e}'s message, with client-java's raw text (an ApiException, or a wrapper whose message
+     * is one's text) replaced by {@link #describe(ApiException)}.
+     */
+    public static String describe(Throwable e) {
+        if (e instanceof ApiException api) {
+            return describe(api);
+        }
+        String own = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException api && own.contains("HTTP response code")) {
+                return describe(api);
+            }
+        }
+        return own;
+    }
 }

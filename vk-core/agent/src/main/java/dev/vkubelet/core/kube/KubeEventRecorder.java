@@ -94,18 +94,33 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
             LOG.debug("not recording event {}: stopping", event.getReason());
         } catch (ApiException | RuntimeException e) {
             LOG.warn("cannot record event {} on pod {}/{}: {}", event.getReason(), event.getMetadata().getNamespace(),
-                    event.getInvolvedObject().getName(), e.getMessage());
+                    event.getInvolvedObject().getName(), ApiMessages.describe(e));
         }
     }
 
-    /** Writes what is waiting (for at most 5 s), then stops. */
+    /** Whether no writer runs any more (after {@link #close()}). */
+    boolean stopped() {
+        return writers.isTerminated();
+    }
+
+    /**
+     * Writes what is waiting for at most 5 s, then stops: what is still waiting is dropped (said in
+     * one line), and no writer runs once this returns, so the API server may go away after it.
+     */
     @Override
     public void close() {
         writers.shutdown();
         try {
-            writers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            if (!writers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                int left = writers.shutdownNow().size();
+                if (!writers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.warn("event writers did not stop within 10 s");
+                }
+                LOG.info("{} event(s) not recorded: the agent is stopping (they waited for --event-qps)", left);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            writers.shutdownNow();
         }
     }
 }

@@ -181,7 +181,7 @@ public final class WorkloadRun {
                 } catch (java.util.concurrent.ExecutionException e) {
                     created.remove(name(i));
                     failures.add(new BenchResult.Failure(name(i), "create", "the API server refused it: "
-                            + e.getCause().getMessage()));
+                            + dev.vkubelet.core.kube.ApiMessages.describe(e.getCause())));
                 }
             }
             await(() -> created.keySet().stream().allMatch(ready::containsKey));
@@ -202,8 +202,8 @@ public final class WorkloadRun {
                         api.readNamespacedPodLog(pod, workload.namespace()).container("c0").execute();
                         logsRead++;
                     } catch (ApiException e) {
-                        failures.add(new BenchResult.Failure(pod, "logs", "HTTP " + e.getCode() + ": "
-                                + e.getResponseBody()));
+                        failures.add(new BenchResult.Failure(pod, "logs",
+                                dev.vkubelet.core.kube.ApiMessages.describe(e)));
                     }
                 }
             }
