@@ -207,6 +207,14 @@ class TraceExportersTest {
 
     @Test
     void jaegerCollectorGetsThriftBatchesWithServiceTagsParentsAndBasicAuth() throws Exception {
+        // Jaeger's HttpSender was built for OkHttp 3; the host ships client-java's OkHttp 5 instead, and
+        // this test runs the sender on that one: a change of OkHttp's major version must come here first
+        String okhttp = okhttp3.OkHttp.VERSION;
+        assertTrue(okhttp.startsWith("5."), "the Jaeger sender is tested on OkHttp " + okhttp + ", not the host's 5");
+        assertEquals(okhttp3.OkHttpClient.class.getProtectionDomain().getCodeSource(),
+                io.jaegertracing.thrift.internal.senders.HttpSender.class.getClassLoader()
+                        .loadClass("okhttp3.OkHttpClient").getProtectionDomain().getCodeSource(),
+                "the sender sees another OkHttp than the host's");
         BlockingQueue<byte[]> bodies = new LinkedBlockingQueue<>();
         BlockingQueue<String> auth = new LinkedBlockingQueue<>();
         HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
