@@ -255,6 +255,12 @@ public final class PluginHost implements AutoCloseable {
         return text.toString();
     }
 
+    /** The class loader of the plugin offering {@code provider} (tests check what it can load). */
+    ClassLoader classLoader(String provider) {
+        require(provider);
+        return providers.get(provider).loader();
+    }
+
     /** Stops and unloads every plugin. Idempotent. */
     @Override
     public synchronized void close() {

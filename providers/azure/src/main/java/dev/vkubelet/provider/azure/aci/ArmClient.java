@@ -16,13 +16,13 @@ import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
-import com.azure.core.management.profile.AzureProfile;
 import com.azure.core.util.Context;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
-import com.azure.resourcemanager.containerinstance.ContainerInstanceManager;
 import com.azure.resourcemanager.containerinstance.fluent.ContainerGroupsClient;
+import com.azure.resourcemanager.containerinstance.fluent.ContainerInstanceManagementClient;
 import com.azure.resourcemanager.containerinstance.fluent.ContainersClient;
+import com.azure.resourcemanager.containerinstance.implementation.ContainerInstanceManagementClientBuilder;
 import dev.vkubelet.provider.ProviderMetrics;
 import dev.vkubelet.provider.azure.config.AzureConfig;
 import java.net.URI;
@@ -77,10 +77,16 @@ public final class ArmClient {
                     : endpoint + "/");
             environment = new AzureEnvironment(endpoints);
         }
-        ContainerInstanceManager manager = ContainerInstanceManager.authenticate(pipeline,
-                new AzureProfile(null, config.subscriptionId(), environment));
-        this.groups = manager.serviceClient().getContainerGroups();
-        this.containers = manager.serviceClient().getContainers();
+        // the service client alone, as ContainerInstanceManager builds it: the manager would also build
+        // storage, authorization, network and identity managers this provider never calls (and the
+        // plugin does not carry)
+        ContainerInstanceManagementClient client = new ContainerInstanceManagementClientBuilder()
+                .pipeline(pipeline)
+                .endpoint(environment.getResourceManagerEndpoint())
+                .subscriptionId(config.subscriptionId())
+                .buildClient();
+        this.groups = client.getContainerGroups();
+        this.containers = client.getContainers();
     }
 
     public ContainerGroupsClient groups() {
