@@ -23,6 +23,10 @@ public interface AttachIO {
     /** Whether the client asked for a terminal. */
     boolean tty();
 
-    /** Registers a listener for terminal resizes; the listener is called from the host's thread. */
+    /**
+     * Registers a listener for terminal resizes; the listener is called from the host's thread. A
+     * listener registered after the client sent a size is told the latest one at once (the size is
+     * the terminal's state: kubectl sends it first, possibly before the provider listens).
+     */
     void onResize(Consumer<TerminalSize> listener);
 }

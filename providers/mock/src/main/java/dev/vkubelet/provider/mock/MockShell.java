@@ -1,6 +1,7 @@
 package dev.vkubelet.provider.mock;
 
 import dev.vkubelet.provider.AttachIO;
+import dev.vkubelet.provider.TerminalSize;
 import dev.vkubelet.provider.cloudkit.ShellWords;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
@@ -12,17 +13,24 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The mock provider's tiny command set for exec: {@code echo}, {@code cat} (stdin to stdout),
- * {@code env}, {@code hostname}, {@code ls}, {@code tty}, {@code sleep N}, {@code exit N}, {@code true},
- * {@code false}, and {@code sh -c '...'} of those (commands joined with {@code ;} or {@code &&}).
+ * {@code env}, {@code hostname}, {@code ls}, {@code tty}, {@code stty size}, {@code sleep N},
+ * {@code exit N}, {@code true}, {@code false}, {@code sh -c '...'} of those (commands joined with
+ * {@code ;} or {@code &&}), and {@code sh} (or {@code bash}) alone: an interactive session of them
+ * ({@link InteractiveShell}). In an interactive session {@code env} shows where a Secret's variable
+ * comes from instead of its value (a terminal is looked at and recorded); {@code env} as a command
+ * of its own prints what the container runs with, Secret values included, as a container would.
  */
 final class MockShell {
 
     private final V1Pod pod;
     private final V1Container container;
     private final AttachIO io;
+    /** The interactive session this shell runs commands for, if any. */
+    private InteractiveShell session;
 
     MockShell(V1Pod pod, V1Container container, AttachIO io) {
         this.pod = pod;
@@ -35,11 +43,23 @@ final class MockShell {
         if (command.isEmpty()) {
             return err("no command\n", 126);
         }
-        if (command.get(0).equals("sh") || command.get(0).equals("/bin/sh")) {
+        String program = command.get(0).substring(command.get(0).lastIndexOf('/') + 1);
+        if (program.equals("sh") || program.equals("bash")) {
             if (command.size() >= 3 && command.get(1).equals("-c")) {
                 return script(command.get(2));
             }
-            return err("mock sh only runs -c SCRIPT\n", 2);
+            if (command.size() == 1 || command.size() == 2 && command.get(1).equals("-i")) {
+                if (session != null) {
+                    return err("mock sh: no shell in a shell\n", 2);
+                }
+                session = new InteractiveShell(io, this::script);
+                try {
+                    return session.run();
+                } finally {
+                    session = null;
+                }
+            }
+            return err("mock sh runs -c SCRIPT, or alone for an interactive shell\n", 2);
         }
         String name = command.get(0);
         List<String> args = command.subList(1, command.size());
@@ -53,14 +73,18 @@ final class MockShell {
                 StringBuilder text = new StringBuilder("HOSTNAME=" + pod.getMetadata().getName() + "\n");
                 if (container.getEnv() != null) {
                     for (V1EnvVar var : container.getEnv()) {
-                        text.append(var.getName()).append('=').append(var.getValue() == null ? "" : var.getValue())
-                                .append('\n');
+                        var secret = var.getValueFrom() == null ? null : var.getValueFrom().getSecretKeyRef();
+                        String value = session != null && secret != null
+                                ? "(from Secret " + secret.getName() + ", key " + secret.getKey() + ")"
+                                : var.getValue() == null ? "" : var.getValue();
+                        text.append(var.getName()).append('=').append(value).append('\n');
                     }
                 }
                 yield out(text.toString());
             }
-            case "cat" -> cat();
+            case "cat" -> session != null && io.tty() ? typedCat() : cat();
             case "tty" -> io.tty() ? out("/dev/pts/0\n") : err("not a tty\n", 1);
+            case "stty" -> stty(args);
             case "sleep" -> sleep(args);
             case "exit" -> args.isEmpty() ? 0 : parseCode(args.get(0));
             default -> err("mock: " + name + ": command not found\n", 127);
@@ -82,6 +106,26 @@ final class MockShell {
             }
         }
         return code;
+    }
+
+    /** {@code stty size}: the terminal's rows and columns as the client last sent them. */
+    private int stty(List<String> args) {
+        if (!args.equals(List.of("size"))) {
+            return err("mock stty: only size\n", 1);
+        }
+        if (!io.tty()) {
+            return err("stty: 'standard input': Inappropriate ioctl for device\n", 1);
+        }
+        Optional<TerminalSize> size = session == null ? Optional.empty() : session.size();
+        return out(size.map(s -> s.height() + " " + s.width()).orElse("0 0") + "\n");
+    }
+
+    /** {@code cat} on a terminal: each typed line back, until Ctrl-D on an empty line (or Ctrl-C). */
+    private int typedCat() {
+        for (Optional<String> line = session.readLine(false); line.isPresent(); line = session.readLine(false)) {
+            out(line.get() + "\n");
+        }
+        return 0;
     }
 
     private int cat() {
@@ -124,13 +168,18 @@ final class MockShell {
     }
 
     private int out(String text) {
-        write(io.stdout().orElse(null), text);
+        write(io.stdout().orElse(null), onTerminal(text));
         return 0;
     }
 
     private int err(String text, int code) {
-        write(io.stderr().or(io::stdout).orElse(null), text);
+        write(io.stderr().or(io::stdout).orElse(null), onTerminal(text));
         return code;
+    }
+
+    /** On a terminal (an interactive session with a TTY) line ends are {@code \r\n}. */
+    private String onTerminal(String text) {
+        return session != null && io.tty() ? text.replace("\n", "\r\n") : text;
     }
 
     private static void write(OutputStream stream, String text) {

@@ -22,6 +22,8 @@ final class SessionIO implements AttachIO {
     private final Optional<OutputStream> stderr;
     private final boolean tty;
     private final List<Consumer<TerminalSize>> listeners = new CopyOnWriteArrayList<>();
+    /** The size the client last sent; guarded by {@code this} with the listeners' calls. */
+    private TerminalSize last;
 
     SessionIO(Optional<InputStream> stdin, Optional<OutputStream> stdout, Optional<OutputStream> stderr, boolean tty) {
         this.stdin = stdin;
@@ -42,7 +44,10 @@ final class SessionIO implements AttachIO {
                 if (size != null) {
                     TerminalSize terminal = new TerminalSize(((Number) size.get("Width")).intValue(),
                             ((Number) size.get("Height")).intValue());
-                    listeners.forEach(l -> l.accept(terminal));
+                    synchronized (this) {
+                        last = terminal;
+                        listeners.forEach(l -> l.accept(terminal));
+                    }
                 }
             } catch (RuntimeException e) {
                 // not a size: skipped
@@ -70,8 +75,12 @@ final class SessionIO implements AttachIO {
         return tty;
     }
 
+    /** Adds a listener, and tells it at once the size the client sent before it came (kubectl sends one first). */
     @Override
-    public void onResize(Consumer<TerminalSize> listener) {
+    public synchronized void onResize(Consumer<TerminalSize> listener) {
         listeners.add(listener);
+        if (last != null) {
+            listener.accept(last);
+        }
     }
 }

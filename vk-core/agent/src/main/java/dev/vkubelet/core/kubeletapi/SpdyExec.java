@@ -77,6 +77,11 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
             streams.put(type, syn.streamId());
             if (!started && streams.keySet().containsAll(expected())) {
                 started = true;
+                // before any data frame of the session is read: kubectl sends the terminal's size at once
+                io = new SessionIO(request.stdin() ? Optional.of(stdin) : Optional.empty(),
+                        Optional.ofNullable(streams.get("stdout")).map(id -> data(ctx, id)),
+                        Optional.ofNullable(streams.get("stderr")).map(id -> data(ctx, id)),
+                        request.tty());
                 running = threads.submit(() -> run(ctx));
             }
         } else if (frame instanceof SpdyDataFrame data) {
@@ -101,11 +106,7 @@ final class SpdyExec extends SimpleChannelInboundHandler<SpdyFrame> {
     }
 
     private void run(ChannelHandlerContext ctx) {
-        SessionIO io = new SessionIO(request.stdin() ? Optional.of(stdin) : Optional.empty(),
-                Optional.ofNullable(streams.get("stdout")).map(id -> data(ctx, id)),
-                Optional.ofNullable(streams.get("stderr")).map(id -> data(ctx, id)),
-                request.tty());
-        this.io = io;
+        SessionIO io = this.io;
         String error = "";
         try {
             Integer code = session.run(io);

@@ -169,6 +169,71 @@ class KubeletApiIT {
     }
 
     @Test
+    void kubectlExecItShIsAnInteractiveShellThatFollowsResizes() throws Exception {
+        cluster.startMock();
+        var pod = PodClusterFixture.pod("interactive");
+        pod.getSpec().getContainers().get(0).addEnvItem(new io.kubernetes.client.openapi.models.V1EnvVar()
+                .name("GREETING").value("hello"));
+        cluster.create(pod);
+        cluster.awaitRunning("interactive");
+        Path resized = dir.resolve("resize-now");
+        // kubectl on a pseudo-terminal of script(1), 24x80; a job of the same terminal makes it 50x132
+        // once the test says so, and the kernel tells kubectl (SIGWINCH), which tells the node
+        String session = "stty rows 24 cols 80; (while [ ! -e '" + resized + "' ]; do sleep 0.1; done;"
+                + " stty -F /dev/tty rows 50 cols 132) & exec '" + cluster.plane().kubectl() + "' --kubeconfig "
+                + cluster.plane().adminKubeconfig() + " exec -it -n " + cluster.namespace() + " interactive -- sh";
+        Process script = new ProcessBuilder("script", "-qec", session, "/dev/null").redirectErrorStream(true).start();
+        StringBuffer seen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            byte[] buffer = new byte[4096];
+            try (var in = script.getInputStream()) {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // the session ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        var keys = script.getOutputStream();
+        try {
+            Await.until(WAIT, "the prompt", () -> seen.toString().contains("$ "));
+            type(keys, "stty size\r");
+            Await.until(WAIT, "the first size", () -> seen.toString().contains("24 80\r\n"));
+            type(keys, "echo hi there\r");
+            Await.until(WAIT, "echo", () -> seen.toString().contains("echo hi there\r\nhi there\r\n"));
+            type(keys, "env\r");
+            Await.until(WAIT, "the environment", () -> seen.toString().contains("GREETING=hello\r\n")
+                    && seen.toString().contains("HOSTNAME=interactive\r\n"));
+            Files.createFile(resized);
+            // the resize travels on its own stream: ask until the shell has heard of it
+            Await.until(WAIT, "the new size", () -> {
+                int before = seen.length();
+                type(keys, "stty size\r");
+                Await.until(WAIT, "an answer", () -> seen.indexOf("$ ", before) >= 0);
+                return seen.toString().contains("50 132\r\n");
+            });
+            type(keys, "exit 5\r");
+            assertTrue(script.waitFor(60, TimeUnit.SECONDS), "the session did not end: " + seen);
+            assertEquals(5, script.exitValue(), "kubectl's exit code is the shell's: " + seen);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the terminal showed: " + seen, e);
+        } finally {
+            script.destroyForcibly();
+        }
+    }
+
+    private static void type(java.io.OutputStream keys, String text) {
+        try {
+            keys.write(text.getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void anonymousCallersAreAuthorisedAndMissingCapabilitiesAnswer501() throws Exception {
         VirtualKubelet agent = cluster.startEmbedded(new dev.vkubelet.core.pod.InMemoryProvider(true),
                 "--anonymous-auth", "true");

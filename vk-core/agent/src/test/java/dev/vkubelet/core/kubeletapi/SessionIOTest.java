@@ -31,6 +31,17 @@ class SessionIOTest {
     }
 
     @Test
+    void aListenerThatComesLateIsToldTheLatestSizeAtOnce() {
+        SessionIO io = new SessionIO(Optional.empty(), Optional.empty(), Optional.empty(), true);
+        io.resized("{\"Width\":80,\"Height\":24}\n{\"Width\":100,\"Height\":30}".getBytes(StandardCharsets.UTF_8));
+        List<TerminalSize> late = new CopyOnWriteArrayList<>();
+        io.onResize(late::add);
+        assertEquals(List.of(new TerminalSize(100, 30)), late);
+        io.resized("{\"Width\":132,\"Height\":50}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(new TerminalSize(100, 30), new TerminalSize(132, 50)), late);
+    }
+
+    @Test
     void aTerminalHasNoSeparateStderr() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertTrue(new SessionIO(Optional.empty(), Optional.empty(), Optional.of(err), true).stderr().isEmpty());
