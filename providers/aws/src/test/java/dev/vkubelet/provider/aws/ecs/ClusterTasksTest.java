@@ -74,12 +74,20 @@ class ClusterTasksTest {
         });
     }
 
+    /** A listing under way for node a, finding task {@code arn}, until {@code release} opens. */
+    private record Held(Future<List<Task>> result, CountDownLatch release) {}
+
+    private Held held(String arn) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<List<Task>> result = ask("a", listing(arn, started, release));
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        return new Held(result, release);
+    }
+
     @Test
     void callersArrivingDuringAListingShareTheNextOneAndNeverTheOneUnderWay() throws Exception {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        Future<List<Task>> first = ask("a", listing("first", firstStarted, releaseFirst));
-        assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
+        Held first = held("first");
 
         CountDownLatch open = new CountDownLatch(0);
         List<Future<List<Task>>> later = new ArrayList<>();
@@ -88,9 +96,9 @@ class ClusterTasksTest {
         }
         awaitWaiting(5);
         assertEquals(1, listings.get(), "a caller joined the listing under way or started its own");
-        releaseFirst.countDown();
+        first.release().countDown();
 
-        assertEquals("first", first.get(10, TimeUnit.SECONDS).get(0).taskArn());
+        assertEquals("first", first.result().get(10, TimeUnit.SECONDS).get(0).taskArn());
         for (int i = 0; i < 4; i++) {
             assertEquals("second", later.get(i).get(10, TimeUnit.SECONDS).get(0).taskArn());
         }
@@ -103,10 +111,7 @@ class ClusterTasksTest {
 
     @Test
     void aFailedListingFailsEveryCallerThatJoinedItAndTheNextCallerListsAgain() throws Exception {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        Future<List<Task>> first = ask("a", listing("first", firstStarted, releaseFirst));
-        assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
+        Held first = held("first");
         IllegalStateException throttled = new IllegalStateException("throttled");
         Supplier<Map<String, List<Task>>> failing = () -> {
             listings.incrementAndGet();
@@ -115,8 +120,8 @@ class ClusterTasksTest {
         Future<List<Task>> second = ask("a", failing);
         Future<List<Task>> third = ask("a", failing);
         awaitWaiting(2);
-        releaseFirst.countDown();
-        assertEquals("first", first.get(10, TimeUnit.SECONDS).get(0).taskArn());
+        first.release().countDown();
+        assertEquals("first", first.result().get(10, TimeUnit.SECONDS).get(0).taskArn());
         for (Future<List<Task>> f : List.of(second, third)) {
             Exception e = assertThrows(java.util.concurrent.ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
             assertSame(throttled, e.getCause());
@@ -128,14 +133,11 @@ class ClusterTasksTest {
 
     @Test
     void clustersReachedDifferentlyDoNotShareListings() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<List<Task>> first = ask("a", listing("first", started, release));
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        Held first = held("first");
         ClusterTasks.Key otherKeyId = new ClusterTasks.Key(Optional.empty(), "us-east-1", "c", "AK2");
         assertEquals("other", tasks.of(otherKeyId, "a", listing("other", new CountDownLatch(1), new CountDownLatch(0)))
                 .get(0).taskArn(), "a listing of the same cluster under other credentials waited or was shared");
-        release.countDown();
-        assertEquals("first", first.get(10, TimeUnit.SECONDS).get(0).taskArn());
+        first.release().countDown();
+        assertEquals("first", first.result().get(10, TimeUnit.SECONDS).get(0).taskArn());
     }
 }
