@@ -105,7 +105,8 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
 
     /**
      * Writes what is waiting for at most 5 s, then stops: what is still waiting is dropped (said in
-     * one line), and no writer runs once this returns, so the API server may go away after it.
+     * one line) and the writers are interrupted, and this waits up to 5 s more for a write under way,
+     * so that nothing is written after the agent has stopped and the API server may go.
      */
     @Override
     public void close() {

@@ -161,8 +161,9 @@ public final class KubeletApiServer implements AutoCloseable {
             throw e;
         }
         if (!endpoints.isEmpty()) {
-            LOG.info("kubelet API listening on https://{}{}", dev.vkubelet.core.metrics.MetricsServer.hostPort(server.address()), endpoints.size() > 1
-                    ? " and " + (endpoints.size() - 1) + " more ports (one per node)" : "");
+            LOG.info("kubelet API listening on https://{}{}",
+                    dev.vkubelet.core.metrics.MetricsServer.hostPort(server.address()), endpoints.size() > 1
+                            ? " and " + (endpoints.size() - 1) + " more ports (one per node)" : "");
         }
         return server;
     }
@@ -222,7 +223,6 @@ public final class KubeletApiServer implements AutoCloseable {
         }
     }
 
-    /** {@code host:port} for a log line; the wildcard address as {@code *}. */
     /** Takes the connection's idle limit away (a followed log may be quiet for as long as it likes). */
     static void removeConnectionIdle(io.netty.channel.ChannelPipeline pipeline) {
         if (pipeline.get(CONNECTION_IDLE) != null) {
