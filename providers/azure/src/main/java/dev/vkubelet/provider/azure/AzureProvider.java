@@ -34,6 +34,7 @@ import dev.vkubelet.provider.azure.config.AzureConfig;
 import dev.vkubelet.provider.azure.emulator.ArmEmulator;
 import dev.vkubelet.provider.cloudkit.CloudNode;
 import dev.vkubelet.provider.cloudkit.DaemonThreads;
+import dev.vkubelet.provider.cloudkit.JoinedListings;
 import dev.vkubelet.provider.cloudkit.TrackedPod;
 import dev.vkubelet.provider.cloudkit.TrackingProvider;
 import dev.vkubelet.tracing.Granularity;
@@ -102,18 +103,25 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
     private final ArmClient arm;
     private final GroupMapping mapping;
     private final Optional<ArmEmulator> emulator;
+    /** The process's listings of resource groups, which its nodes share (ACI cannot list a node's groups alone). */
+    private final JoinedListings<AzureProviderFactory.GroupListingKey, List<ContainerGroupInner>> groupListings;
+    private final AzureProviderFactory.GroupListingKey groupListingKey;
     private final ScheduledExecutorService scheduler;
     private volatile PodEvents events = (ns, name, type, reason, message) -> {};
     private long passes;
 
     AzureProvider(ProviderContext context, AzureConfig config, Tracer tracer, ArmClient arm,
-            Optional<ArmEmulator> emulator) {
+            Optional<ArmEmulator> emulator,
+            JoinedListings<AzureProviderFactory.GroupListingKey, List<ContainerGroupInner>> groupListings,
+            AzureProviderFactory.GroupListingKey groupListingKey) {
         this.context = Objects.requireNonNull(context, "context");
         this.config = Objects.requireNonNull(config, "config");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.arm = Objects.requireNonNull(arm, "arm");
         this.mapping = new GroupMapping(config);
         this.emulator = emulator;
+        this.groupListings = Objects.requireNonNull(groupListings, "groupListings");
+        this.groupListingKey = Objects.requireNonNull(groupListingKey, "groupListingKey");
         this.scheduler = Executors.newScheduledThreadPool(2,
                 DaemonThreads.factory("azure-provider-" + context.nodeName(), AzureProvider.class));
         context.metrics().gauge("groups", Map.of(), records::size);
@@ -158,16 +166,23 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
 
     // ---- adoption and cleanup
 
+    /**
+     * This node's container groups, from a listing of the resource group that began after this call,
+     * shared with the other nodes of the process that ask at the same time.
+     */
     private List<ContainerGroupInner> ourGroups() {
+        List<ContainerGroupInner> all = groupListings.next(groupListingKey,
+                () -> call("ListContainerGroups", Granularity.NORMAL, ctx -> {
+                    List<ContainerGroupInner> listed = new ArrayList<>();
+                    arm.groups().listByResourceGroup(config.resourceGroup(), ctx).forEach(listed::add);
+                    return listed;
+                }));
         List<ContainerGroupInner> ours = new ArrayList<>();
-        call("ListContainerGroups", Granularity.NORMAL, ctx -> {
-            for (ContainerGroupInner g : arm.groups().listByResourceGroup(config.resourceGroup(), ctx)) {
-                if (g.tags() != null && context.nodeName().equals(g.tags().get(GroupMapping.TAG_NODE))) {
-                    ours.add(g);
-                }
+        for (ContainerGroupInner g : all) {
+            if (g.tags() != null && context.nodeName().equals(g.tags().get(GroupMapping.TAG_NODE))) {
+                ours.add(g);
             }
-            return null;
-        });
+        }
         return ours;
     }
 

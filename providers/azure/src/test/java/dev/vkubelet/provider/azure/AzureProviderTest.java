@@ -58,10 +58,16 @@ class AzureProviderTest {
     private final RecordingMetrics metrics = new RecordingMetrics();
 
     private AzureProvider provider(Path config) {
-        ProviderContext context = new ProviderContext(NODE, "linux", "10.1.2.3", 10250, "cluster.local",
+        return provider(new AzureProviderFactory(), NODE, config);
+    }
+
+    private AzureProvider provider(AzureProviderFactory factory, String node, Path config) {
+        ProviderContext context = new ProviderContext(node, "linux", "10.1.2.3", 10250, "cluster.local",
                 Optional.of(config), ClusterResources.empty(), Tracer.noop(), metrics);
-        AzureProvider provider = (AzureProvider) new AzureProviderFactory().create(context);
-        closing.add(provider);
+        AzureProvider provider = (AzureProvider) factory.create(context);
+        synchronized (closing) {
+            closing.add(provider);
+        }
         provider.notifyPods(notified);
         provider.eventsTo((ns, name, type, reason, message) -> events.add(name + " " + type + " " + reason));
         return provider;
@@ -327,5 +333,49 @@ class AzureProviderTest {
                 second.getPod("default", "other").isEmpty() && notified.get("other").getStatus()
                         .getContainerStatuses().get(0).getState().getTerminated() != null);
         assertFalse(second.getPod("default", "kept").isEmpty());
+    }
+
+    @Test
+    void nodesStartingTogetherAdoptTheirOwnGroupsFromSharedListings() throws Exception {
+        ArmEmulator shared = ArmEmulator.start(AzureConfig.load(TestConfigs.fast()).emulator());
+        closing.add(shared);
+        Path config = sharedConfig(shared);
+        int nodes = 6;
+        AzureProviderFactory before = new AzureProviderFactory();
+        java.util.Map<String, List<String>> expected = new java.util.TreeMap<>();
+        for (int n = 0; n < nodes; n++) {
+            String node = "node-" + n;
+            AzureProvider p = provider(before, node, config);
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < n % 3; i++) { // nodes 0 and 3 have none
+                String name = node + "-pod-" + i;
+                p.createPod(TestPods.pod("default", name, node));
+                names.add(name);
+            }
+            expected.put(node, names);
+        }
+        expected.values().stream().flatMap(List::stream).forEach(name -> awaitNotified(name, "Running"));
+
+        AzureProviderFactory after = new AzureProviderFactory();
+        java.util.concurrent.ExecutorService starts = java.util.concurrent.Executors.newFixedThreadPool(nodes);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.Map<String, java.util.concurrent.Future<AzureProvider>> started = new java.util.TreeMap<>();
+            for (String node : expected.keySet()) {
+                started.put(node, starts.submit(() -> {
+                    go.await();
+                    return provider(after, node, config);
+                }));
+            }
+            go.countDown();
+            for (var e : started.entrySet()) {
+                dev.vkubelet.provider.PodLifecycleHandler adopted = e.getValue().get(60,
+                        java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(expected.get(e.getKey()), adopted.getPods().stream().map(p -> p.getMetadata().getName())
+                        .sorted().toList(), "the groups " + e.getKey() + " adopted");
+            }
+        } finally {
+            starts.shutdownNow();
+        }
     }
 }

@@ -1,13 +1,12 @@
 package dev.vkubelet.provider.aws.ecs;
 
+import dev.vkubelet.provider.cloudkit.JoinedListings;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
@@ -23,10 +22,8 @@ import software.amazon.awssdk.services.ecs.model.TaskField;
  * lists them all to adopt its own; a replica taking over a hundred nodes of a 3,000-task cluster
  * would otherwise list it a hundred times.
  *
- * <p>A node that asks joins the next listing that begins after it asked, never one already under
- * way (that one may have passed a task started just before the node asked): nodes starting together
- * share one or two listings. A listing's result is handed to the nodes that joined it and then
- * dropped; a failed listing fails every node that joined it.
+ * <p>How nodes share a listing is {@link JoinedListings}'s: each joins the next one that begins
+ * after it asked, and nothing is cached.
  */
 public final class ClusterTasks {
 
@@ -42,7 +39,7 @@ public final class ClusterTasks {
      */
     public record Key(Optional<URI> endpoint, String region, String cluster, String identity) {}
 
-    private final ConcurrentMap<Key, Listings> byCluster = new ConcurrentHashMap<>();
+    private final JoinedListings<Key, Map<String, List<Task>>> listings = new JoinedListings<>();
 
     /**
      * The tasks tagged with {@code nodeName} (running and stopped, with their tags), from a listing
@@ -54,7 +51,7 @@ public final class ClusterTasks {
 
     /** {@link #of(Key, String, EcsClient)} with the listing given. */
     List<Task> of(Key key, String nodeName, Supplier<Map<String, List<Task>>> listing) {
-        return byCluster.computeIfAbsent(key, k -> new Listings()).next(listing).getOrDefault(nodeName, List.of());
+        return listings.next(key, listing).getOrDefault(nodeName, List.of());
     }
 
     /** Every task of the cluster that carries a node tag, by that tag's value. */
@@ -82,70 +79,5 @@ public final class ClusterTasks {
             }
         }
         return byNode;
-    }
-
-    /** The listings of one cluster: at most one under way, and the next one that callers join. */
-    private static final class Listings {
-        /** One listing and the callers that joined it; guarded by the {@code Listings}. */
-        private static final class Round {
-            boolean done;
-            Map<String, List<Task>> tasks;
-            Throwable failure; // a RuntimeException or an Error
-
-            Map<String, List<Task>> result() {
-                if (failure instanceof RuntimeException e) {
-                    throw e;
-                }
-                if (failure instanceof Error e) {
-                    throw e;
-                }
-                return tasks;
-            }
-        }
-
-        private Round pending;
-        private boolean running;
-
-        /** Joins the next listing; the first of its callers to find none under way makes it. */
-        Map<String, List<Task>> next(Supplier<Map<String, List<Task>>> listing) {
-            Round mine;
-            synchronized (this) {
-                if (pending == null) {
-                    pending = new Round();
-                }
-                mine = pending;
-                boolean interrupted = false;
-                while (!mine.done && running) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true; // a node's start is not abandoned halfway; the flag is kept
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                if (mine.done) {
-                    return mine.result();
-                }
-                pending = null; // this caller lists for its round; later callers join the next one
-                running = true;
-            }
-            Map<String, List<Task>> tasks = null;
-            Throwable failure = null;
-            try {
-                tasks = listing.get();
-            } catch (RuntimeException | Error e) {
-                failure = e;
-            }
-            synchronized (this) {
-                mine.tasks = tasks;
-                mine.failure = failure;
-                mine.done = true;
-                running = false;
-                notifyAll();
-                return mine.result();
-            }
-        }
     }
 }
