@@ -342,40 +342,14 @@ class AzureProviderTest {
         Path config = sharedConfig(shared);
         int nodes = 6;
         AzureProviderFactory before = new AzureProviderFactory();
-        java.util.Map<String, List<String>> expected = new java.util.TreeMap<>();
-        for (int n = 0; n < nodes; n++) {
-            String node = "node-" + n;
-            AzureProvider p = provider(before, node, config);
-            List<String> names = new java.util.ArrayList<>();
-            for (int i = 0; i < n % 3; i++) { // nodes 0 and 3 have none
-                String name = node + "-pod-" + i;
-                p.createPod(TestPods.pod("default", name, node));
-                names.add(name);
-            }
-            expected.put(node, names);
-        }
+        java.util.Map<String, List<String>> expected = TestPods.createdOnNodes(nodes,
+                node -> provider(before, node, config)); // nodes 0 and 3 have none
         expected.values().stream().flatMap(List::stream).forEach(name -> awaitNotified(name, "Running"));
 
         AzureProviderFactory after = new AzureProviderFactory();
-        java.util.concurrent.ExecutorService starts = java.util.concurrent.Executors.newFixedThreadPool(nodes);
-        try {
-            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-            java.util.Map<String, java.util.concurrent.Future<AzureProvider>> started = new java.util.TreeMap<>();
-            for (String node : expected.keySet()) {
-                started.put(node, starts.submit(() -> {
-                    go.await();
-                    return provider(after, node, config);
-                }));
-            }
-            go.countDown();
-            for (var e : started.entrySet()) {
-                dev.vkubelet.provider.PodLifecycleHandler adopted = e.getValue().get(60,
-                        java.util.concurrent.TimeUnit.SECONDS);
-                assertEquals(expected.get(e.getKey()), adopted.getPods().stream().map(p -> p.getMetadata().getName())
-                        .sorted().toList(), "the groups " + e.getKey() + " adopted");
-            }
-        } finally {
-            starts.shutdownNow();
-        }
+        var started = dev.vkubelet.provider.testkit.Together.run(expected.keySet(),
+                node -> provider(after, node, config), java.time.Duration.ofSeconds(60));
+        started.forEach((node, adopted) -> assertEquals(expected.get(node), adopted.getPods().stream()
+                .map(p -> p.getMetadata().getName()).sorted().toList(), "the groups " + node + " adopted"));
     }
 }

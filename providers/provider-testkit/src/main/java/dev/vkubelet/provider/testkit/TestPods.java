@@ -54,4 +54,25 @@ public final class TestPods {
                         new io.kubernetes.client.openapi.models.V1SecretKeySelector().name(secret).key(key))));
         return pod;
     }
+
+    /**
+     * Creates 0, 1, 2, 0, 1, 2 … pods on nodes {@code node-0} … {@code node-(nodes-1)}, each through
+     * the provider {@code providerOf} gives for its node; returns the pods' names by node.
+     */
+    public static java.util.Map<String, java.util.List<String>> createdOnNodes(int nodes,
+            java.util.function.Function<String, dev.vkubelet.provider.PodLifecycleHandler> providerOf) {
+        java.util.Map<String, java.util.List<String>> created = new java.util.TreeMap<>();
+        for (int n = 0; n < nodes; n++) {
+            String node = "node-" + n;
+            dev.vkubelet.provider.PodLifecycleHandler provider = providerOf.apply(node);
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < n % 3; i++) {
+                String name = node + "-pod-" + i;
+                provider.createPod(pod("default", name, node));
+                names.add(name);
+            }
+            created.put(node, names);
+        }
+        return created;
+    }
 }
