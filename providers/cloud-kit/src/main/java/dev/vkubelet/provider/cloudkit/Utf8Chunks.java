@@ -33,11 +33,6 @@ public final class Utf8Chunks {
         return rest;
     }
 
-    /** Whether bytes are held back. */
-    public boolean holding() {
-        return held.length > 0;
-    }
-
     /**
      * The length of the longest prefix of {@code bytes[0..len)} that does not end inside a
      * character: {@code len}, or the start of a last character whose bytes are not all there.

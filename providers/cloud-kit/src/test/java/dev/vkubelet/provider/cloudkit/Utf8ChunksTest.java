@@ -35,7 +35,7 @@ class Utf8ChunksTest {
         Utf8Chunks chunks = new Utf8Chunks();
         assertEquals("x", chunks.nextText(new byte[] {'x', euro[0], euro[1]}, 0, 3));
         assertArrayEquals(new byte[] {euro[0], euro[1]}, chunks.rest());
-        assertFalse(chunks.holding());
+        assertArrayEquals(new byte[0], chunks.rest(), "nothing held after the rest");
     }
 
     @Test
@@ -45,6 +45,6 @@ class Utf8ChunksTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(chunks.next(stray, 0, stray.length));
         assertEquals(5, out.size(), "continuation bytes without a lead pass through");
-        assertFalse(chunks.holding());
+        assertArrayEquals(new byte[0], chunks.rest(), "stray bytes held back");
     }
 }

@@ -130,7 +130,7 @@ final class InteractiveShell {
                 }
                 default -> {
                     line.write(b);
-                    echo(b);
+                    write(new byte[] {(byte) b});
                 }
             }
         }
@@ -148,21 +148,14 @@ final class InteractiveShell {
         return line.size() == 0 ? Optional.empty() : Optional.of(line.toString(StandardCharsets.UTF_8));
     }
 
-    private void echo(int b) {
-        io.stdout().ifPresent(out -> {
-            try {
-                out.write(b);
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    private void write(String text) {
+        write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void write(String text) {
+    private void write(byte[] bytes) {
         io.stdout().ifPresent(out -> {
             try {
-                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.write(bytes);
                 out.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

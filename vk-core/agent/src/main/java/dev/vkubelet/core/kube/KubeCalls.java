@@ -65,19 +65,11 @@ final class KubeCalls {
     }
 
     static ApiFailure failure(String what, ApiException e, boolean creating) {
-        String message = e.getCode() == 0
-                ? what + " failed: cannot reach the API server: " + cause(e)
-                : what + " failed: HTTP " + e.getCode() + " " + ApiMessages.of(e);
+        String message = what + " failed: " + ApiMessages.describe(e);
         return switch (e.getCode()) {
             case 404 -> new ObjectMissing(message, e);
             case 409 -> creating ? new ObjectExists(message, e) : new ObjectConflict(message, e);
             default -> new ApiFailure(e.getCode(), message, e);
         };
-    }
-
-    /** What went wrong below HTTP (connection refused, TLS, timeout), without client-java's empty HTTP fields. */
-    private static String cause(ApiException e) {
-        Throwable root = e.getCause() != null ? e.getCause() : e;
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 }
