@@ -3,20 +3,30 @@ package dev.vkubelet.tracing;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
-/** A tracer that records spans up to a {@link Granularity} and drops finer ones. */
+/**
+ * A tracer that records spans up to a {@link Granularity} and drops finer ones. The host's tracer
+ * records every span started without a detail; the one plugins get ({@link Tracer#forPlugins()})
+ * treats such a span as {@link Granularity#NORMAL}, so {@code coarse} keeps only the host's spans.
+ */
 final class GranularTracer implements Tracer {
 
     private final Tracer delegate;
     private final Granularity level;
+    private final Granularity plainDetail;
 
     GranularTracer(Tracer delegate, Granularity level) {
+        this(delegate, level, null);
+    }
+
+    private GranularTracer(Tracer delegate, Granularity level, Granularity plainDetail) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.level = Objects.requireNonNull(level, "level");
+        this.plainDetail = plainDetail;
     }
 
     @Override
     public Span startSpan(String name) {
-        return delegate.startSpan(name);
+        return plainDetail == null ? delegate.startSpan(name) : startSpan(name, plainDetail);
     }
 
     @Override
@@ -36,7 +46,12 @@ final class GranularTracer implements Tracer {
 
     @Override
     public Tracer withGranularity(Granularity granularity) {
-        return new GranularTracer(delegate, granularity);
+        return new GranularTracer(delegate, granularity, plainDetail);
+    }
+
+    @Override
+    public Tracer forPlugins() {
+        return new GranularTracer(delegate, level, Granularity.NORMAL);
     }
 
     @Override

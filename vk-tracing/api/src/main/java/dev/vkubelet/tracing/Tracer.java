@@ -44,6 +44,16 @@ public interface Tracer {
         return new GranularTracer(this, granularity);
     }
 
+    /**
+     * The tracer the host hands to plugins: the same granularity, but a span started without a
+     * detail ({@link #startSpan(String)}) counts as {@link Granularity#NORMAL}, so at
+     * {@code coarse} a plugin records nothing whatever it calls. {@link #withGranularity} on the
+     * result keeps that rule.
+     */
+    default Tracer forPlugins() {
+        return new GranularTracer(this, granularity()).forPlugins();
+    }
+
     /** Runs {@code body} inside a span named {@code name}; an exception marks the span failed. */
     default <T> T inSpan(String name, Supplier<T> body) {
         try (Span span = startSpan(name)) {

@@ -403,7 +403,7 @@ public final class VirtualKubelet implements AutoCloseable {
         NodeDefinition definition = definitions.get(node.name);
         ProviderContext context = new ProviderContext(node.name, definition.operatingSystem(), config.internalIp(),
                 node.port, config.clusterDomain(), definition.providerConfig(),
-                resources.referencedBy(informers.podIndex()), tracer,
+                resources.referencedBy(informers.podIndex()), tracer.forPlugins(),
                 metrics.providerMetrics(definition.provider()));
         String group = definition.provider() + "|" + definition.providerConfig().map(Object::toString).orElse("");
         if (joinedShared(group, node, context)) {

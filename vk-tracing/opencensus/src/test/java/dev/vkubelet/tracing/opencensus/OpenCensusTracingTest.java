@@ -88,6 +88,29 @@ class OpenCensusTracingTest {
     }
 
     @Test
+    void aPluginsSpansWithoutADetailCountAsNormalSoCoarseRecordsNoneOfThem() {
+        Tracer host = tracer("plugin-rule").withGranularity(Granularity.COARSE);
+        Tracer plugin = host.forPlugins();
+        assertEquals(Granularity.COARSE, plugin.granularity());
+        try (Span call = host.startSpan("provider.PodLifecycleHandler.createPod")) {
+            assertNotEquals("0".repeat(32), call.traceId(), "the host's span was dropped at coarse");
+            try (Span step = plugin.startSpan("backend-call")) {
+                assertEquals("0".repeat(32), step.traceId(), "a plugin's plain span was recorded at coarse");
+            }
+            try (Span step = plugin.withGranularity(Granularity.COARSE).startSpan("backend-call")) {
+                assertEquals("0".repeat(32), step.traceId(), "withGranularity lost the plugin rule");
+            }
+        }
+        Tracer normal = plugin.withGranularity(Granularity.NORMAL);
+        try (Span step = normal.startSpan("backend-call")) {
+            assertNotEquals("0".repeat(32), step.traceId(), "a plugin's plain span was dropped at normal");
+        }
+        try (Span poll = normal.startSpan("poll", Granularity.FINE)) {
+            assertEquals("0".repeat(32), poll.traceId());
+        }
+    }
+
+    @Test
     void theCurrentSpanIsInTheMdcAndTheOuterOneComesBack() {
         Tracer tracer = tracer("mdc");
         try (Span outer = tracer.startSpan("outer")) {
