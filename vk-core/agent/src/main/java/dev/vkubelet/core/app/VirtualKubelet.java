@@ -547,7 +547,8 @@ public final class VirtualKubelet implements AutoCloseable {
 
     /** Trace exporters and the metrics endpoint. */
     private void startObservability() throws IOException {
-        exporters = TraceExporters.start(config.tracing().exporters(), config.tracing().serviceName());
+        exporters = TraceExporters.start(config.tracing().exporters(), config.tracing().serviceName(),
+                config.tracing().tags());
         if (!config.metricsAddr().isEmpty()) {
             registry = new MicrometerInstrumentation();
             metrics = registry;

@@ -200,11 +200,12 @@ public class NodeOptions {
 
     @Parameter(names = "--trace-exporter", description = "Trace exporter, repeatable or comma-separated: "
             + "jaeger (JAEGER_ENDPOINT or JAEGER_AGENT_ENDPOINT), zpages (ZPAGES_PORT), zipkin (ZIPKIN_ENDPOINT),"
-            + " file (VK_TRACE_FILE); none: no export")
+            + " file (VK_TRACE_FILE), otlp (OTEL_EXPORTER_OTLP_*); none: no export")
     List<String> traceExporters = new ArrayList<>();
 
-    @Parameter(names = "--trace-service-name", description = "Service name reported with traces")
-    String traceServiceName = TracingConfig.DEFAULT_SERVICE_NAME;
+    @Parameter(names = "--trace-service-name", description = "Service name reported with traces (default:"
+            + " OTEL_SERVICE_NAME, else service.name in OTEL_RESOURCE_ATTRIBUTES, else virtual-kubelet)")
+    String traceServiceName;
 
     @Parameter(names = "--trace-tag", description = "Tag added to every span, key=value, repeatable")
     List<String> traceTags = new ArrayList<>();
@@ -517,7 +518,26 @@ public class NodeOptions {
             }
             tags.put(key, tag.substring(eq + 1));
         }
-        if (traceServiceName.isBlank()) {
+        // OpenTelemetry's variables: the resource attributes join the tags (a --trace-tag of the same
+        // key wins), the service name is the fallback of --trace-service-name
+        Map<String, String> resource;
+        try {
+            resource = ExporterSettings.EnvironmentValues.pairs("OTEL_RESOURCE_ATTRIBUTES", env.get("OTEL_RESOURCE_ATTRIBUTES"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        String serviceName = traceServiceName != null ? traceServiceName
+                : Optional.ofNullable(env.get("OTEL_SERVICE_NAME")).filter(n -> !n.isBlank()).map(String::strip)
+                        .orElse(resource.getOrDefault("service.name", TracingConfig.DEFAULT_SERVICE_NAME));
+        resource.remove("service.name");
+        for (Map.Entry<String, String> attribute : resource.entrySet()) {
+            if (RESERVED_TAGS.contains(attribute.getKey())) {
+                throw new UsageException("OTEL_RESOURCE_ATTRIBUTES: key '" + attribute.getKey()
+                        + "' is set by the node agent itself");
+            }
+            tags.putIfAbsent(attribute.getKey(), attribute.getValue());
+        }
+        if (serviceName.isBlank()) {
             throw new UsageException("--trace-service-name must not be empty");
         }
         OptionalDouble rate = OptionalDouble.empty();
@@ -536,7 +556,7 @@ public class NodeOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--trace-granularity: " + e.getMessage());
         }
-        return new TracingConfig(traceServiceName, tags, rate, exporters, granularity);
+        return new TracingConfig(serviceName, tags, rate, exporters, granularity);
     }
 
     private RunConfig.ServingCerts servingCerts() {

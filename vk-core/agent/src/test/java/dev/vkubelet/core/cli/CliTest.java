@@ -121,6 +121,35 @@ class CliTest {
     }
 
     @Test
+    void openTelemetryVariablesNameTheServiceAndJoinTheTags() {
+        env.put("OTEL_RESOURCE_ATTRIBUTES", "service.name=from-resource,deployment.environment=prod,team=a%20b");
+        assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(), "--nodename", "n1",
+                "--trace-exporter", "otlp", "--trace-tag", "team=flag"), errText());
+        assertEquals("from-resource", ran.tracing().serviceName(), "service.name is the last fallback");
+        assertEquals("prod", ran.tracing().tags().get("deployment.environment"));
+        assertEquals("flag", ran.tracing().tags().get("team"), "a --trace-tag wins over the variable");
+        assertFalse(ran.tracing().tags().containsKey("service.name"));
+        assertEquals(List.of("otlp"), ran.tracing().exporters().stream()
+                .map(dev.vkubelet.tracing.exporters.ExporterSettings::name).toList());
+        env.put("OTEL_SERVICE_NAME", "from-otel");
+        assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString()), errText());
+        assertEquals("from-otel", ran.tracing().serviceName());
+        assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString(),
+                "--trace-service-name", "from-flag"), errText());
+        assertEquals("from-flag", ran.tracing().serviceName(), "the flag wins");
+        env.remove("OTEL_SERVICE_NAME");
+        env.remove("OTEL_RESOURCE_ATTRIBUTES");
+        assertEquals(Cli.OK, run("--provider", "mock", "--kubeconfig", kubeconfig.toString()), errText());
+        assertEquals("virtual-kubelet", ran.tracing().serviceName());
+        env.put("OTEL_RESOURCE_ATTRIBUTES", "node=elsewhere");
+        assertEquals(Cli.USAGE, run("--provider", "mock", "--kubeconfig", kubeconfig.toString()));
+        assertTrue(errText().contains("OTEL_RESOURCE_ATTRIBUTES: key 'node' is set by the node agent itself"), errText());
+        env.put("OTEL_RESOURCE_ATTRIBUTES", "broken");
+        assertEquals(Cli.USAGE, run("--provider", "mock", "--kubeconfig", kubeconfig.toString()));
+        assertTrue(errText().contains("OTEL_RESOURCE_ATTRIBUTES: 'broken' is not key=value"), errText());
+    }
+
+    @Test
     void acceptsEveryUpstreamFlag() {
         env.put("VK_TRACE_FILE", dir.resolve("spans.jsonl").toString());
         env.put("ZPAGES_PORT", "127.0.0.1:0");

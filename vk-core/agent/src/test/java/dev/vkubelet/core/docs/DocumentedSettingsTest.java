@@ -37,7 +37,7 @@ class DocumentedSettingsTest {
     @Test
     void debuggingMdListsExactlyTheExporterVariablesTheCodeReads() throws IOException {
         String debugging = Files.readString(ROOT.resolve("DEBUGGING.md"));
-        Set<String> documented = matches(debugging, "`((?:JAEGER|JAGER|ZPAGES|ZIPKIN|VK_TRACE)_[A-Z_]+)`");
+        Set<String> documented = matches(debugging, "`((?:JAEGER|JAGER|ZPAGES|ZIPKIN|VK_TRACE|OTEL_EXPORTER)_[A-Z_]+)`");
         assertEquals(new TreeSet<>(ExporterSettings.VARIABLES), documented);
         for (String exporter : ExporterSettings.NAMES) {
             assertTrue(debugging.contains("| `" + exporter + "` |"), "DEBUGGING.md lacks exporter " + exporter);

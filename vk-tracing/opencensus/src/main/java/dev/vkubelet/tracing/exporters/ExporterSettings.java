@@ -19,11 +19,13 @@ import java.util.function.Consumer;
 public sealed interface ExporterSettings {
 
     /** The exporter names {@code --trace-exporter} accepts. */
-    Set<String> NAMES = Set.of("jaeger", "zpages", "zipkin", "file");
+    Set<String> NAMES = Set.of("jaeger", "zpages", "zipkin", "file", "otlp");
 
     /** The environment variables the exporters read. */
     Set<String> VARIABLES = Set.of("JAEGER_ENDPOINT", "JAEGER_COLLECTOR_ENDPOINT", "JAEGER_AGENT_ENDPOINT",
-            "JAGER_AGENT_ENDPOINT", "JAEGER_USER", "JAEGER_PASSWORD", "ZPAGES_PORT", "ZIPKIN_ENDPOINT", "VK_TRACE_FILE");
+            "JAGER_AGENT_ENDPOINT", "JAEGER_USER", "JAEGER_PASSWORD", "ZPAGES_PORT", "ZIPKIN_ENDPOINT", "VK_TRACE_FILE",
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS",
+            "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
 
     /** The name {@code --trace-exporter} uses for this exporter. */
     String name();
@@ -92,6 +94,43 @@ public sealed interface ExporterSettings {
     }
 
     /**
+     * OTLP: spans to {@code endpoint} (for {@code http/protobuf} the full traces URL, for
+     * {@code grpc} the collector's address) with {@code headers} on every export request.
+     */
+    record Otlp(URI endpoint, OtlpProtocol protocol, Map<String, String> headers) implements ExporterSettings {
+        public Otlp {
+            Objects.requireNonNull(endpoint, "endpoint");
+            Objects.requireNonNull(protocol, "protocol");
+            headers = Map.copyOf(headers);
+        }
+
+        @Override
+        public String name() {
+            return "otlp";
+        }
+
+        /** Leaves the header values out (they are often credentials), so settings can be logged. */
+        @Override
+        public String toString() {
+            return "Otlp[endpoint=" + endpoint + ", protocol=" + protocol.text + ", headers=" + headers.keySet() + "]";
+        }
+    }
+
+    /** The OTLP transports: protobuf over HTTP (the OpenTelemetry default) and gRPC. */
+    enum OtlpProtocol {
+        HTTP_PROTOBUF("http/protobuf", "http://localhost:4318"),
+        GRPC("grpc", "http://localhost:4317");
+
+        final String text;
+        final String defaultEndpoint;
+
+        OtlpProtocol(String text, String defaultEndpoint) {
+            this.text = text;
+            this.defaultEndpoint = defaultEndpoint;
+        }
+    }
+
+    /**
      * The exporters named by {@code values} (each a name or a comma-separated list; repeats count
      * once, in first-seen order), with their settings read from {@code env}. Throws
      * {@link IllegalArgumentException} with one line naming the unknown exporter or what is missing.
@@ -123,6 +162,7 @@ public sealed interface ExporterSettings {
                                 + "http://localhost:9411/api/v2/spans)")));
                 case "file" -> new SpanFile(Path.of(EnvironmentValues.require(env, "VK_TRACE_FILE",
                         "the file exporter needs VK_TRACE_FILE (a file path)")));
+                case "otlp" -> EnvironmentValues.otlp(env);
                 default -> throw new IllegalStateException(name);
             });
         }
@@ -150,6 +190,66 @@ public sealed interface ExporterSettings {
                     : Optional.of(hostPort("JAEGER_AGENT_ENDPOINT", agent));
             return new Jaeger(collectorUrl, agentAddress, Optional.ofNullable(first(env, "JAEGER_USER")),
                     Optional.ofNullable(first(env, "JAEGER_PASSWORD")));
+        }
+
+        /**
+         * OTLP from the OpenTelemetry variables: the traces-specific one of each pair wins; the
+         * protocol defaults to {@code http/protobuf}; a general endpoint gets {@code /v1/traces}
+         * appended for HTTP, a traces endpoint is used as it is; headers are {@code k=v} pairs
+         * separated by commas, values percent-decoded.
+         */
+        static Otlp otlp(Map<String, String> env) {
+            String protocolText = first(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL");
+            OtlpProtocol protocol = OtlpProtocol.HTTP_PROTOBUF;
+            if (protocolText != null) {
+                protocol = java.util.Arrays.stream(OtlpProtocol.values()).filter(p -> p.text.equals(protocolText))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("OTLP protocol '" + protocolText
+                                + "' is not supported: use http/protobuf or grpc"));
+            }
+            URI endpoint;
+            String traces = first(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+            if (traces != null) {
+                endpoint = url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", traces);
+            } else {
+                String base = first(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
+                endpoint = url("OTEL_EXPORTER_OTLP_ENDPOINT", base == null ? protocol.defaultEndpoint : base);
+                if (protocol == OtlpProtocol.HTTP_PROTOBUF) {
+                    endpoint = URI.create(endpoint.toString().replaceAll("/+$", "") + "/v1/traces");
+                }
+            }
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            headers.putAll(pairs("OTEL_EXPORTER_OTLP_HEADERS", first(env, "OTEL_EXPORTER_OTLP_HEADERS")));
+            headers.putAll(pairs("OTEL_EXPORTER_OTLP_TRACES_HEADERS", first(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS")));
+            return new Otlp(endpoint, protocol, headers);
+        }
+
+        /**
+         * {@code k1=v1,k2=v2} (the OpenTelemetry format for headers and resource attributes): keys
+         * trimmed, values trimmed and percent-decoded; a pair without {@code =} or an empty key is an
+         * error naming {@code variable}.
+         */
+        public static Map<String, String> pairs(String variable, String value) {
+            Map<String, String> pairs = new java.util.LinkedHashMap<>();
+            if (value == null || value.isBlank()) {
+                return pairs;
+            }
+            for (String pair : value.split(",")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                if (eq <= 0 || pair.substring(0, eq).isBlank()) {
+                    throw new IllegalArgumentException(variable + ": '" + pair.strip() + "' is not key=value");
+                }
+                try {
+                    pairs.put(pair.substring(0, eq).strip(), java.net.URLDecoder.decode(
+                            pair.substring(eq + 1).strip().replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(variable + ": the value of '" + pair.substring(0, eq).strip()
+                            + "' is not percent-encoded correctly");
+                }
+            }
+            return pairs;
         }
 
         /**

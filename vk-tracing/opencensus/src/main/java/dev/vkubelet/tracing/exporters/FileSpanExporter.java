@@ -3,12 +3,9 @@ package dev.vkubelet.tracing.exporters;
 import com.google.gson.stream.JsonWriter;
 import io.opencensus.common.Timestamp;
 import io.opencensus.trace.AttributeValue;
-import io.opencensus.trace.Span;
 import io.opencensus.trace.SpanId;
-import io.opencensus.trace.Tracing;
 import io.opencensus.trace.export.SpanData;
 import io.opencensus.trace.export.SpanExporter;
-import io.opencensus.trace.samplers.Samplers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes every exported span as one JSON line: {@code traceId}, {@code spanId}, {@code parentSpanId}
@@ -33,10 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FileSpanExporter extends SpanExporter.Handler implements AutoCloseable {
 
-    /** The name of the span {@link #awaitFlush} sends through the export pipeline; never written. */
-    static final String FLUSH_MARKER = "vk.exporter.flush";
-
-    private final Map<String, CountDownLatch> flushes = new ConcurrentHashMap<>();
+    private final ExportFlush flushes = new ExportFlush();
 
     private final BufferedWriter out;
 
@@ -53,11 +44,7 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
     public synchronized void export(Collection<SpanData> spans) {
         try {
             for (SpanData span : spans) {
-                if (FLUSH_MARKER.equals(span.getName())) {
-                    CountDownLatch flushed = flushes.remove(span.getContext().getSpanId().toLowerBase16());
-                    if (flushed != null) {
-                        flushed.countDown();
-                    }
+                if (flushes.isMarker(span)) {
                     continue;
                 }
                 write(span);
@@ -66,6 +53,8 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            flushes.batchDone();
         }
     }
 
@@ -144,21 +133,10 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
 
     /**
      * Waits until every span that ended before this call has been written, or {@code timeout}
-     * passes: OpenCensus hands spans to exporters in batches every few seconds, so without this the
-     * last seconds of a run would be lost when the exporter is unregistered. A marker span, always
-     * sampled and never written, goes through the same queue; when it arrives, everything before it
-     * has. Returns whether it arrived in time.
+     * passes ({@link ExportFlush}). Returns whether they were.
      */
     public boolean awaitFlush(Duration timeout) throws InterruptedException {
-        Span marker = Tracing.getTracer().spanBuilderWithExplicitParent(FLUSH_MARKER, null)
-                .setSampler(Samplers.alwaysSample()).setRecordEvents(true).startSpan();
-        CountDownLatch flushed = new CountDownLatch(1);
-        String id = marker.getContext().getSpanId().toLowerBase16();
-        flushes.put(id, flushed);
-        marker.end();
-        boolean arrived = flushed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        flushes.remove(id);
-        return arrived;
+        return flushes.await(timeout);
     }
 
     @Override

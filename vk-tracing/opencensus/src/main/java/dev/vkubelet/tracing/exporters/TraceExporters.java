@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ public final class TraceExporters implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TraceExporters.class);
     private static final String FILE_HANDLER = "vk-file";
+    private static final String OTLP_HANDLER = "vk-otlp";
     private static final Duration FILE_FLUSH = Duration.ofSeconds(15);
 
     private final List<AutoCloseable> running;
@@ -31,12 +33,23 @@ public final class TraceExporters implements AutoCloseable {
         this.running = running;
     }
 
-    /** Starts the exporters; {@link #close()} stops them. Nothing stays started if one fails. */
+    /** Starts the exporters without process-wide tags ({@link #start(List, String, Map)}). */
     public static TraceExporters start(List<ExporterSettings> exporters, String serviceName) throws IOException {
+        return start(exporters, serviceName, Map.of());
+    }
+
+    /**
+     * Starts the exporters; {@link #close()} stops them. Nothing stays started if one fails.
+     *
+     * @param tags the process-wide tags (also on every span): OTLP sends them as resource attributes
+     */
+    public static TraceExporters start(List<ExporterSettings> exporters, String serviceName, Map<String, String> tags)
+            throws IOException {
         List<AutoCloseable> running = new ArrayList<>();
         try {
             for (ExporterSettings exporter : exporters) {
-                running.add(start(exporter, serviceName));
+                running.add(exporter instanceof ExporterSettings.Otlp otlp ? startOtlp(otlp, serviceName, tags)
+                        : start(exporter, serviceName));
             }
         } catch (IOException | RuntimeException e) {
             new TraceExporters(running).close();
@@ -93,6 +106,19 @@ public final class TraceExporters implements AutoCloseable {
                 .setServiceName(serviceName).build());
         LOG.info("exporting traces to Zipkin at {}", endpoint);
         return ZipkinTraceExporter::unregister;
+    }
+
+    private static AutoCloseable startOtlp(ExporterSettings.Otlp settings, String serviceName, Map<String, String> tags) {
+        OtlpExporter exporter = new OtlpExporter(settings, serviceName, tags);
+        Tracing.getExportComponent().getSpanExporter().registerHandler(OTLP_HANDLER, exporter);
+        LOG.info("exporting traces over OTLP ({}) to {}", settings.protocol().text, settings.endpoint());
+        return () -> {
+            if (!exporter.awaitFlush(FILE_FLUSH)) {
+                LOG.warn("the last spans were not sent over OTLP within {} s; they are lost", FILE_FLUSH.toSeconds());
+            }
+            Tracing.getExportComponent().getSpanExporter().unregisterHandler(OTLP_HANDLER);
+            exporter.close();
+        };
     }
 
     private static AutoCloseable startFile(Path file) throws IOException {

@@ -88,7 +88,7 @@ class TraceExportersTest {
         String written = Files.readString(file);
         assertTrue(written.contains(ids[0]) && written.contains("\"flush.plugin\""),
                 "spans ended right before close are in the file: " + written);
-        assertTrue(!written.contains(FileSpanExporter.FLUSH_MARKER), "the flush marker is never written");
+        assertTrue(!written.contains(ExportFlush.MARKER), "the flush marker is never written");
     }
 
     @Test
