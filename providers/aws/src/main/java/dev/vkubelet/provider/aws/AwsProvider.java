@@ -45,9 +45,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -79,6 +81,10 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         final String taskDefinitionArn;
         Task task;
         boolean deleting;
+        /** The delay before this task's next follow-up describe while it starts; 0 when not followed. */
+        long followUpMillis;
+        /** When ({@link System#nanoTime()}) that follow-up is due. */
+        long followUpAt;
 
         TaskRecord(V1Pod pod, Task task) {
             super(pod);
@@ -90,7 +96,16 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         synchronized boolean stopped() {
             return "STOPPED".equals(task.lastStatus());
         }
+
+        /** Whether the task is still on its way to running (ECS' states before RUNNING). */
+        synchronized boolean starting() {
+            return !deleting && STARTING.contains(String.valueOf(task.lastStatus()));
+        }
     }
+
+    private static final Set<String> STARTING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
+    /** A follow-up due this soon is taken with the ones due now, so nearby creates share a describe. */
+    private static final long FOLLOW_UP_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ProviderContext context;
     private final AwsConfig config;
@@ -105,6 +120,8 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
     private final ScheduledExecutorService poller;
     /** Deregisters the task definitions of deleted pods, so a delete does not wait on that API's rate limit. */
     private final ExecutorService cleaner;
+    /** Started tasks described soon after RunTask, then less often, until they run. */
+    private final Set<TaskRecord> following = ConcurrentHashMap.newKeySet();
 
     AwsProvider(ProviderContext context, AwsConfig config, Tracer tracer, AwsClients clients,
             Optional<EcsEmulator> emulator, ClusterTasks clusterTasks, ClusterTasks.Key clusterKey) {
@@ -225,6 +242,7 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
             records.put(record);
             context.metrics().increment("tasks.started", Map.of());
             notifyHost(record);
+            followUp(record);
         }
     }
 
@@ -328,23 +346,92 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         try (Span span = tracer.startSpan("aws.pollTasks", Granularity.FINE)) {
             span.attribute("tasks", active.size());
             context.metrics().increment("polls", Map.of());
-            Map<String, TaskRecord> byArn = new LinkedHashMap<>();
-            active.forEach(r -> byArn.put(r.taskArn, r));
-            List<String> arns = new ArrayList<>(byArn.keySet());
-            for (int i = 0; i < arns.size(); i += DESCRIBE_BATCH) {
-                List<String> batch = arns.subList(i, Math.min(arns.size(), i + DESCRIBE_BATCH));
-                DescribeTasksResponse response = ecs.describeTasks(b -> b.cluster(config.cluster()).tasks(batch));
-                for (Task task : response.tasks()) {
-                    TaskRecord record = byArn.get(task.taskArn());
-                    if (record != null) {
-                        apply(record, task);
-                    }
+            describe(active);
+        }
+    }
+
+    private void describe(List<TaskRecord> tasks) {
+        Map<String, TaskRecord> byArn = new LinkedHashMap<>();
+        tasks.forEach(r -> byArn.put(r.taskArn, r));
+        List<String> arns = new ArrayList<>(byArn.keySet());
+        for (int i = 0; i < arns.size(); i += DESCRIBE_BATCH) {
+            List<String> batch = arns.subList(i, Math.min(arns.size(), i + DESCRIBE_BATCH));
+            DescribeTasksResponse response = ecs.describeTasks(b -> b.cluster(config.cluster()).tasks(batch));
+            for (Task task : response.tasks()) {
+                TaskRecord record = byArn.get(task.taskArn());
+                if (record != null) {
+                    apply(record, task);
                 }
-                for (Failure failure : response.failures()) {
-                    TaskRecord record = byArn.get(failure.arn());
-                    if (record != null && "MISSING".equals(failure.reason())) {
-                        missing(record);
-                    }
+            }
+            for (Failure failure : response.failures()) {
+                TaskRecord record = byArn.get(failure.arn());
+                if (record != null && "MISSING".equals(failure.reason())) {
+                    missing(record);
+                }
+            }
+        }
+    }
+
+    /**
+     * Follows a task that RunTask just started: it is described after {@code pendingPollInterval},
+     * then after twice that, and so on, until it runs (or stops) or the delay reaches
+     * {@code pollInterval}, where the regular loop has it anyway. So a pod is reported running soon
+     * after its task is, not up to a whole poll interval later. Follow-ups due within 50 ms of each
+     * other share one {@code DescribeTasks} (100 tasks a call).
+     */
+    private void followUp(TaskRecord record) {
+        long first = config.pendingPollInterval().toMillis();
+        if (first == 0 || first >= config.pollInterval().toMillis() || !record.starting()) {
+            return;
+        }
+        synchronized (record) {
+            record.followUpMillis = first;
+            record.followUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(first);
+        }
+        following.add(record);
+        poller.schedule(this::followUpSafely, first, TimeUnit.MILLISECONDS);
+    }
+
+    private void followUpSafely() {
+        try {
+            followUpDue();
+        } catch (RuntimeException e) {
+            context.metrics().increment("poll.failures", Map.of());
+            LOG.debug("describing starting ECS tasks failed (the regular poll has them): {}", e.getMessage());
+        }
+    }
+
+    /** Describes the followed tasks whose follow-up is due, and schedules the next ones. */
+    void followUpDue() {
+        long now = System.nanoTime();
+        List<TaskRecord> due = new ArrayList<>();
+        for (TaskRecord record : following) {
+            synchronized (record) {
+                if (record.followUpAt - now <= FOLLOW_UP_SLACK_NANOS) {
+                    due.add(record);
+                }
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        try (Span span = tracer.startSpan("aws.followUpTasks", Granularity.FINE)) {
+            span.attribute("tasks", due.size());
+            context.metrics().increment("followUps", Map.of());
+            describe(due);
+        } finally {
+            long max = config.pollInterval().toMillis();
+            for (TaskRecord record : due) {
+                long next;
+                synchronized (record) {
+                    next = Math.min(record.followUpMillis * 2, max);
+                    record.followUpMillis = next;
+                    record.followUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(next);
+                }
+                if (next >= max || !record.starting() || !records.current(record)) {
+                    following.remove(record);
+                } else {
+                    poller.schedule(this::followUpSafely, next, TimeUnit.MILLISECONDS);
                 }
             }
         }

@@ -89,6 +89,51 @@ class AwsProviderTest {
     }
 
     @Test
+    void aStartedTaskIsFollowedUpSoonInsteadOfWaitingForTheNextPoll() throws Exception {
+        AwsProvider provider = provider(TestConfigs.write("""
+                cluster: follow-up
+                subnets: [subnet-test]
+                pollInterval: 10m
+                pendingPollInterval: 100ms
+                emulator:
+                  timeScale: 0.005
+                """));
+        provider.createPod(TestPods.pod("default", "quick", NODE));
+        awaitNotified("quick", "Running");
+        assertTrue(metrics.get("followUps") >= 1, "follow-ups counted: " + metrics);
+        assertEquals(0, metrics.get("polls"), "the regular loop ran: the test proves nothing");
+    }
+
+    @Test
+    void withoutFollowUpsAStartedTaskWaitsForTheRegularPoll() throws Exception {
+        EcsEmulator standalone = EcsEmulator.start(AwsConfig.load(TestConfigs.fast()).emulator());
+        closing.add(standalone);
+        Path config = TestConfigs.write("""
+                cluster: no-follow-up
+                subnets: [subnet-test]
+                pollInterval: 10m
+                pendingPollInterval: 0s
+                endpoint: %s
+                credentials: {type: static, accessKeyId: AK, secretAccessKey: SK}
+                logGroup: /ecs/test
+                """.formatted(standalone.endpoint()));
+        AwsProvider provider = provider(config);
+        provider.createPod(TestPods.pod("default", "slow", NODE));
+        // the emulator runs the task, but nothing describes it before the regular poll, 10 minutes away
+        Await.until(WAIT, "the emulator runs the task", () -> {
+            try {
+                return emulatorState(config).contains("\"lastStatus\":\"RUNNING\"");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals("Pending", provider.getPodStatus("default", "slow").orElseThrow().getPhase());
+        provider.poll();
+        awaitNotified("slow", "Running");
+        assertEquals(0, metrics.get("followUps"));
+    }
+
+    @Test
     void aJobThatExitsZeroSucceeds() {
         AwsProvider provider = provider(TestConfigs.fast());
         provider.createPod(job("ok", "echo done; exit 0"));

@@ -282,6 +282,8 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
                     LOG.warn("provisioning container group {} failed", name);
                     context.metrics().increment("provisioning.failures", Map.of());
                     trackOne(record);
+                } else {
+                    followUp(record, config.pendingPollInterval().toMillis());
                 }
             });
         }
@@ -323,6 +325,31 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
                 scheduler.schedule(this, Math.max(10, wait.toMillis()), TimeUnit.MILLISECONDS);
             }
         });
+    }
+
+    /**
+     * Reads a group whose creation just completed, and again after twice {@code delayMillis} and so
+     * on while its pod is still pending, until the delay reaches {@code pollInterval}, where the
+     * tracker has it anyway: a pod is reported running soon after its containers run, not up to a
+     * whole poll interval later.
+     */
+    private void followUp(GroupRecord record, long delayMillis) {
+        if (delayMillis == 0 || delayMillis >= config.pollInterval().toMillis()) {
+            return;
+        }
+        try (Span span = tracer.startSpan("PodsTracker.followUp", Granularity.FINE)) {
+            span.attribute("containerGroup", record.groupName);
+            context.metrics().increment("followUps", Map.of());
+            trackOne(record);
+        } catch (RuntimeException e) {
+            LOG.debug("reading container group {} failed (the tracker carries on): {}", record.groupName, e.getMessage());
+        }
+        synchronized (record) {
+            if (record.gone || record.deleting || record.status == null || !"Pending".equals(record.status.getPhase())) {
+                return;
+            }
+        }
+        scheduler.schedule(() -> followUp(record, delayMillis * 2), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override

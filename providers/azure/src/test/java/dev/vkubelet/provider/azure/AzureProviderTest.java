@@ -105,6 +105,53 @@ class AzureProviderTest {
     }
 
     @Test
+    void aCreatedGroupIsFollowedUpSoonInsteadOfWaitingForTheTracker() {
+        AzureProvider provider = provider(TestConfigs.write("""
+                resourceGroup: follow-up
+                pollInterval: 10m
+                pendingPollInterval: 100ms
+                emulator:
+                  timeScale: 0.005
+                  requestRates: {reads: 1000, writes: 1000}
+                """));
+        provider.createPod(TestPods.pod("default", "quick", NODE));
+        awaitNotified("quick", "Running");
+        assertTrue(metrics.get("followUps") >= 1, "follow-ups counted: " + metrics);
+        assertEquals(0, metrics.get("polls"), "the tracker ran: the test proves nothing");
+    }
+
+    @Test
+    void withoutFollowUpsACreatedGroupWaitsForTheTracker() throws Exception {
+        ArmEmulator standalone = ArmEmulator.start(AzureConfig.load(TestConfigs.fast()).emulator());
+        closing.add(standalone);
+        AzureProvider provider = provider(TestConfigs.write("""
+                resourceGroup: no-follow-up
+                pollInterval: 10m
+                pendingPollInterval: 0s
+                armEndpoint: %s
+                subscriptionId: %s
+                credentials: {type: token, token: anything}
+                """.formatted(standalone.endpoint(), AzureConfig.EMULATOR_SUBSCRIPTION)));
+        provider.createPod(TestPods.pod("default", "slow", NODE));
+        // the group runs in the emulator, but nothing reads it before the tracker's pass, 10 minutes
+        // away, until the test runs one
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Await.until(WAIT, "the group runs in the emulator", () -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(standalone.endpoint().resolve("/emulator/state"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()
+                        .contains("\"state\":\"Running\"");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals("Pending", provider.getPodStatus("default", "slow").orElseThrow().getPhase());
+        provider.track();
+        awaitNotified("slow", "Running");
+        assertEquals(0, metrics.get("followUps"));
+    }
+
+    @Test
     void jobsEndSucceededOrFailedWithTheirExitCodes() {
         AzureProvider provider = provider(TestConfigs.fast());
         provider.createPod(job("ok", "Never", "echo done; exit 0"));

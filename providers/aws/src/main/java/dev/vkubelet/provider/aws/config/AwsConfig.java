@@ -30,6 +30,8 @@ import java.util.Set;
  * @param useRealAws whether the endpoint is AWS's own (then {@code endpoint} is empty)
  * @param credentials how requests are signed
  * @param pollInterval how often task status is fetched
+ * @param pendingPollInterval how soon a started task is described first, doubling until it runs or
+ *     {@code pollInterval} is reached; zero leaves new tasks to the regular loop
  * @param maxAttempts how many times the SDK tries a request (throttling, 5xx, I/O errors)
  * @param traceGranularity the detail of this provider's spans, when it overrides the host's
  * @param emulator the embedded emulator's settings
@@ -48,18 +50,21 @@ public record AwsConfig(
         boolean useRealAws,
         Credentials credentials,
         Duration pollInterval,
+        Duration pendingPollInterval,
         int maxAttempts,
         Optional<Granularity> traceGranularity,
         EmulatorSettings emulator) {
 
     /** The cluster name when none is configured. */
     public static final String DEFAULT_CLUSTER = "virtual-kubelet";
+    /** How soon a new task is first described, by default. */
+    public static final Duration DEFAULT_PENDING_POLL = Duration.ofMillis(250);
     /** The log group used with the embedded emulator when none is configured. */
     public static final String EMULATOR_LOG_GROUP = "/ecs/virtual-kubelet";
 
     private static final Set<String> KEYS = Set.of("region", "cluster", "subnets", "securityGroups", "assignPublicIp",
             "platformVersion", "executionRoleArn", "logGroup", "capacity", "endpoint", "credentials", "pollInterval",
-            "maxAttempts", "traceGranularity", "emulator");
+            "pendingPollInterval", "maxAttempts", "traceGranularity", "emulator");
     /** Upstream's defaults: 20 cpu, 40Gi memory, 20 pods, 40Gi storage. */
     private static final Map<String, String> DEFAULT_CAPACITY = ConfigFields.orderedMap(
             "cpu", "20", "memory", "40Gi", "pods", "20", "ephemeral-storage", "40Gi");
@@ -100,7 +105,7 @@ public record AwsConfig(
     public static AwsConfig defaults() {
         return new AwsConfig("us-east-1", DEFAULT_CLUSTER, List.of("subnet-emulated"), List.of(), false, "LATEST",
                 Optional.empty(), Optional.of(EMULATOR_LOG_GROUP), defaultCapacity(), Optional.empty(), false,
-                Credentials.forEmulator(), Duration.ofSeconds(5), 10, Optional.empty(), EmulatorSettings.defaults());
+                Credentials.forEmulator(), Duration.ofSeconds(5), DEFAULT_PENDING_POLL, 10, Optional.empty(), EmulatorSettings.defaults());
     }
 
     private static Map<String, Quantity> defaultCapacity() {
@@ -142,12 +147,16 @@ public record AwsConfig(
         if (poll.compareTo(Duration.ofMillis(50)) < 0) {
             throw f.error("pollInterval", "must be at least 50ms");
         }
+        Duration pending = f.duration("pendingPollInterval", DEFAULT_PENDING_POLL);
+        if (!pending.isZero() && pending.compareTo(Duration.ofMillis(50)) < 0) {
+            throw f.error("pendingPollInterval", "must be 0 (off) or at least 50ms");
+        }
         int maxAttempts = (int) f.number("maxAttempts", 10, 1, 50);
         Optional<Granularity> granularity = f.granularity("traceGranularity");
         return new AwsConfig(region, cluster, subnets, f.strings("securityGroups"), f.bool("assignPublicIp", false),
                 f.string("platformVersion", "LATEST"), Optional.ofNullable(f.string("executionRoleArn", null)),
                 logGroup,
-                capacity, endpoint, realAws, credentials, poll, maxAttempts, granularity,
+                capacity, endpoint, realAws, credentials, poll, pending, maxAttempts, granularity,
                 emulator(f.object("emulator"), region));
     }
 

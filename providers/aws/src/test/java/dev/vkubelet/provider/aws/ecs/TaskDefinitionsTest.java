@@ -110,7 +110,7 @@ class TaskDefinitionsTest {
         AwsConfig d = AwsConfig.defaults();
         AwsConfig noLogs = new AwsConfig(d.region(), d.cluster(), d.subnets(), d.securityGroups(), false,
                 d.platformVersion(), Optional.empty(), Optional.empty(), d.capacity(), Optional.empty(), true,
-                d.credentials(), d.pollInterval(), d.maxAttempts(), Optional.empty(), d.emulator());
+                d.credentials(), d.pollInterval(), d.pendingPollInterval(), d.maxAttempts(), Optional.empty(), d.emulator());
         ContainerDefinition c = new TaskDefinitions(noLogs).register(pod(new V1Container().name("a").image("x")))
                 .containerDefinitions().get(0);
         assertNull(c.logConfiguration());

@@ -49,7 +49,7 @@ class EcsEmulatorTest {
         AwsConfig d = AwsConfig.defaults();
         AwsConfig config = new AwsConfig(d.region(), "c1", d.subnets(), d.securityGroups(), false,
                 d.platformVersion(), Optional.empty(), d.logGroup(), d.capacity(), Optional.of(emulator.endpoint()), false,
-                d.credentials(), d.pollInterval(), maxAttempts, Optional.empty(), settings);
+                d.credentials(), d.pollInterval(), d.pendingPollInterval(), maxAttempts, Optional.empty(), settings);
         clients = new AwsClients(config, config.endpoint(), new RequestTracing(Tracer.noop(), ProviderMetrics.none()));
         if (settings.throttleRate() < 1) {
             clients.ecs().createCluster(b -> b.clusterName("c1"));

@@ -25,6 +25,9 @@ import java.util.Set;
  * @param armEndpoint empty for the embedded emulator, else the resource manager's URL
  * @param credentials how requests are authorised
  * @param pollInterval how often the tracker reads the groups
+ * @param pendingPollInterval how soon a group whose creation completed is read again while its pod is
+ *     still pending, doubling until it is not or {@code pollInterval} is reached; zero leaves it to
+ *     the tracker
  * @param maxRetries how many times a request is retried (429 after {@code Retry-After}, 5xx, I/O)
  * @param traceGranularity the detail of this provider's spans, when it overrides the host's
  * @param emulator the embedded emulator's settings
@@ -38,12 +41,15 @@ public record AzureConfig(
         Optional<URI> armEndpoint,
         Credentials credentials,
         Duration pollInterval,
+        Duration pendingPollInterval,
         int maxRetries,
         Optional<Granularity> traceGranularity,
         ArmSettings emulator) {
 
     /** The real cloud's resource manager. */
     public static final URI AZURE_CLOUD = URI.create("https://management.azure.com");
+    /** How soon a group just created is read again while its pod is pending, by default. */
+    public static final Duration DEFAULT_PENDING_POLL = Duration.ofMillis(250);
     /** The subscription the emulator uses when none is configured. */
     public static final String EMULATOR_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 
@@ -53,7 +59,7 @@ public record AzureConfig(
     private static final Map<String, String> CAPACITY_FIELDS = ConfigFields.orderedMap("cpu", "cpu", "memory",
             "memory", "pods", "pods");
     private static final Set<String> KEYS = Set.of("subscriptionId", "resourceGroup", "region", "osType", "capacity",
-            "armEndpoint", "credentials", "pollInterval", "maxRetries", "traceGranularity", "emulator");
+            "armEndpoint", "credentials", "pollInterval", "pendingPollInterval", "maxRetries", "traceGranularity", "emulator");
 
     /**
      * How requests are authorised.
@@ -89,7 +95,7 @@ public record AzureConfig(
     /** Without a file: everything against the embedded emulator. */
     public static AzureConfig defaults() {
         return new AzureConfig(EMULATOR_SUBSCRIPTION, "virtual-kubelet", "westus2", "Linux", defaultCapacity(),
-                Optional.empty(), Credentials.forEmulator(), Duration.ofSeconds(5), 10, Optional.empty(),
+                Optional.empty(), Credentials.forEmulator(), Duration.ofSeconds(5), DEFAULT_PENDING_POLL, 10, Optional.empty(),
                 ArmSettings.defaults());
     }
 
@@ -133,10 +139,14 @@ public record AzureConfig(
         if (poll.compareTo(Duration.ofMillis(50)) < 0) {
             throw f.error("pollInterval", "must be at least 50ms");
         }
+        Duration pending = f.duration("pendingPollInterval", DEFAULT_PENDING_POLL);
+        if (!pending.isZero() && pending.compareTo(Duration.ofMillis(50)) < 0) {
+            throw f.error("pendingPollInterval", "must be 0 (off) or at least 50ms");
+        }
         Optional<Granularity> granularity = f.granularity("traceGranularity");
         return new AzureConfig(subscription, resourceGroup, region, osType,
                 f.quantities("capacity", DEFAULT_CAPACITY, CAPACITY_FIELDS), endpoint,
-                credentials(f.object("credentials"), embedded), poll, (int) f.number("maxRetries", 10, 0, 50),
+                credentials(f.object("credentials"), embedded), poll, pending, (int) f.number("maxRetries", 10, 0, 50),
                 granularity, emulator(f.object("emulator")));
     }
 

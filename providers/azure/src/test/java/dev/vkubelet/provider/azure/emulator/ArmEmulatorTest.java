@@ -132,6 +132,6 @@ class ArmEmulatorTest {
     private static AzureConfig withRg(String rg) {
         AzureConfig d = AzureConfig.defaults();
         return new AzureConfig(d.subscriptionId(), rg, d.region(), d.osType(), d.capacity(), d.armEndpoint(),
-                d.credentials(), d.pollInterval(), d.maxRetries(), d.traceGranularity(), d.emulator());
+                d.credentials(), d.pollInterval(), d.pendingPollInterval(), d.maxRetries(), d.traceGranularity(), d.emulator());
     }
 }
