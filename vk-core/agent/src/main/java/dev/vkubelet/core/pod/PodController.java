@@ -266,7 +266,11 @@ public final class PodController implements AutoCloseable {
         Optional<V1Pod> known = index.get(key.namespace(), key.name());
         if (known.isPresent()) {
             // kept only for pods the watch has, so the entry goes with the pod (onDelete)
-            pushed.put(key, new Pushed(pod.getMetadata().getUid(), pod.getStatus()));
+            Pushed before = pushed.put(key, new Pushed(pod.getMetadata().getUid(), pod.getStatus()));
+            if (PodStatusSync.running(pod.getStatus()) && (before == null || !PodStatusSync.running(before.status()))
+                    && !PodStatusSync.running(known.get().getStatus())) {
+                PodStatusSync.providerRunning(tracer, known.get());
+            }
         }
         statusQueue.add(key);
         known.filter(p -> p.getMetadata().getDeletionTimestamp() != null).ifPresent(p -> syncQueue.add(key));

@@ -86,10 +86,32 @@ final class PodStatusSync {
             throw new ProviderException("provider " + provider.name() + " reported a malformed status for pod " + key
                     + " (" + problem + "); the last good status stays until it reports a valid one");
         }
+        if (pushed.isEmpty() && running(reported.get()) && !running(cached.get().getStatus())) {
+            providerRunning(tracer, cached.get());
+        }
         String before = cached.get().getStatus() == null ? null : cached.get().getStatus().getPodIP();
         write(cached.get(), current -> merge(current, reported.get(), hostIp));
         String after = reported.get().getPodIP();
         return after != null && !after.equals(before) ? Optional.of(after) : Optional.empty();
+    }
+
+    static boolean running(V1PodStatus status) {
+        return status != null && "Running".equals(status.getPhase());
+    }
+
+    /**
+     * Marks the moment the host learns that the provider reports {@code pod} running (a push, or a
+     * poll's answer) while Kubernetes does not have it running yet: a span of no length,
+     * {@code pod.providerRunning}, from which {@code traces compare} tells the backend's
+     * provisioning (create returned to this moment) from the status propagation after it.
+     */
+    static void providerRunning(Tracer tracer, V1Pod pod) {
+        try (Span span = tracer.startSpan("pod.providerRunning")) {
+            span.attribute("namespace", pod.getMetadata().getNamespace()).attribute("pod", pod.getMetadata().getName());
+            if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+                span.attribute("node", pod.getSpec().getNodeName());
+            }
+        }
     }
 
     private static final Set<String> PHASES = Set.of("Pending", "Running", "Succeeded", "Failed", "Unknown");

@@ -27,10 +27,20 @@ public final class Reports {
                     starts.count(), run.nodes(), run.nodes() == 1 ? "" : "s", run.incomplete(), run.spansPerPod().p50()));
             out.append(String.format(Locale.ROOT, "  pod start ms: p50 %s  p90 %s  p99 %s  max %s%n", ms(starts.p50()),
                     ms(starts.p90()), ms(starts.p99()), ms(starts.max())));
-            run.medianStart().ifPresent(m -> out.append(String.format(Locale.ROOT,
-                    "  median pod %s: %s ms = provider calls %s + queueing %s + API writes %s + other %s%n", m.pod(),
-                    ms(m.totalNanos()), ms(m.providerNanos()), ms(m.queueNanos()), ms(m.writeNanos()),
-                    ms(m.otherNanos()))));
+            run.medianStart().ifPresent(m -> {
+                out.append(String.format(Locale.ROOT, "  median pod %s: %s ms =", m.pod(), ms(m.totalNanos())));
+                for (RunAnalysis.Part part : RunAnalysis.Part.values()) {
+                    out.append(part == RunAnalysis.Part.QUEUE ? " " : " + ").append(part.label).append(' ')
+                            .append(ms(part.of(m)));
+                }
+                out.append(String.format(Locale.ROOT, " (other %s of the start)%n", share(m.otherNanos(), m.totalNanos())));
+            });
+            for (RunAnalysis.Part part : RunAnalysis.Part.values()) {
+                Stats p = run.partStats(part);
+                out.append(String.format(Locale.ROOT, "  %-22s p50 %s  p90 %s  p99 %s ms%n", part.label, ms(p.p50()),
+                        ms(p.p90()), ms(p.p99())));
+            }
+            missing(run).ifPresent(note -> out.append("  note: ").append(note).append('\n'));
         }
         out.append('\n');
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-48s", "span (ms)"));
@@ -48,6 +58,25 @@ public final class Reports {
             out.append(row).append('\n');
         }
         return out.toString();
+    }
+
+    static String share(long part, long total) {
+        return String.format(Locale.ROOT, "%.1f %%", total <= 0 ? 0.0 : 100.0 * part / total);
+    }
+
+    /** What the run lacks for a full breakdown, if anything. */
+    static java.util.Optional<String> missing(RunAnalysis run) {
+        if (run.starts().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        long known = run.provisioningKnown();
+        if (known < run.starts().size()) {
+            return java.util.Optional.of((run.starts().size() - known) + " of " + run.starts().size() + " pod starts have"
+                    + " no pod.providerRunning span after their create (a file from an older agent, or a provider"
+                    + " that reported the pod running before its create returned): their backend provisioning is"
+                    + " counted as other");
+        }
+        return java.util.Optional.empty();
     }
 
     private static Set<String> spanNames(List<RunAnalysis> runs) {
@@ -68,7 +97,7 @@ public final class Reports {
                 .append("body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;")
                 .append("margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}")
                 .append("th:first-child,td:first-child{text-align:left}.runs{display:flex;gap:2em;flex-wrap:wrap}")
-                .append(".run{flex:1;min-width:420px}svg text{font-size:11px}\n</style>\n</head>\n<body>\n")
+                .append(".run{flex:1;min-width:420px}.note{color:#a33}svg text{font-size:11px}\n</style>\n</head>\n<body>\n")
                 .append("<h1>Trace comparison</h1>\n<h2>Pod start (informer event to Running written)</h2>\n<table>\n")
                 .append("<tr><th>run</th><th>provider</th><th>nodes</th><th>pods</th><th>incomplete</th><th>p50 ms</th>")
                 .append("<th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>spans/pod p50</th></tr>\n");
@@ -81,7 +110,26 @@ public final class Reports {
                     .append("</td><td>").append(ms(s.p99())).append("</td><td>").append(ms(s.max()))
                     .append("</td><td>").append(run.spansPerPod().p50()).append("</td></tr>\n");
         }
-        h.append("</table>\n<h2>Median pod's start, side by side</h2>\n<div class=\"runs\">\n");
+        h.append("</table>\n<h2>Where the start goes, per provider (ms)</h2>\n<table class=\"parts\">\n<tr><th>part</th>");
+        for (RunAnalysis run : runs) {
+            h.append("<th>").append(escape(run.label())).append(" p50</th><th>p90</th><th>p99</th>");
+        }
+        h.append("</tr>\n");
+        for (RunAnalysis.Part part : RunAnalysis.Part.values()) {
+            h.append("<tr><td>").append(part.label).append("</td>");
+            for (RunAnalysis run : runs) {
+                Stats p = run.partStats(part);
+                h.append("<td>").append(ms(p.p50())).append("</td><td>").append(ms(p.p90())).append("</td><td>")
+                        .append(ms(p.p99())).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+        for (RunAnalysis run : runs) {
+            missing(run).ifPresent(note -> h.append("<p class=\"note\">").append(escape(run.label())).append(": ")
+                    .append(escape(note)).append("</p>\n"));
+        }
+        h.append("<h2>Median pod's start, side by side</h2>\n<div class=\"runs\">\n");
         for (RunAnalysis run : runs) {
             h.append("<div class=\"run\"><h3>").append(escape(run.label())).append("</h3>\n");
             run.medianStart().ifPresentOrElse(m -> h.append(breakdown(m)).append(waterfall(m)),
@@ -112,43 +160,55 @@ public final class Reports {
     }
 
     private static String breakdown(RunAnalysis.PodStart m) {
-        long[] parts = {m.providerNanos(), m.queueNanos(), m.writeNanos(), m.otherNanos()};
-        String[] names = {"provider calls", "queueing", "API writes", "other"};
-        long total = Math.max(1, parts[0] + parts[1] + parts[2] + parts[3]);
+        RunAnalysis.Part[] parts = RunAnalysis.Part.values();
+        long total = 0;
+        for (RunAnalysis.Part part : parts) {
+            total += part.of(m);
+        }
+        total = Math.max(1, total);
         StringBuilder svg = new StringBuilder("<p>").append(escape(m.pod())).append(": ").append(ms(m.totalNanos()))
-                .append(" ms</p>\n<svg width=\"420\" height=\"58\" role=\"img\">");
+                .append(" ms, other ").append(share(m.otherNanos(), m.totalNanos()))
+                .append("</p>\n<svg class=\"breakdown\" width=\"420\" height=\"74\" role=\"img\">");
         double x = 0;
         for (int i = 0; i < parts.length; i++) {
-            double w = 400.0 * parts[i] / total;
+            long value = parts[i].of(m);
+            double w = 400.0 * value / total;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
-                    + "<title>%s %s ms</title></rect>", x, w, COLOURS[i], names[i], ms(parts[i])));
-            int lx = (i % 2) * 200;
+                    + "<title>%s %s ms</title></rect>", x, w, COLOURS[i], parts[i].label, ms(value)));
+            int lx = (i % 2) * 210;
             int ly = 24 + (i / 2) * 16;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s %s ms</text>", lx, ly, COLOURS[i], lx + 14, ly + 9, names[i],
-                    ms(parts[i])));
+                    + "<text x=\"%d\" y=\"%d\">%s %s ms</text>", lx, ly, COLOURS[i], lx + 14, ly + 9, parts[i].label,
+                    ms(value)));
             x += w;
         }
         return svg.append("</svg>\n").toString();
     }
 
+    /** Pixels a character of the waterfall's labels takes at most (11 px sans-serif), so none is cut. */
+    private static final double LABEL_CHAR_WIDTH = 6.6;
+    private static final int BARS_WIDTH = 240;
+
     private static String waterfall(RunAnalysis.PodStart m) {
         List<RunAnalysis.Step> steps = m.steps();
         long total = Math.max(1, m.totalNanos());
         int rowHeight = 16;
+        int longest = steps.stream().mapToInt(s -> s.name().length()).max().orElse(10);
+        int bars = (int) Math.ceil(longest * LABEL_CHAR_WIDTH) + 8;
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-                "<svg width=\"420\" height=\"%d\" role=\"img\">", steps.size() * rowHeight + 20));
+                "<svg class=\"waterfall\" width=\"%d\" height=\"%d\" role=\"img\">", bars + BARS_WIDTH + 10,
+                steps.size() * rowHeight + 20));
         int axis = steps.size() * rowHeight + 14;
-        svg.append(String.format(Locale.ROOT, "<text x=\"180\" y=\"%d\">0 ms</text><text x=\"370\" y=\"%d\">"
-                + "%s ms</text>", axis, axis, ms(total)));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">0 ms</text><text x=\"%d\" y=\"%d\" "
+                + "text-anchor=\"end\">%s ms</text>", bars, axis, bars + BARS_WIDTH, axis, ms(total)));
         for (int i = 0; i < steps.size(); i++) {
             RunAnalysis.Step s = steps.get(i);
-            double x = 180 + 230.0 * Math.min(s.offsetNanos(), total) / total;
-            double w = Math.max(1, 230.0 * Math.min(s.durationNanos(), total) / total);
+            double x = bars + (double) BARS_WIDTH * Math.min(s.offsetNanos(), total) / total;
+            double w = Math.max(1, (double) BARS_WIDTH * Math.min(s.durationNanos(), total) / total);
             int y = i * rowHeight;
             svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text><rect x=\"%.1f\" y=\"%d\" "
                     + "width=\"%.1f\" height=\"11\" fill=\"%s\"><title>%s: +%s ms, %s ms</title></rect>", y + 11,
-                    escape(truncate(s.name(), 30)), x, y + 2, w, colour(s.name()), escape(s.name()),
+                    escape(s.name()), x, y + 2, w, colour(s.name()), escape(s.name()),
                     ms(s.offsetNanos()), ms(s.durationNanos())));
         }
         return svg.append("</svg>\n").toString();
@@ -162,10 +222,6 @@ public final class Reports {
             return COLOURS[2];
         }
         return span.startsWith("pod.") ? COLOURS[3] : COLOURS[1];
-    }
-
-    private static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private static String histogram(RunAnalysis run) {

@@ -18,9 +18,12 @@ import java.util.stream.Collectors;
  *
  * <p>A pod's start runs from its first {@code pod.event.add} (the informer saw it) to the end of the
  * first {@code pod.writeStatus} that wrote phase Running. Within that window, time is broken down
- * into provider calls ({@code provider.*} spans), queueing (the {@code waitMillis} of the
- * {@code pod.sync} and {@code pod.syncStatus} passes that started in it), API writes
- * ({@code pod.writeStatus}), and the rest. A span belongs to a pod through its {@code namespace} and
+ * into queueing (the {@code waitMillis} of the {@code pod.sync} and {@code pod.syncStatus} passes
+ * that started in it), provider calls ({@code provider.*} spans), the backend's provisioning (from
+ * the end of the first {@code provider.PodLifecycleHandler.createPod} to the first
+ * {@code pod.providerRunning}, the host learning that the provider reports the pod running, less the
+ * provider calls and queueing inside that stretch), status writes ({@code pod.writeStatus}), and
+ * the rest. A span belongs to a pod through its {@code namespace} and
  * {@code pod} attributes, a plugin's {@code pod} attribute ({@code namespace/name}), or its parent's.
  *
  * @param label what the run is called in reports (the provider, unless given)
@@ -44,15 +47,56 @@ public record RunAnalysis(String label, Path file, String provider, int spans, M
      * @param providerNanos in provider calls
      * @param queueNanos waiting in the work queues
      * @param writeNanos writing status to the API server
+     * @param provisioningNanos the backend provisioning the pod, as the host saw it; -1 when the run
+     *     has no {@code pod.providerRunning} for the pod (older files), so it is part of the rest
      * @param steps the pod's spans in the window, in start order
      */
     public record PodStart(String pod, long totalNanos, long providerNanos, long queueNanos, long writeNanos,
-            List<Step> steps) {
+            long provisioningNanos, List<Step> steps) {
 
-        /** Time not in provider calls, queues or writes. */
+        /** Time not in queues, provider calls, provisioning or writes. */
         public long otherNanos() {
-            return Math.max(0, totalNanos - providerNanos - queueNanos - writeNanos);
+            return Math.max(0, totalNanos - providerNanos - queueNanos - writeNanos - Math.max(0, provisioningNanos));
         }
+
+        /** Whether the backend's provisioning could be told apart. */
+        public boolean provisioningKnown() {
+            return provisioningNanos >= 0;
+        }
+    }
+
+    /** A part of a pod's start, as reports show it. */
+    public enum Part {
+        QUEUE("queue wait"), PROVIDER("provider calls"), PROVISIONING("backend provisioning"),
+        WRITE("status writes"), OTHER("other");
+
+        /** The label reports use. */
+        public final String label;
+
+        Part(String label) {
+            this.label = label;
+        }
+
+        /** This part of {@code start}, in nanoseconds. */
+        public long of(PodStart start) {
+            return switch (this) {
+                case QUEUE -> start.queueNanos();
+                case PROVIDER -> start.providerNanos();
+                case PROVISIONING -> Math.max(0, start.provisioningNanos());
+                case WRITE -> start.writeNanos();
+                case OTHER -> start.otherNanos();
+            };
+        }
+    }
+
+    /** The distribution of {@code part} over the run's pod starts. */
+    public Stats partStats(Part part) {
+        return Stats.of(starts.stream().map(part::of).toList());
+    }
+
+    /** How many of the run's starts have their provisioning told apart. */
+    public long provisioningKnown() {
+        return starts.stream().filter(PodStart::provisioningKnown).count();
     }
 
     /**
@@ -63,6 +107,9 @@ public record RunAnalysis(String label, Path file, String provider, int spans, M
      * @param durationNanos how long it took
      */
     public record Step(String name, long offsetNanos, long durationNanos) {}
+
+    /** The host's span around the provider's create. */
+    static final String CREATE_CALL = "provider.PodLifecycleHandler.createPod";
 
     /** The pod start in the middle (by total time), if any. */
     public Optional<PodStart> medianStart() {
@@ -172,26 +219,40 @@ public record RunAnalysis(String label, Path file, String provider, int spans, M
         }
         Instant from = added.get();
         Instant to = running.get();
+        Optional<Instant> created = spans.stream().filter(s -> s.name().equals(CREATE_CALL) && !s.start().isBefore(from)
+                && !s.end().isAfter(to)).map(SpanLine::end).min(Comparator.naturalOrder());
+        Optional<Instant> reported = spans.stream().filter(s -> s.name().equals("pod.providerRunning"))
+                .map(SpanLine::start).filter(t -> created.isPresent() && !t.isBefore(created.get()) && !t.isAfter(to))
+                .min(Comparator.naturalOrder());
         long provider = 0;
         long queue = 0;
         long write = 0;
+        // provider calls and queueing inside the provisioning stretch count as themselves
+        long insideProvisioning = 0;
         List<Step> steps = new ArrayList<>();
         for (SpanLine s : spans.stream().sorted(Comparator.comparing(SpanLine::start)).toList()) {
             if (s.start().isBefore(from) || s.start().isAfter(to)) {
                 continue;
             }
             long clipped = Duration.between(s.start(), s.end().isAfter(to) ? to : s.end()).toNanos();
+            boolean inside = reported.isPresent() && s.start().isAfter(created.get()) && s.start().isBefore(reported.get());
             if (s.name().startsWith("provider.")) {
                 provider += clipped;
+                insideProvisioning += inside ? clipped : 0;
             } else if (s.name().equals("pod.writeStatus")) {
                 write += clipped;
+                insideProvisioning += inside ? clipped : 0;
             }
             if (s.name().equals("pod.sync") || s.name().equals("pod.syncStatus")) {
-                queue += s.number("waitMillis") * 1_000_000L;
+                long waited = s.number("waitMillis") * 1_000_000L;
+                queue += waited;
+                insideProvisioning += inside ? waited : 0;
             }
             steps.add(new Step(s.name(), Duration.between(from, s.start()).toNanos(), s.durationNanos()));
         }
+        long provisioning = reported.isEmpty() ? -1
+                : Math.max(0, Duration.between(created.get(), reported.get()).toNanos() - insideProvisioning);
         return Optional.of(new PodStart(pod, Duration.between(from, to).toNanos(), provider, queue, write,
-                List.copyOf(steps)));
+                provisioning, List.copyOf(steps)));
     }
 }

@@ -42,6 +42,7 @@ class RunAnalysisTest {
                 span("3", "2", "provider.PodLifecycleHandler.createPod", 3, 5, pod + ",\"provider\":\"mock\""),
                 span("4", "3", "mock.createPod", 4, 2, "\"pod\":\"ns/a\""),
                 span("5", "4", "mock.scheduleRunning", 5, 1, ""),
+                span("10", null, "pod.providerRunning", 12, 0, pod),
                 span("6", null, "pod.syncStatus", 13, 6, pod + ",\"waitMillis\":1"),
                 span("7", "6", "pod.writeStatus", 15, 4, pod + ",\"phase\":\"Running\""),
                 "",
@@ -55,7 +56,7 @@ class RunAnalysisTest {
         RunAnalysis run = RunAnalysis.of(null, file, SpanFile.read(file));
         assertEquals("mock", run.provider());
         assertEquals("mock", run.label());
-        assertEquals(9, run.spans());
+        assertEquals(10, run.spans());
         assertEquals(1, run.starts().size());
         assertEquals(1, run.incomplete(), "pod b was never written Running");
         RunAnalysis.PodStart a = run.starts().get(0);
@@ -64,15 +65,17 @@ class RunAnalysisTest {
         assertEquals(5_000_000L, a.providerNanos());
         assertEquals(3_000_000L, a.queueNanos());
         assertEquals(4_000_000L, a.writeNanos());
-        assertEquals(7_000_000L, a.otherNanos());
+        assertEquals(4_000_000L, a.provisioningNanos(), "createPod returned at 8 ms, the provider reported Running at 12");
+        assertEquals(3_000_000L, a.otherNanos());
         assertEquals(List.of("pod.event.add", "pod.sync", "provider.PodLifecycleHandler.createPod", "mock.createPod",
-                "mock.scheduleRunning", "pod.syncStatus", "pod.writeStatus"),
+                "mock.scheduleRunning", "pod.providerRunning", "pod.syncStatus", "pod.writeStatus"),
                 a.steps().stream().map(RunAnalysis.Step::name).toList(), "child spans inherit the pod");
-        assertEquals(13_000_000L, a.steps().get(5).offsetNanos());
+        assertEquals(13_000_000L, a.steps().get(6).offsetNanos());
         Stats sync = run.bySpanName().get("pod.sync");
         assertEquals(1, sync.count());
         assertEquals(10_000_000L, sync.p99());
-        assertEquals(7, run.spansPerPod().max(), "pod a has seven spans");
+        assertEquals(8, run.spansPerPod().max(), "pod a has eight spans");
+        assertEquals(4_000_000L, run.partStats(RunAnalysis.Part.PROVISIONING).p50());
     }
 
     @Test
@@ -131,13 +134,34 @@ class RunAnalysisTest {
                 RunAnalysis.of("second", file, SpanFile.read(file)));
         String text = Reports.text(runs);
         assertTrue(text.contains("mock  (provider mock") && text.contains("second  (provider mock"), text);
-        assertTrue(text.contains("median pod ns/a: 19.0 ms = provider calls 5.0 + queueing 3.0 + API writes 4.0"),
-                text);
+        assertTrue(text.contains("median pod ns/a: 19.0 ms = queue wait 3.0 + provider calls 5.0 + backend provisioning 4.0"
+                + " + status writes 4.0 + other 3.0 (other 15.8 % of the start)"), text);
+        assertTrue(text.contains("backend provisioning   p50 4.0  p90 4.0  p99 4.0 ms"), text);
+        assertTrue(!text.contains("note:"), "nothing is missing: " + text);
         String html = Reports.html(runs);
         assertTrue(html.startsWith("<!DOCTYPE html>"));
         DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(
                 html.substring(html.indexOf('\n') + 1))));
         assertTrue(html.contains("<svg") && html.contains("second"));
+        assertTrue(html.contains(">provider.PodLifecycleHandler.createPod</text>"), "waterfall labels are whole");
+        assertTrue(html.contains("<td>backend provisioning</td><td>4.0</td><td>4.0</td><td>4.0</td><td>4.0</td>"),
+                "the parts side by side: " + html);
+    }
+
+    @Test
+    void withoutProviderRunningSpansTheReportSaysProvisioningIsInOther() throws IOException {
+        String pod = "\"namespace\":\"ns\",\"pod\":\"a\"";
+        Path file = file(
+                span("1", null, "pod.event.add", 0, 1, pod),
+                span("3", null, "provider.PodLifecycleHandler.createPod", 3, 5, pod),
+                span("7", null, "pod.writeStatus", 15, 4, pod + ",\"phase\":\"Running\""));
+        RunAnalysis run = RunAnalysis.of("old", file, SpanFile.read(file));
+        RunAnalysis.PodStart a = run.starts().get(0);
+        assertTrue(!a.provisioningKnown());
+        assertEquals(10_000_000L, a.otherNanos(), "19 ms less 5 in the create and 4 writing");
+        String text = Reports.text(List.of(run));
+        assertTrue(text.contains("note: 1 of 1 pod starts have no pod.providerRunning span"), text);
+        assertTrue(Reports.html(List.of(run)).contains("class=\"note\""));
     }
 
     @Test
