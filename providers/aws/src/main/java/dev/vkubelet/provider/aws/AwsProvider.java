@@ -417,7 +417,7 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         }
         try (Span span = tracer.startSpan("aws.followUpTasks", Granularity.FINE)) {
             span.attribute("tasks", due.size());
-            context.metrics().increment("followUps", Map.of());
+            context.metrics().increment("follow.ups", Map.of());
             describe(due);
         } finally {
             long max = config.pollInterval().toMillis();

@@ -100,7 +100,7 @@ class AwsProviderTest {
                 """));
         provider.createPod(TestPods.pod("default", "quick", NODE));
         awaitNotified("quick", "Running");
-        assertTrue(metrics.get("followUps") >= 1, "follow-ups counted: " + metrics);
+        assertTrue(metrics.get("follow.ups") >= 1, "follow-ups counted: " + metrics);
         assertEquals(0, metrics.get("polls"), "the regular loop ran: the test proves nothing");
     }
 
@@ -130,7 +130,7 @@ class AwsProviderTest {
         assertEquals("Pending", provider.getPodStatus("default", "slow").orElseThrow().getPhase());
         provider.poll();
         awaitNotified("slow", "Running");
-        assertEquals(0, metrics.get("followUps"));
+        assertEquals(0, metrics.get("follow.ups"));
     }
 
     @Test

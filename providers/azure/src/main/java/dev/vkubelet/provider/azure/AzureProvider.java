@@ -275,17 +275,16 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
                 throw e;
             }
             span.attribute("containerGroup", name);
-            context.metrics().increment("groups.created", Map.of());
+            context.metrics().increment("group.creates", Map.of());
             notifyHost(record);
             follow(record, operation, "CreateContainerGroup", response -> {
                 if (response.getStatus() == LongRunningOperationStatus.FAILED) {
                     LOG.warn("provisioning container group {} failed", name);
                     context.metrics().increment("provisioning.failures", Map.of());
                     trackOne(record);
-                } else {
-                    followUp(record, config.pendingPollInterval().toMillis());
                 }
             });
+            scheduleFollowUp(record, config.pendingPollInterval().toMillis());
         }
     }
 
@@ -328,28 +327,33 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
     }
 
     /**
-     * Reads a group whose creation just completed, and again after twice {@code delayMillis} and so
-     * on while its pod is still pending, until the delay reaches {@code pollInterval}, where the
-     * tracker has it anyway: a pod is reported running soon after its containers run, not up to a
-     * whole poll interval later.
+     * Reads a group just created after {@code delayMillis}, and again after twice that and so on
+     * while its pod is still pending, until the delay reaches {@code pollInterval}, where the tracker
+     * has it anyway: a pod is reported running soon after its containers run, not up to a whole poll
+     * interval later. Independent of the creation's long-running operation, whose polls follow the
+     * service's {@code Retry-After} (a second or more).
      */
-    private void followUp(GroupRecord record, long delayMillis) {
+    private void scheduleFollowUp(GroupRecord record, long delayMillis) {
         if (delayMillis == 0 || delayMillis >= config.pollInterval().toMillis()) {
             return;
         }
-        try (Span span = tracer.startSpan("PodsTracker.followUp", Granularity.FINE)) {
-            span.attribute("containerGroup", record.groupName);
-            context.metrics().increment("followUps", Map.of());
-            trackOne(record);
-        } catch (RuntimeException e) {
-            LOG.debug("reading container group {} failed (the tracker carries on): {}", record.groupName, e.getMessage());
-        }
+        scheduler.schedule(() -> followUp(record, delayMillis), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void followUp(GroupRecord record, long delayMillis) {
         synchronized (record) {
             if (record.gone || record.deleting || record.status == null || !"Pending".equals(record.status.getPhase())) {
                 return;
             }
         }
-        scheduler.schedule(() -> followUp(record, delayMillis * 2), delayMillis, TimeUnit.MILLISECONDS);
+        try (Span span = tracer.startSpan("PodsTracker.followUp", Granularity.FINE)) {
+            span.attribute("containerGroup", record.groupName);
+            context.metrics().increment("follow.ups", Map.of());
+            trackOne(record);
+        } catch (RuntimeException e) {
+            LOG.debug("reading container group {} failed (the tracker carries on): {}", record.groupName, e.getMessage());
+        }
+        scheduleFollowUp(record, delayMillis * 2);
     }
 
     @Override

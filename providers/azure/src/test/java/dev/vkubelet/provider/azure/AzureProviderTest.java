@@ -116,7 +116,7 @@ class AzureProviderTest {
                 """));
         provider.createPod(TestPods.pod("default", "quick", NODE));
         awaitNotified("quick", "Running");
-        assertTrue(metrics.get("followUps") >= 1, "follow-ups counted: " + metrics);
+        assertTrue(metrics.get("follow.ups") >= 1, "follow-ups counted: " + metrics);
         assertEquals(0, metrics.get("polls"), "the tracker ran: the test proves nothing");
     }
 
@@ -148,7 +148,7 @@ class AzureProviderTest {
         assertEquals("Pending", provider.getPodStatus("default", "slow").orElseThrow().getPhase());
         provider.track();
         awaitNotified("slow", "Running");
-        assertEquals(0, metrics.get("followUps"));
+        assertEquals(0, metrics.get("follow.ups"));
     }
 
     @Test
@@ -372,9 +372,9 @@ class AzureProviderTest {
         assertEquals(List.of("kept", "other"), second.getPods().stream().map(p -> p.getMetadata().getName())
                 .sorted().toList(), "both groups adopted across list pages");
         assertEquals(kept.getMetadata().getUid(), second.getPod("default", "kept").orElseThrow().getMetadata().getUid());
-        double creates = metrics.get("groups.created");
+        double creates = metrics.get("group.creates");
         second.createPod(kept);
-        assertEquals(creates, metrics.get("groups.created"), "an adopted pod is not created again");
+        assertEquals(creates, metrics.get("group.creates"), "an adopted pod is not created again");
         second.deletePod(TestPods.pod("default", "other", NODE));
         Await.until(WAIT, "the deleted pod reported terminated and forgotten", () ->
                 second.getPod("default", "other").isEmpty() && notified.get("other").getStatus()

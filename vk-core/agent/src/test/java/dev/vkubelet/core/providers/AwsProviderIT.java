@@ -33,6 +33,7 @@ class AwsProviderIT {
             cluster: it
             subnets: [subnet-it]
             pollInterval: 200ms
+            pendingPollInterval: 50ms
             emulator:
               timeScale: 0.005
             """;
@@ -104,7 +105,8 @@ class AwsProviderIT {
 
         String text = CloudPods.metrics(agent);
         for (String metric : List.of("vk_provider_aws_requests_total{", "vk_provider_aws_polls_total{",
-                "vk_provider_aws_tasks{", "vk_provider_aws_request_duration_seconds_count{")) {
+                "vk_provider_aws_tasks{", "vk_provider_aws_request_duration_seconds_count{", "vk_provider_aws_tasks_started_total{",
+                "vk_provider_aws_follow_ups_total{")) {
             assertTrue(text.contains(metric), metric + " missing from /metrics");
         }
         assertTrue(text.contains("operation=\"RunTask\""), "no RunTask requests counted");

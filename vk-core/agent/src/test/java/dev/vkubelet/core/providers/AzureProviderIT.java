@@ -32,6 +32,7 @@ class AzureProviderIT {
     private static final String FAST = """
             resourceGroup: it
             pollInterval: 200ms
+            pendingPollInterval: 50ms
             emulator:
               timeScale: 0.005
               requestRates: {reads: 1000, writes: 1000}
@@ -100,7 +101,8 @@ class AzureProviderIT {
         cluster.awaitEvent("web", "Started");
         String metrics = CloudPods.metrics(agent);
         for (String metric : List.of("vk_provider_azure_requests_total{", "vk_provider_azure_polls_total{",
-                "vk_provider_azure_groups{", "vk_provider_azure_events_total{")) {
+                "vk_provider_azure_groups{", "vk_provider_azure_events_total{", "vk_provider_azure_group_creates_total{",
+                "vk_provider_azure_follow_ups_total{")) {
             assertTrue(metrics.contains(metric), metric + " missing from /metrics");
         }
     }

@@ -72,9 +72,8 @@ public final class Reports {
         long known = run.provisioningKnown();
         if (known < run.starts().size()) {
             return java.util.Optional.of((run.starts().size() - known) + " of " + run.starts().size() + " pod starts have"
-                    + " no pod.providerRunning span after their create (a file from an older agent, or a provider"
-                    + " that reported the pod running before its create returned): their backend provisioning is"
-                    + " counted as other");
+                    + " no pod.providerRunning span (a file from an older agent) or no provider create in their start"
+                    + " (adopted pods): their backend provisioning is counted as other");
         }
         return java.util.Optional.empty();
     }
@@ -96,8 +95,10 @@ public final class Reports {
                 .append("<title>virtual-kubelet trace comparison</title>\n<style>\n")
                 .append("body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;")
                 .append("margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}")
-                .append("th:first-child,td:first-child{text-align:left}.runs{display:flex;gap:2em;flex-wrap:wrap}")
-                .append(".run{flex:1;min-width:420px}.note{color:#a33}svg text{font-size:11px}\n</style>\n</head>\n<body>\n")
+                .append("th:first-child,td:first-child{text-align:left}.runs{display:flex;gap:2em;flex-wrap:wrap;")
+                .append("align-items:flex-start}.run{flex:0 0 auto}.run svg{display:block;margin:0.5em 0}.note{color:#a33}")
+                .append("svg text{font-size:11px}")
+                .append("\n</style>\n</head>\n<body>\n")
                 .append("<h1>Trace comparison</h1>\n<h2>Pod start (informer event to Running written)</h2>\n<table>\n")
                 .append("<tr><th>run</th><th>provider</th><th>nodes</th><th>pods</th><th>incomplete</th><th>p50 ms</th>")
                 .append("<th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>spans/pod p50</th></tr>\n");

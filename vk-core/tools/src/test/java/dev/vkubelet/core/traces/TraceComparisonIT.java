@@ -14,6 +14,8 @@ import dev.vkubelet.core.pod.PodClusterFixture;
 import dev.vkubelet.core.providers.CloudPods;
 import dev.vkubelet.core.testing.LocalControlPlaneExtension;
 import dev.vkubelet.provider.testkit.Await;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.xml.sax.InputSource;
 
-/** {@code virtual-kubelet traces compare} on span files of real runs of two providers. */
+/** {@code virtual-kubelet traces compare} on span files of real runs of the three shipped providers. */
 @ExtendWith(LocalControlPlaneExtension.class)
 class TraceComparisonIT {
 
@@ -44,6 +46,13 @@ class TraceComparisonIT {
             pollInterval: 200ms
             emulator:
               timeScale: 0.005
+            """;
+    private static final String AZURE = """
+            resourceGroup: traces
+            pollInterval: 200ms
+            emulator:
+              timeScale: 0.005
+              requestRates: {reads: 1000, writes: 1000}
             """;
 
     private final PodClusterFixture cluster;
@@ -70,7 +79,10 @@ class TraceComparisonIT {
         for (int i = 0; i < PODS; i++) {
             String name = provider + "-" + i;
             names.add(name);
-            cluster.create(PodClusterFixture.pod(name));
+            V1Pod pod = PodClusterFixture.pod(name);
+            // a port, so that ACI gives the container group the IP address a Running pod must have
+            pod.getSpec().getContainers().get(0).ports(List.of(new V1ContainerPort().containerPort(80)));
+            cluster.create(pod);
         }
         names.forEach(cluster::awaitRunning);
         Await.until(WAIT, "every Running status write of " + provider + " exported", () -> {
@@ -119,22 +131,31 @@ class TraceComparisonIT {
     }
 
     @Test
-    void comparesTheMockAndAwsProvidersFromTheirSpanFiles() throws Exception {
+    void comparesTheMockAwsAndAzureProvidersFromTheirSpanFiles() throws Exception {
         Path mock = dir.resolve("mock.jsonl");
         Path aws = dir.resolve("aws.jsonl");
+        Path azure = dir.resolve("azure.jsonl");
         run("mock", mock);
         run("aws", aws, "--provider-config", CloudPods.config(dir, AWS), "--trace-granularity", "fine");
+        run("azure", azure, "--provider-config", CloudPods.config(dir, AZURE));
         Path html = dir.resolve("report.html");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = Launcher.cli(Map.of(), dir, Optional.empty(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err, NO_NODE, NO_LOCAL).run("traces", "compare", "--html", html.toString(), mock.toString(),
-                aws.toString());
+                aws.toString(), azure.toString());
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(Cli.OK, status, text);
         assertTrue(text.contains("mock  (provider mock") && text.contains("aws  (provider aws"), text);
-        for (String provider : List.of("mock", "aws")) {
+        for (String provider : List.of("mock", "aws", "azure")) {
             assertTrue(text.lines().anyMatch(l -> l.startsWith(provider + "  (provider " + provider)
                     && l.contains(" " + PODS + " pods started on 1 node, 0 incomplete")), "each run started its own pods:\n" + text);
+        }
+        assertTrue(!text.contains("note:"), "every start has the host's pod.providerRunning mark:\n" + text);
+        List<String> provisioning = text.lines().filter(l -> l.startsWith("  backend provisioning")).toList();
+        assertEquals(3, provisioning.size(), text);
+        for (String cloud : provisioning.subList(1, 3)) {
+            // the emulators take at least 70 ms (aws) and 90 ms (azure) at this time scale to run a pod
+            assertTrue(!cloud.contains("p50 0.0 "), "a cloud backend's provisioning is named: " + cloud);
         }
         String row = text.lines().filter(l -> l.startsWith("provider.PodLifecycleHandler.createPod ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no createPod row in\n" + text));
@@ -172,6 +193,11 @@ class TraceComparisonIT {
         assertTrue(dump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && dump.exitValue() == 0,
                 "chromium failed to load the report");
         assertTrue(dom.contains("Trace comparison") && dom.contains("<svg"), "chromium did not render the report");
+        for (String part : List.of("Where the start goes", "queue wait", "provider calls", "backend provisioning",
+                "status writes", "Median pod's start", "Pod start histogram", "Latency per span name",
+                ">provider.PodLifecycleHandler.createPod</text>", ">pod.providerRunning</text>")) {
+            assertTrue(dom.contains(part), "the rendered report lacks " + part);
+        }
         List<String> command = new ArrayList<>(common);
         command.addAll(List.of("--screenshot=" + screenshot, html.toUri().toString()));
         Process shot = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)

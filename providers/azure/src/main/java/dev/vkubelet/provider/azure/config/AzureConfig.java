@@ -25,9 +25,8 @@ import java.util.Set;
  * @param armEndpoint empty for the embedded emulator, else the resource manager's URL
  * @param credentials how requests are authorised
  * @param pollInterval how often the tracker reads the groups
- * @param pendingPollInterval how soon a group whose creation completed is read again while its pod is
- *     still pending, doubling until it is not or {@code pollInterval} is reached; zero leaves it to
- *     the tracker
+ * @param pendingPollInterval how soon a group just created is read, and again (doubling) while its
+ *     pod is still pending, until {@code pollInterval} is reached; zero leaves it to the tracker
  * @param maxRetries how many times a request is retried (429 after {@code Retry-After}, 5xx, I/O)
  * @param traceGranularity the detail of this provider's spans, when it overrides the host's
  * @param emulator the embedded emulator's settings
@@ -48,7 +47,7 @@ public record AzureConfig(
 
     /** The real cloud's resource manager. */
     public static final URI AZURE_CLOUD = URI.create("https://management.azure.com");
-    /** How soon a group just created is read again while its pod is pending, by default. */
+    /** How soon a group just created is read while its pod is pending, by default. */
     public static final Duration DEFAULT_PENDING_POLL = Duration.ofMillis(250);
     /** The subscription the emulator uses when none is configured. */
     public static final String EMULATOR_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
