@@ -55,6 +55,11 @@ final class GranularTracer implements Tracer {
     }
 
     @Override
+    public void inject(java.util.function.BiConsumer<String, String> header) {
+        delegate.inject(header);
+    }
+
+    @Override
     public <T> Callable<T> propagate(Callable<T> task) {
         return delegate.propagate(task);
     }

@@ -34,6 +34,16 @@ public interface Tracer {
         return startSpan(name);
     }
 
+    /**
+     * Writes the trace context of the span current on this thread as the headers of an outgoing
+     * request, in the formats the host propagates ({@code --trace-propagation}: W3C
+     * {@code traceparent} by default, Zipkin B3 too or instead): {@code header} gets each header's
+     * name and value. Writes nothing when there is no current trace. Call it where the request is
+     * built, on the thread of the span it belongs to (a backend client's request pipeline, a plain
+     * HTTP call).
+     */
+    default void inject(java.util.function.BiConsumer<String, String> header) {}
+
     /** The detail recorded by {@link #startSpan(String, Granularity)}. */
     default Granularity granularity() {
         return Granularity.FINE;

@@ -138,11 +138,15 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
         scheduler.scheduleWithFixedDelay(this::trackSafely, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Runs one SDK call inside a span {@code client.<name>} with its attempts, status and 429s. */
+    /**
+     * Runs one SDK call inside a span {@code client.<name>} with its attempts, status and 429s; its
+     * requests carry that span's trace context (or its parent's, when it is too fine to record).
+     */
     private <T> T call(String name, Granularity detail,
             java.util.function.Function<com.azure.core.util.Context, T> body) {
         CallStats stats = new CallStats();
         try (Span span = tracer.startSpan("client." + name, detail)) {
+            tracer.inject(stats::traceHeader);
             try {
                 return body.apply(ArmClient.context(stats));
             } catch (ManagementException e) {

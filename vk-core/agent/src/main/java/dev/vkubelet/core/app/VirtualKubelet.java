@@ -652,11 +652,12 @@ public final class VirtualKubelet implements AutoCloseable {
     }
 
     /**
-     * {@code client}, retrying what the API server refuses with 429 (as client-go does) and, with
-     * metrics on, counting every attempt.
+     * {@code client}, carrying the calling thread's trace context, retrying what the API server
+     * refuses with 429 (as client-go does) and, with metrics on, counting every attempt.
      */
     private ApiClient withRetriesAndMetrics(ApiClient client) {
         okhttp3.OkHttpClient.Builder builder = client.getHttpClient().newBuilder()
+                .addInterceptor(new dev.vkubelet.core.kube.TraceHeaders(tracer))
                 .addInterceptor(new TooManyRequestsRetry(API_RETRIES));
         if (registry != null) {
             builder.addInterceptor(new ApiRequestMetrics(metrics));

@@ -219,6 +219,10 @@ public class NodeOptions {
             + " retries, polls, waits); a provider's own config may override it")
     String traceGranularity = "normal";
 
+    @Parameter(names = "--trace-propagation", description = "Formats outgoing requests (API server, cloud SDKs)"
+            + " carry the trace context in: w3c (traceparent), b3, or both (w3c,b3)")
+    String tracePropagation = "w3c";
+
     @Parameter(names = "--log-level", description = "Log level: trace, debug, info, warn, error")
     String logLevel = "info";
 
@@ -556,7 +560,13 @@ public class NodeOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--trace-granularity: " + e.getMessage());
         }
-        return new TracingConfig(serviceName, tags, rate, exporters, granularity);
+        java.util.Set<TracingConfig.Propagation> propagation;
+        try {
+            propagation = TracingConfig.Propagation.parse(tracePropagation);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--trace-propagation: " + e.getMessage());
+        }
+        return new TracingConfig(serviceName, tags, rate, exporters, granularity, propagation);
     }
 
     private RunConfig.ServingCerts servingCerts() {

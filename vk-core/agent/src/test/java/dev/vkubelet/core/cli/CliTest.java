@@ -179,6 +179,8 @@ class CliTest {
                 ran.tracing().tags());
         assertEquals(dev.vkubelet.tracing.Granularity.NORMAL, ran.tracing().granularity());
         assertEquals(12.5, ran.tracing().sampleRatePercent().getAsDouble());
+        assertEquals(java.util.Set.of(dev.vkubelet.tracing.opencensus.TracingConfig.Propagation.W3C),
+                ran.tracing().propagation(), "W3C by default");
         assertEquals("debug", ran.logLevel());
     }
 
@@ -202,6 +204,7 @@ class CliTest {
         "--metrics-addr|nowhere|--metrics-addr 'nowhere' must be host:port",
         "--trace-sample-rate|sometimes|--trace-sample-rate 'sometimes' is not a number",
         "--trace-tag|provider=x|--trace-tag: key 'provider' is set by the node agent itself",
+        "--trace-propagation|jaeger|--trace-propagation: 'jaeger' is not a propagation format",
         "--trace-granularity|verbose|--trace-granularity: 'verbose' is not a trace granularity",
         "--stream-idle-timeout|0|--stream-idle-timeout and --stream-creation-timeout must be positive",
         "--event-qps|-1|--event-qps must be >= 0 and --event-burst >= 1",

@@ -113,6 +113,24 @@ class AwsProviderIT {
     }
 
     @Test
+    void runTaskCarriesThePodsTraceInW3cTraceContext() throws Exception {
+        try (EmulatorProcess emulator = EmulatorProcess.start("aws-plugin.jar", EMULATOR_MAIN, config(FAST))) {
+            Path spans = dir.resolve("aws-spans.jsonl");
+            cluster.start(Map.of("VK_TRACE_FILE", spans.toString()), "aws", "--provider-config",
+                    config(FAST + "endpoint: " + emulator.endpoint() + "\n" + STATIC_KEYS), "--trace-exporter", "file",
+                    "--trace-sample-rate", "always");
+            cluster.create(PodClusterFixture.pod("traced"));
+            cluster.awaitRunning("traced");
+            String trace = CloudPods.createTrace(spans, "traced");
+            List<JsonObject> runs = CloudPods.traceHeaders(emulator, "RunTask");
+            assertTrue(runs.stream().anyMatch(r -> r.has("traceparent")
+                    && r.get("traceparent").getAsString().startsWith("00-" + trace + "-")),
+                    "no RunTask in trace " + trace + ": " + runs);
+            assertTrue(runs.stream().noneMatch(r -> r.has("X-B3-TraceId")), "B3 only when asked for");
+        }
+    }
+
+    @Test
     void deletingAPodStopsItsTask() throws Exception {
         try (EmulatorProcess emulator = EmulatorProcess.start("aws-plugin.jar", EMULATOR_MAIN, config(FAST))) {
             VirtualKubelet agent = startAws(FAST + "endpoint: " + emulator.endpoint() + "\n" + STATIC_KEYS);

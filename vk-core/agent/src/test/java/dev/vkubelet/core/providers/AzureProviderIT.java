@@ -108,6 +108,26 @@ class AzureProviderIT {
     }
 
     @Test
+    void theGroupsPutCarriesThePodsTraceInW3cAndB3() throws Exception {
+        try (EmulatorProcess emulator = EmulatorProcess.start("azure-plugin.jar", EMULATOR_MAIN,
+                CloudPods.config(dir, FAST))) {
+            Path spans = dir.resolve("azure-spans.jsonl");
+            cluster.start(Map.of("VK_TRACE_FILE", spans.toString()), "azure", "--provider-config",
+                    CloudPods.config(dir, shared(emulator)), "--trace-exporter", "file", "--trace-sample-rate", "always",
+                    "--trace-propagation", "w3c,b3");
+            cluster.create(served("traced"));
+            cluster.awaitRunning("traced");
+            String trace = CloudPods.createTrace(spans, "traced");
+            List<JsonObject> puts = CloudPods.traceHeaders(emulator, "PUT ").stream()
+                    .filter(p -> p.get("operation").getAsString().contains("/containerGroups/")).toList();
+            assertTrue(puts.stream().anyMatch(p -> p.has("traceparent")
+                    && p.get("traceparent").getAsString().startsWith("00-" + trace + "-")
+                    && p.has("X-B3-TraceId") && trace.equals(p.get("X-B3-TraceId").getAsString())),
+                    "no container group PUT in trace " + trace + ": " + puts);
+        }
+    }
+
+    @Test
     void deletingAPodDeletesItsGroup() throws Exception {
         try (EmulatorProcess emulator = EmulatorProcess.start("azure-plugin.jar", EMULATOR_MAIN,
                 CloudPods.config(dir, FAST))) {

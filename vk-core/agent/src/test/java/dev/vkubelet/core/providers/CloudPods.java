@@ -67,4 +67,35 @@ public final class CloudPods {
         return metrics.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
+
+    /**
+     * The trace of the host's {@code provider.PodLifecycleHandler.createPod} span for pod
+     * {@code name}, once the file exporter has written it to {@code spans}.
+     */
+    public static String createTrace(java.nio.file.Path spans, String name) {
+        return dev.vkubelet.provider.testkit.Await.until(PodClusterFixture.WAIT, "the create span of " + name
+                + " in " + spans, () -> {
+                    try {
+                        return java.nio.file.Files.exists(spans) ? java.nio.file.Files.readAllLines(spans).stream()
+                                .map(l -> JsonParser.parseString(l).getAsJsonObject())
+                                .filter(o -> "provider.PodLifecycleHandler.createPod".equals(o.get("name").getAsString())
+                                        && name.equals(o.getAsJsonObject("attributes").get("pod").getAsString()))
+                                .map(o -> o.get("traceId").getAsString()).findFirst() : java.util.Optional.empty();
+                    } catch (IOException e) {
+                        return java.util.Optional.empty();
+                    }
+                });
+    }
+
+    /** The trace headers the emulator recorded for requests whose operation starts with {@code operation}. */
+    public static List<JsonObject> traceHeaders(EmulatorProcess emulator, String operation)
+            throws IOException, InterruptedException {
+        List<JsonObject> found = new java.util.ArrayList<>();
+        state(emulator).getAsJsonArray("traceHeaders").forEach(e -> {
+            if (e.getAsJsonObject().get("operation").getAsString().startsWith(operation)) {
+                found.add(e.getAsJsonObject());
+            }
+        });
+        return found;
+    }
 }

@@ -9,12 +9,36 @@ import java.util.Objects;
 /** A {@link Tracer} over an OpenCensus tracer; spans become current through OpenCensus' context. */
 final class OpenCensusTracer implements Tracer {
 
+    private static final io.opencensus.trace.propagation.TextFormat.Setter<java.util.function.BiConsumer<String, String>>
+            SETTER = new io.opencensus.trace.propagation.TextFormat.Setter<>() {
+                @Override
+                public void put(java.util.function.BiConsumer<String, String> carrier, String key, String value) {
+                    carrier.accept(key, value);
+                }
+            };
+
     private final io.opencensus.trace.Tracer tracer;
     private final Map<String, AttributeValue> defaultAttributes;
+    private final java.util.List<io.opencensus.trace.propagation.TextFormat> outgoing;
 
-    OpenCensusTracer(io.opencensus.trace.Tracer tracer, Map<String, AttributeValue> defaultAttributes) {
+    OpenCensusTracer(io.opencensus.trace.Tracer tracer, Map<String, AttributeValue> defaultAttributes,
+            java.util.Set<TracingConfig.Propagation> propagation) {
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.defaultAttributes = Map.copyOf(defaultAttributes);
+        this.outgoing = propagation.stream().sorted().map(p -> p == TracingConfig.Propagation.B3
+                ? io.opencensus.trace.Tracing.getPropagationComponent().getB3Format()
+                : io.opencensus.trace.Tracing.getPropagationComponent().getTraceContextFormat()).toList();
+    }
+
+    @Override
+    public void inject(java.util.function.BiConsumer<String, String> header) {
+        io.opencensus.trace.SpanContext context = tracer.getCurrentSpan().getContext();
+        if (!context.isValid()) {
+            return;
+        }
+        for (io.opencensus.trace.propagation.TextFormat format : outgoing) {
+            format.inject(context, header, SETTER);
+        }
     }
 
     @Override

@@ -40,6 +40,6 @@ public final class OpenCensusTracing {
         Map<String, AttributeValue> attributes = new LinkedHashMap<>();
         attributes.put("service.name", AttributeValue.stringAttributeValue(config.serviceName()));
         config.tags().forEach((k, v) -> attributes.put(k, AttributeValue.stringAttributeValue(v)));
-        return new OpenCensusTracer(Tracing.getTracer(), attributes).withGranularity(config.granularity());
+        return new OpenCensusTracer(Tracing.getTracer(), attributes, config.propagation()).withGranularity(config.granularity());
     }
 }

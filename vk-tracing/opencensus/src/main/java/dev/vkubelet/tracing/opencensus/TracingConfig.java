@@ -16,10 +16,40 @@ import java.util.OptionalDouble;
  *     OpenCensus default (1 in 10,000)
  * @param exporters where spans go, checked ({@link ExporterSettings#parse}); empty exports nothing
  * @param granularity how much detail provider plugins record
+ * @param propagation the formats outgoing requests carry the trace context in
  */
 public record TracingConfig(
         String serviceName, Map<String, String> tags, OptionalDouble sampleRatePercent,
-        List<ExporterSettings> exporters, Granularity granularity) {
+        List<ExporterSettings> exporters, Granularity granularity, java.util.Set<Propagation> propagation) {
+
+    /** How a trace context travels in request headers. */
+    public enum Propagation {
+        /** W3C Trace Context: {@code traceparent}. */
+        W3C,
+        /** Zipkin B3: {@code X-B3-TraceId}, {@code X-B3-SpanId}, {@code X-B3-Sampled}. */
+        B3;
+
+        /** Parses a comma-separated list of {@code w3c} and {@code b3} (any case). */
+        public static java.util.Set<Propagation> parse(String text) {
+            java.util.Set<Propagation> formats = java.util.EnumSet.noneOf(Propagation.class);
+            for (String part : text.split(",")) {
+                String name = part.strip().toUpperCase(java.util.Locale.ROOT);
+                try {
+                    formats.add(valueOf(name));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("'" + part.strip() + "' is not a propagation format: use w3c, b3"
+                            + " or both (w3c,b3)");
+                }
+            }
+            return formats;
+        }
+    }
+
+    /** The formats without {@code propagation}: W3C. */
+    public TracingConfig(String serviceName, Map<String, String> tags, OptionalDouble sampleRatePercent,
+            List<ExporterSettings> exporters, Granularity granularity) {
+        this(serviceName, tags, sampleRatePercent, exporters, granularity, java.util.Set.of(Propagation.W3C));
+    }
 
     /** The service name used when none is given. */
     public static final String DEFAULT_SERVICE_NAME = "virtual-kubelet";
@@ -30,6 +60,10 @@ public record TracingConfig(
         Objects.requireNonNull(sampleRatePercent, "sampleRatePercent");
         exporters = List.copyOf(exporters);
         Objects.requireNonNull(granularity, "granularity");
+        propagation = java.util.Set.copyOf(propagation);
+        if (propagation.isEmpty()) {
+            throw new IllegalArgumentException("propagation needs at least one format");
+        }
         if (sampleRatePercent.isPresent()) {
             double rate = sampleRatePercent.getAsDouble();
             if (!(rate >= 0 && rate <= 100)) {

@@ -111,6 +111,38 @@ class OpenCensusTracingTest {
     }
 
     @Test
+    void outgoingRequestsCarryTheCurrentSpanInTheConfiguredFormats() {
+        Map<String, String> none = new java.util.TreeMap<>();
+        tracer("inject").inject(none::put);
+        assertEquals(Map.of(), none, "no current span, no headers");
+        try (Span span = tracer("inject").startSpan("outgoing")) {
+            Map<String, String> w3c = new java.util.TreeMap<>();
+            tracer("inject").inject(w3c::put);
+            assertEquals(Map.of("traceparent", "00-" + span.traceId() + "-" + span.spanId() + "-01"), w3c);
+            Tracer b3Only = OpenCensusTracing.configure(new TracingConfig("vk-test", Map.of(), OptionalDouble.of(100),
+                    List.of(), Granularity.NORMAL, TracingConfig.Propagation.parse("b3")));
+            Map<String, String> b3 = new java.util.TreeMap<>();
+            b3Only.forPlugins().inject(b3::put);
+            assertEquals(Map.of("X-B3-TraceId", span.traceId(), "X-B3-SpanId", span.spanId(), "X-B3-Sampled", "1"), b3,
+                    "a plugin's tracer injects the host's formats");
+            Tracer both = OpenCensusTracing.configure(new TracingConfig("vk-test", Map.of(), OptionalDouble.of(100),
+                    List.of(), Granularity.NORMAL, TracingConfig.Propagation.parse(" W3C , b3")));
+            Map<String, String> all = new java.util.TreeMap<>();
+            both.inject(all::put);
+            assertEquals(java.util.Set.of("traceparent", "X-B3-TraceId", "X-B3-SpanId", "X-B3-Sampled"), all.keySet());
+            // a dropped (too fine) span leaves its parent current: the parent's context goes out
+            try (Span fine = tracer("inject").startSpan("poll", Granularity.FINE)) {
+                Map<String, String> parent = new java.util.TreeMap<>();
+                tracer("inject").inject(parent::put);
+                assertEquals("00-" + span.traceId() + "-" + span.spanId() + "-01", parent.get("traceparent"));
+            }
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> TracingConfig.Propagation.parse("jaeger"));
+        assertEquals("'jaeger' is not a propagation format: use w3c, b3 or both (w3c,b3)", bad.getMessage());
+    }
+
+    @Test
     void theCurrentSpanIsInTheMdcAndTheOuterOneComesBack() {
         Tracer tracer = tracer("mdc");
         try (Span outer = tracer.startSpan("outer")) {

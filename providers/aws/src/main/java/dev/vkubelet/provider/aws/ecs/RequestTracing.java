@@ -14,13 +14,15 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.StopTaskRequest;
 
 /**
  * One span per SDK request, {@code aws.<Service>.<Operation>} at {@link Granularity#NORMAL}, with
- * the task, the attempts and the last HTTP status; and the request metrics {@code requests}
+ * the task, the attempts and the last HTTP status, whose trace context the request carries; and
+ * the request metrics {@code requests}
  * (per attempt, by service, operation and status), {@code throttles} and {@code request.duration}.
  */
 public final class RequestTracing implements ExecutionInterceptor {
@@ -62,6 +64,23 @@ public final class RequestTracing implements ExecutionInterceptor {
         attributes.putAttribute(SPAN, span);
         attributes.putAttribute(ATTEMPTS, 0);
         attributes.putAttribute(STARTED, System.nanoTime());
+    }
+
+    /**
+     * The trace context of the request's span (or, when that span is too fine to record, of the
+     * span around it) goes out with the request, in the host's propagation formats. Signed with the
+     * rest of the request, as the SDK signs after this step.
+     */
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        SdkHttpRequest.Builder[] traced = {null};
+        tracer.inject((name, value) -> {
+            if (traced[0] == null) {
+                traced[0] = context.httpRequest().toBuilder();
+            }
+            traced[0].putHeader(name, value);
+        });
+        return traced[0] == null ? context.httpRequest() : traced[0].build();
     }
 
     @Override

@@ -42,6 +42,7 @@ public final class EcsEmulator implements AutoCloseable {
     private final Map<String, TokenBucket> buckets = new HashMap<>();
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final dev.vkubelet.provider.cloudkit.TraceHeaderLog traceHeaders = new dev.vkubelet.provider.cloudkit.TraceHeaderLog();
     /** Draws the injected faults: seeded when the settings say so (java.util.Random is thread-safe). */
     private final java.util.Random faults;
 
@@ -82,6 +83,7 @@ public final class EcsEmulator implements AutoCloseable {
                 JsonObject state = ecs.state();
                 state.addProperty("requests", requests.get());
                 state.addProperty("throttledRequests", throttled.get());
+                state.add("traceHeaders", new com.google.gson.Gson().toJsonTree(traceHeaders.entries()));
                 send(exchange, 200, "application/json", state);
                 return;
             }
@@ -92,6 +94,7 @@ public final class EcsEmulator implements AutoCloseable {
                 return;
             }
             requests.incrementAndGet();
+            traceHeaders.record(target.substring(target.indexOf('.') + 1), exchange.getRequestHeaders()::getFirst);
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             try {
                 JsonObject request = parse(body);

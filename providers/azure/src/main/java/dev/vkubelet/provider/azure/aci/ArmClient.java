@@ -66,7 +66,7 @@ public final class ArmClient {
                                 .setMaxRetries(config.maxRetries())
                                 .setBaseDelay(Duration.ofMillis(200))
                                 .setMaxDelay(Duration.ofSeconds(20)))),
-                        new Counting(metrics), auth, new NoEmptyContentLength())
+                        new Counting(metrics), new TraceContext(), auth, new NoEmptyContentLength())
                 .build();
         AzureEnvironment environment;
         if (endpoint.equals(AzureConfig.AZURE_CLOUD)) {
@@ -119,6 +119,26 @@ public final class ArmClient {
         @Override
         public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
             context.getHttpRequest().setHeader(HttpHeaderName.AUTHORIZATION, header);
+            return next.processSync();
+        }
+    }
+
+    /** Sets the trace headers the call's {@link CallStats} carries on each of its requests. */
+    private static final class TraceContext implements HttpPipelinePolicy {
+        private static void set(HttpPipelineCallContext context) {
+            context.getData(CallStats.KEY).ifPresent(o -> ((CallStats) o).traceHeaders.forEach(
+                    (name, value) -> context.getHttpRequest().setHeader(HttpHeaderName.fromString(name), value)));
+        }
+
+        @Override
+        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+            set(context);
+            return next.process();
+        }
+
+        @Override
+        public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
+            set(context);
             return next.processSync();
         }
     }

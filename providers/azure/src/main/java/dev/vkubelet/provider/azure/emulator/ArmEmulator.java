@@ -52,6 +52,7 @@ public final class ArmEmulator implements AutoCloseable {
     private final TokenBucket reads;
     private final TokenBucket writes;
     private final AtomicLong requests = new AtomicLong();
+    private final dev.vkubelet.provider.cloudkit.TraceHeaderLog traceHeaders = new dev.vkubelet.provider.cloudkit.TraceHeaderLog();
     private final AtomicLong throttled = new AtomicLong();
 
     private ArmEmulator(ArmSettings settings) throws IOException {
@@ -105,10 +106,12 @@ public final class ArmEmulator implements AutoCloseable {
                 JsonObject state = groups.state();
                 state.addProperty("requests", requests.get());
                 state.addProperty("throttledRequests", throttled.get());
+                state.add("traceHeaders", new com.google.gson.Gson().toJsonTree(traceHeaders.entries()));
                 send(exchange, 200, state, Map.of());
                 return;
             }
             requests.incrementAndGet();
+            traceHeaders.record(method + " " + path, exchange.getRequestHeaders()::getFirst);
             try {
                 Map<String, String> query = query(uri);
                 if (!query.containsKey("api-version")) {
