@@ -55,6 +55,11 @@ final class GranularTracer implements Tracer {
     }
 
     @Override
+    public java.util.function.UnaryOperator<Runnable> continuation() {
+        return delegate.continuation();
+    }
+
+    @Override
     public void inject(java.util.function.BiConsumer<String, String> header) {
         delegate.inject(header);
     }

@@ -84,6 +84,16 @@ public interface Tracer {
         return task;
     }
 
+    /**
+     * Captures the span current now: the result wraps a task so that it runs as that span's child,
+     * however much later and on whatever thread. For work a request or a pod hands over later (a
+     * stream session's copying, set up when the connection is upgraded); {@link #propagate} is the
+     * same for a task known now.
+     */
+    default java.util.function.UnaryOperator<Runnable> continuation() {
+        return task -> task;
+    }
+
     /** A tracer whose spans record nothing. */
     static Tracer noop() {
         return NoopTracer.INSTANCE;

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 
 /**
  * {@code /exec/{namespace}/{pod}/{container}?command=...} and {@code /attach/...}: a stream session
@@ -102,8 +103,9 @@ final class ExecRoute implements Route {
         String selected = StreamUpgrades.protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
                 WebSocketExec.SUBPROTOCOLS, WebSocketExec.V1);
         WebSocketExec socket = new WebSocketExec(wanted, selected);
+        ExecutorService streams = context.streams(); // taken now: the session continues this request's span
         upgrades.webSocket(ctx, request, WebSocketExec.SUBPROTOCOLS, socket,
-                () -> socket.start(ctx.channel(), session, context.streams(), context.openStreams()::decrementAndGet));
+                () -> socket.start(ctx.channel(), session, streams, context.openStreams()::decrementAndGet));
         return null;
     }
 }

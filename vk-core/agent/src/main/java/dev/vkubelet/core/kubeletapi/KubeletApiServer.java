@@ -173,7 +173,7 @@ public final class KubeletApiServer implements AutoCloseable {
         Authorizer authorizer = new Authorizer(reviewClient, endpoint.nodeName(), budget, limits.reviewCacheSize());
         RouteContext routes = new RouteContext(endpoint.nodeName(), endpoint.provider(), endpoint.index(), deadline,
                 streams,
-                openStreams, limits.maxStreams(), places, timeouts, metrics);
+                openStreams, limits.maxStreams(), places, timeouts, metrics, tracer);
         ChannelGroup connections = new DefaultChannelGroup(endpoint.nodeName(), GlobalEventExecutor.INSTANCE);
         synchronized (this) {
             if (closed) {

@@ -2,6 +2,7 @@ package dev.vkubelet.core.kubeletapi;
 
 import dev.vkubelet.provider.ContainerLogs;
 import dev.vkubelet.provider.LogOptions;
+import dev.vkubelet.tracing.Span;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -65,8 +66,10 @@ final class LogsRoute implements Route {
         ctx.channel().closeFuture().addListener(f -> closeQuietly(in));
         context.openStreams().incrementAndGet();
         context.streams().execute(() -> {
-            try {
-                copy(ctx, in);
+            try (Span span = context.tracer().startSpan("kubelet.logStream")) {
+                span.attribute("namespace", namespace).attribute("pod", pod).attribute("container", container)
+                        .attribute("follow", options.follow());
+                span.attribute("bytes", copy(ctx, in));
             } finally {
                 context.openStreams().decrementAndGet();
             }
@@ -74,17 +77,20 @@ final class LogsRoute implements Route {
         return null;
     }
 
-    private void copy(ChannelHandlerContext ctx, InputStream in) {
+    /** Copies the log to the client until either ends; returns the bytes sent. */
+    private long copy(ChannelHandlerContext ctx, InputStream in) {
         byte[] buffer = new byte[8192];
         long idle = context.timeouts().idle().toMillis();
+        long sent = 0;
         try (in) {
             for (int n = in.read(buffer); n >= 0 && ctx.channel().isActive(); n = in.read(buffer)) {
                 if (n > 0 && !ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(buffer, 0, n)))
                         .await(idle)) {
                     LOG.info("closing a log stream whose client read nothing for {}", context.timeouts().idle());
                     ctx.close();
-                    return;
+                    return sent;
                 }
+                sent += n;
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             LOG.debug("log stream ended: {}", e.toString());
@@ -92,6 +98,7 @@ final class LogsRoute implements Route {
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
+        return sent;
     }
 
     private static void closeQuietly(InputStream in) {

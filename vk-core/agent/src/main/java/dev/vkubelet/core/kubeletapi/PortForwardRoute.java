@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 
 /**
  * {@code /portForward/{namespace}/{pod}}: SPDY/3.1 with {@code portforward.k8s.io} (streams opened
@@ -80,8 +81,9 @@ final class PortForwardRoute implements Route {
         String selected = StreamUpgrades.protocol(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
                 WebSocketPortForward.SUBPROTOCOLS, WebSocketPortForward.BINARY);
         WebSocketPortForward session = new WebSocketPortForward(namespace, pod, ports, selected);
+        ExecutorService streams = context.streams(); // taken now: the session continues this request's span
         upgrades.webSocket(ctx, request, WebSocketPortForward.SUBPROTOCOLS, session, () -> session.start(
-                ctx.channel(), forwarder, context.streams(), context.openStreams()::decrementAndGet));
+                ctx.channel(), forwarder, streams, context.openStreams()::decrementAndGet));
         return null;
     }
 }

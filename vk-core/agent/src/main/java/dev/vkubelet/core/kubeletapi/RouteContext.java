@@ -4,6 +4,7 @@ import dev.vkubelet.core.plugin.ProviderDeadline;
 import dev.vkubelet.core.plugin.ProviderHandle;
 import dev.vkubelet.core.ports.PodIndex;
 import dev.vkubelet.provider.NotFoundException;
+import dev.vkubelet.tracing.Tracer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Optional;
@@ -12,11 +13,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the routes share: the node, its provider and the deadline, the pod watch, the stream
- * threads and counts, the time limits, the agent's metrics registry.
+ * threads and counts, the time limits, the agent's metrics registry, the tracer.
  */
-record RouteContext(String node, ProviderHandle provider, PodIndex index, ProviderDeadline deadline, ExecutorService streams,
-        AtomicInteger openStreams, int maxStreams, StreamPlaces forwarded, KubeletApiServer.StreamTimeouts timeouts,
-        Optional<PrometheusMeterRegistry> metrics) {
+record RouteContext(String node, ProviderHandle provider, PodIndex index, ProviderDeadline deadline,
+        ExecutorService streamThreads, AtomicInteger openStreams, int maxStreams, StreamPlaces forwarded,
+        KubeletApiServer.StreamTimeouts timeouts, Optional<PrometheusMeterRegistry> metrics, Tracer tracer) {
+
+    /**
+     * The stream threads for the request being served: call it while serving, so that what a
+     * followed log or a stream session runs on them later continues the request's span.
+     */
+    ExecutorService streams() {
+        return new ContinuedStreams(streamThreads, tracer.continuation());
+    }
 
     /** Whether the provider serves other nodes too (its lists and stats cover them all). */
     boolean sharedProvider() {

@@ -370,6 +370,64 @@ class KubeletApiIT {
     }
 
     @Test
+    void streamSessionsAndLogsContinueTheTraceOfTheirRequest() throws Exception {
+        Path spans = dir.resolve("stream-spans.jsonl");
+        VirtualKubelet agent = cluster.startMock(Map.of("VK_TRACE_FILE", spans.toString()), "--trace-exporter", "file",
+                "--trace-sample-rate", "always");
+        cluster.create("streams");
+        cluster.awaitRunning("streams");
+        String base = "https://127.0.0.1:" + agent.kubeletApiAddress().orElseThrow().getPort();
+        HttpClient masters = KubeletClients.withCertificate(cluster.plane(), "kubelet-api-test",
+                List.of("system:masters"));
+        String execTrace = "11111111111111111111111111111111";
+        String logsTrace = "22222222222222222222222222222222";
+        String forwardTrace = "33333333333333333333333333333333";
+
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        masters.newWebSocketBuilder().subprotocols("v4.channel.k8s.io")
+                .header("traceparent", "00-" + execTrace + "-b7ad6b7169203331-01")
+                .buildAsync(URI.create(base.replace("https:", "wss:") + "/exec/" + cluster.namespace()
+                        + "/streams/app?command=echo&command=traced&output=1"), new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code,
+                                    String reason) {
+                                closed.complete(code);
+                                return null;
+                            }
+                        }).get(30, TimeUnit.SECONDS);
+        assertEquals(1000, closed.get(30, TimeUnit.SECONDS));
+        assertEquals(200, get(masters, base + "/containerLogs/" + cluster.namespace() + "/streams/app?tailLines=2",
+                Map.of("traceparent", "00-" + logsTrace + "-b7ad6b7169203331-01")).statusCode());
+        java.util.concurrent.BlockingQueue<Boolean> opened = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket forward = masters.newWebSocketBuilder().subprotocols("v4.channel.k8s.io")
+                .header("traceparent", "00-" + forwardTrace + "-b7ad6b7169203331-01")
+                .buildAsync(URI.create(base.replace("https:", "wss:") + "/portForward/" + cluster.namespace()
+                        + "/streams?port=8080"), new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
+                                    java.nio.ByteBuffer data, boolean last) {
+                                opened.add(true);
+                                ws.request(1);
+                                return null;
+                            }
+                        }).get(30, TimeUnit.SECONDS);
+        assertTrue(opened.poll(30, TimeUnit.SECONDS) != null, "the port-forward session did not start");
+        forward.sendClose(1000, "").get(30, TimeUnit.SECONDS);
+
+        Map<String, String> wanted = Map.of("provider.ContainerExec.runInContainer", execTrace, "mock.exec", execTrace,
+                "kubelet.logStream", logsTrace, "provider.PortForwarder.portForward", forwardTrace);
+        Await.until(WAIT, "the sessions' spans in their requests' traces " + wanted, () -> {
+            try {
+                List<String> lines = Files.exists(spans) ? Files.readAllLines(spans) : List.of();
+                return wanted.entrySet().stream().allMatch(w -> lines.stream().anyMatch(l -> l.contains(
+                        "\"name\":\"" + w.getKey() + "\"") && l.contains("\"traceId\":\"" + w.getValue() + "\"")));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
     void directRequestsAreAuthenticatedAuthorisedAndValidated() throws Exception {
         Path spans = dir.resolve("spans.jsonl");
         VirtualKubelet agent = cluster.startMock(Map.of("VK_TRACE_FILE", spans.toString()), "--trace-exporter", "file",

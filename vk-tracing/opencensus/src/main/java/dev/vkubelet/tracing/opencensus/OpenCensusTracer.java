@@ -31,6 +31,12 @@ final class OpenCensusTracer implements Tracer {
     }
 
     @Override
+    public java.util.function.UnaryOperator<Runnable> continuation() {
+        io.grpc.Context captured = io.grpc.Context.current();
+        return captured::wrap;
+    }
+
+    @Override
     public void inject(java.util.function.BiConsumer<String, String> header) {
         io.opencensus.trace.SpanContext context = tracer.getCurrentSpan().getContext();
         if (!context.isValid()) {

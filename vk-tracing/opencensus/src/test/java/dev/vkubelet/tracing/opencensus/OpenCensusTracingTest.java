@@ -143,6 +143,26 @@ class OpenCensusTracingTest {
     }
 
     @Test
+    void aContinuationRunsLaterTasksAsChildrenOfTheSpanCurrentWhenItWasTaken() throws Exception {
+        Tracer tracer = tracer("continuation");
+        java.util.function.UnaryOperator<Runnable> later;
+        String request;
+        try (Span span = tracer.startSpan("kubelet GET /exec/*")) {
+            request = span.traceId();
+            later = tracer.continuation();
+        }
+        String[] seen = new String[1];
+        Thread stream = new Thread(later.apply(() -> {
+            try (Span session = tracer.startSpan("session")) {
+                seen[0] = session.traceId();
+            }
+        }));
+        stream.start();
+        stream.join(10_000);
+        assertEquals(request, seen[0], "the session continues the request's trace");
+    }
+
+    @Test
     void theCurrentSpanIsInTheMdcAndTheOuterOneComesBack() {
         Tracer tracer = tracer("mdc");
         try (Span outer = tracer.startSpan("outer")) {
