@@ -55,6 +55,11 @@ final class GranularTracer implements Tracer {
     }
 
     @Override
+    public java.util.Optional<String> currentContext() {
+        return delegate.currentContext();
+    }
+
+    @Override
     public java.util.function.UnaryOperator<Runnable> continuation() {
         return delegate.continuation();
     }

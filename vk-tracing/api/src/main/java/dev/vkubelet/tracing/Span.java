@@ -15,6 +15,15 @@ public interface Span extends AutoCloseable {
     /** Adds a boolean attribute; returns this span. */
     Span attribute(String key, boolean value);
 
+    /**
+     * Links this span to a span of another trace, given as a W3C {@code traceparent}
+     * ({@link Tracer#currentContext}): for work done for several pods at once, such as a provider's
+     * status loop, linked to each pod's trace. A malformed value is ignored. Returns this span.
+     */
+    default Span link(String traceparent) {
+        return this;
+    }
+
     /** Records a timestamped message on the span. */
     void annotate(String message);
 

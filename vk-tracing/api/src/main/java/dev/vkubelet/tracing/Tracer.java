@@ -44,6 +44,14 @@ public interface Tracer {
      */
     default void inject(java.util.function.BiConsumer<String, String> header) {}
 
+    /**
+     * The current span's context as a W3C {@code traceparent} value, to keep with a pod and link a
+     * later span to ({@link Span#link}); empty when there is no current trace.
+     */
+    default java.util.Optional<String> currentContext() {
+        return java.util.Optional.empty();
+    }
+
     /** The detail recorded by {@link #startSpan(String, Granularity)}. */
     default Granularity granularity() {
         return Granularity.FINE;

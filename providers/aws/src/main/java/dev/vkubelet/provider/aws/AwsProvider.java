@@ -85,6 +85,8 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         long followUpMillis;
         /** When ({@link System#nanoTime()}) that follow-up is due. */
         long followUpAt;
+        /** The trace context the task was started in, which the status loops' spans link to. */
+        volatile String trace;
 
         TaskRecord(V1Pod pod, Task task) {
             super(pod);
@@ -238,6 +240,7 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
             }
             span.attribute("taskArn", task.taskArn());
             TaskRecord record = new TaskRecord(TrackedPod.copy(pod), task);
+            record.trace = tracer.currentContext().orElse(null);
             record.status = TaskStatuses.podStatus(task, pod, context.internalIp());
             records.put(record);
             context.metrics().increment("tasks.started", Map.of());
@@ -346,11 +349,12 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         try (Span span = tracer.startSpan("aws.pollTasks", Granularity.FINE)) {
             span.attribute("tasks", active.size());
             context.metrics().increment("polls", Map.of());
-            describe(active);
+            describe(active, span);
         }
     }
 
-    private void describe(List<TaskRecord> tasks) {
+    /** Describes {@code tasks}; {@code span} links to the trace of each pod whose status changed. */
+    private void describe(List<TaskRecord> tasks, Span span) {
         Map<String, TaskRecord> byArn = new LinkedHashMap<>();
         tasks.forEach(r -> byArn.put(r.taskArn, r));
         List<String> arns = new ArrayList<>(byArn.keySet());
@@ -359,8 +363,8 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
             DescribeTasksResponse response = ecs.describeTasks(b -> b.cluster(config.cluster()).tasks(batch));
             for (Task task : response.tasks()) {
                 TaskRecord record = byArn.get(task.taskArn());
-                if (record != null) {
-                    apply(record, task);
+                if (record != null && apply(record, task) && record.trace != null) {
+                    span.link(record.trace);
                 }
             }
             for (Failure failure : response.failures()) {
@@ -418,7 +422,7 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         try (Span span = tracer.startSpan("aws.followUpTasks", Granularity.FINE)) {
             span.attribute("tasks", due.size());
             context.metrics().increment("follow.ups", Map.of());
-            describe(due);
+            describe(due, span);
         } finally {
             long max = config.pollInterval().toMillis();
             for (TaskRecord record : due) {
@@ -437,7 +441,8 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         }
     }
 
-    private void apply(TaskRecord record, Task task) {
+    /** Takes in what ECS says of the task; returns whether the pod's status changed (and was reported). */
+    private boolean apply(TaskRecord record, Task task) {
         V1PodStatus status;
         boolean changed;
         boolean gone;
@@ -449,11 +454,13 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
             gone = record.deleting && record.stopped();
         }
         if (gone && !records.remove(record)) {
-            return;
+            return false;
         }
         if (changed || gone) {
             notifyHost(record);
+            return true;
         }
+        return false;
     }
 
     /** ECS forgot the task: a deleted pod is done; any other pod failed. */

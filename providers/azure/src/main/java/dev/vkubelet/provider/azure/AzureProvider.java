@@ -90,6 +90,8 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
         boolean deleting;
         boolean gone;
         final Map<String, Integer> eventCounts = new HashMap<>();
+        /** The trace context the group was created in, which the tracker's spans link to. */
+        volatile String trace;
 
         GroupRecord(String groupName, V1Pod pod) {
             super(pod);
@@ -261,6 +263,7 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
             String name = GroupMapping.groupName(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
             ContainerGroupInner group = mapping.group(pod, context.nodeName());
             GroupRecord record = new GroupRecord(name, copy(pod));
+            record.trace = tracer.currentContext().orElse(null);
             record.status = pendingStatus(pod);
             records.put(record);
             SyncPoller<PollResult<ContainerGroupInner>, ContainerGroupInner> operation;
@@ -352,6 +355,9 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
         }
         try (Span span = tracer.startSpan("PodsTracker.followUp", Granularity.FINE)) {
             span.attribute("containerGroup", record.groupName);
+            if (record.trace != null) {
+                span.link(record.trace);
+            }
             context.metrics().increment("follow.ups", Map.of());
             trackOne(record);
         } catch (RuntimeException e) {
@@ -478,7 +484,9 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
             span.attribute("groups", active.size());
             context.metrics().increment("polls", Map.of());
             for (GroupRecord record : active) {
-                trackOne(record);
+                if (trackOne(record) && record.trace != null) {
+                    span.link(record.trace);
+                }
             }
         }
         if (++passes % CLEANUP_EVERY_POLLS == 0) {
@@ -486,10 +494,11 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
         }
     }
 
-    private void trackOne(GroupRecord record) {
+    /** Reads the group and reports its pod if its status changed; returns whether it did. */
+    private boolean trackOne(GroupRecord record) {
         synchronized (record) {
             if (record.gone) {
-                return;
+                return false;
             }
         }
         ContainerGroupInner group;
@@ -506,7 +515,7 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
                 if (!recent) {
                     gone(record);
                 }
-                return;
+                return false;
             }
             throw e;
         }
@@ -514,7 +523,7 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
         boolean changed;
         synchronized (record) {
             if (record.gone) {
-                return;
+                return false;
             }
             record.group = group;
             status = GroupStatuses.podStatus(group, record.pod, context.internalIp());
@@ -525,6 +534,7 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
         if (changed) {
             notifyHost(record);
         }
+        return changed;
     }
 
     /** Sends the group's and its containers' events the host has not had yet. */

@@ -113,12 +113,12 @@ class AwsProviderIT {
     }
 
     @Test
-    void runTaskCarriesThePodsTraceInW3cTraceContext() throws Exception {
+    void runTaskCarriesThePodsTraceAndTheStatusLoopLinksToIt() throws Exception {
         try (EmulatorProcess emulator = EmulatorProcess.start("aws-plugin.jar", EMULATOR_MAIN, config(FAST))) {
             Path spans = dir.resolve("aws-spans.jsonl");
             cluster.start(Map.of("VK_TRACE_FILE", spans.toString()), "aws", "--provider-config",
                     config(FAST + "endpoint: " + emulator.endpoint() + "\n" + STATIC_KEYS), "--trace-exporter", "file",
-                    "--trace-sample-rate", "always");
+                    "--trace-sample-rate", "always", "--trace-granularity", "fine");
             cluster.create(PodClusterFixture.pod("traced"));
             cluster.awaitRunning("traced");
             String trace = CloudPods.createTrace(spans, "traced");
@@ -127,6 +127,8 @@ class AwsProviderIT {
                     && r.get("traceparent").getAsString().startsWith("00-" + trace + "-")),
                     "no RunTask in trace " + trace + ": " + runs);
             assertTrue(runs.stream().noneMatch(r -> r.has("X-B3-TraceId")), "B3 only when asked for");
+            // the status loop's passes are traces of their own, linked to the pods they reported on
+            CloudPods.linkingTo(spans, trace, List.of("aws.followUpTasks", "aws.pollTasks"));
         }
     }
 

@@ -108,13 +108,13 @@ class AzureProviderIT {
     }
 
     @Test
-    void theGroupsPutCarriesThePodsTraceInW3cAndB3() throws Exception {
+    void theGroupsPutCarriesThePodsTraceInW3cAndB3AndTheTrackerLinksToIt() throws Exception {
         try (EmulatorProcess emulator = EmulatorProcess.start("azure-plugin.jar", EMULATOR_MAIN,
                 CloudPods.config(dir, FAST))) {
             Path spans = dir.resolve("azure-spans.jsonl");
             cluster.start(Map.of("VK_TRACE_FILE", spans.toString()), "azure", "--provider-config",
                     CloudPods.config(dir, shared(emulator)), "--trace-exporter", "file", "--trace-sample-rate", "always",
-                    "--trace-propagation", "w3c,b3");
+                    "--trace-propagation", "w3c,b3", "--trace-granularity", "fine");
             cluster.create(served("traced"));
             cluster.awaitRunning("traced");
             String trace = CloudPods.createTrace(spans, "traced");
@@ -124,6 +124,7 @@ class AzureProviderIT {
                     && p.get("traceparent").getAsString().startsWith("00-" + trace + "-")
                     && p.has("X-B3-TraceId") && trace.equals(p.get("X-B3-TraceId").getAsString())),
                     "no container group PUT in trace " + trace + ": " + puts);
+            CloudPods.linkingTo(spans, trace, List.of("PodsTracker.followUp", "PodsTracker.updatePods"));
         }
     }
 

@@ -98,4 +98,22 @@ public final class CloudPods {
         });
         return found;
     }
+
+    /** The names of the spans in {@code spans} that link to trace {@code trace}, once one of {@code names} does. */
+    public static List<String> linkingTo(java.nio.file.Path spans, String trace, List<String> names) {
+        return dev.vkubelet.provider.testkit.Await.until(PodClusterFixture.WAIT, "a span of " + names + " linked to "
+                + trace, () -> {
+                    try {
+                        List<String> found = java.nio.file.Files.readAllLines(spans).stream()
+                                .map(l -> JsonParser.parseString(l).getAsJsonObject())
+                                .filter(o -> o.has("links") && o.getAsJsonArray("links").asList().stream()
+                                        .anyMatch(k -> trace.equals(k.getAsJsonObject().get("traceId").getAsString())))
+                                .map(o -> o.get("name").getAsString()).toList();
+                        return found.stream().anyMatch(names::contains) ? java.util.Optional.of(found)
+                                : java.util.Optional.empty();
+                    } catch (IOException e) {
+                        return java.util.Optional.empty();
+                    }
+                });
+    }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
  * Writes every exported span as one JSON line: {@code traceId}, {@code spanId}, {@code parentSpanId}
  * (absent for roots), {@code name}, {@code start} and {@code end} (RFC 3339 with nanoseconds),
  * {@code durationNanos}, {@code status} ({@code code}, {@code description}), {@code attributes}
- * (name to string/number/boolean) and {@code annotations} ({@code time}, {@code description}). The
+ * (name to string/number/boolean), {@code links} ({@code traceId}, {@code spanId}; only when the
+ * span has some) and {@code annotations} ({@code time}, {@code description}). The
  * file feeds trace comparison across providers.
  */
 public final class FileSpanExporter extends SpanExporter.Handler implements AutoCloseable {
@@ -87,6 +88,14 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
             value(json, a.getValue());
         }
         json.endObject();
+        if (!span.getLinks().getLinks().isEmpty()) {
+            json.name("links").beginArray();
+            for (io.opencensus.trace.Link link : span.getLinks().getLinks()) {
+                json.beginObject().name("traceId").value(link.getTraceId().toLowerBase16())
+                        .name("spanId").value(link.getSpanId().toLowerBase16()).endObject();
+            }
+            json.endArray();
+        }
         json.name("annotations").beginArray();
         for (SpanData.TimedEvent<io.opencensus.trace.Annotation> e : span.getAnnotations().getEvents()) {
             json.beginObject().name("time").value(time(e.getTimestamp()))

@@ -48,6 +48,14 @@ final class OpenCensusSpan implements Span {
     }
 
     @Override
+    public Span link(String traceparent) {
+        IncomingContext.extract(name -> "traceparent".equalsIgnoreCase(name) ? traceparent : null)
+                .ifPresent(context -> span.addLink(io.opencensus.trace.Link.fromSpanContext(context,
+                        io.opencensus.trace.Link.Type.CHILD_LINKED_SPAN)));
+        return this;
+    }
+
+    @Override
     public void annotate(String message) {
         span.addAnnotation(message);
     }

@@ -31,6 +31,18 @@ final class OpenCensusTracer implements Tracer {
     }
 
     @Override
+    public java.util.Optional<String> currentContext() {
+        io.opencensus.trace.SpanContext context = tracer.getCurrentSpan().getContext();
+        if (!context.isValid()) {
+            return java.util.Optional.empty();
+        }
+        StringBuilder value = new StringBuilder();
+        io.opencensus.trace.Tracing.getPropagationComponent().getTraceContextFormat().inject(context,
+                (java.util.function.BiConsumer<String, String>) (name, v) -> value.append(v), SETTER);
+        return java.util.Optional.of(value.toString());
+    }
+
+    @Override
     public java.util.function.UnaryOperator<Runnable> continuation() {
         io.grpc.Context captured = io.grpc.Context.current();
         return captured::wrap;

@@ -120,7 +120,8 @@ class OtlpExporterTest {
                 "vk-otlp", Map.of("cluster", "dev", "node", "vk-0"))) {
             Tracer tracer = tracer(Map.of("cluster", "dev", "node", "vk-0"));
             try (Span parent = tracer.startSpan("otlp.host")) {
-                parent.attribute("pod", "default/web").attribute("attempt", 2L).attribute("node", "vk-7");
+                parent.attribute("pod", "default/web").attribute("attempt", 2L).attribute("node", "vk-7")
+                        .link("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
                 parent.annotate("queued");
                 try (Span child = tracer.startSpan("otlp.plugin", Granularity.NORMAL)) {
                     child.setStatus(SpanStatus.NOT_FOUND, "no such pod");
@@ -154,6 +155,8 @@ class OtlpExporterTest {
             assertEquals(null, attribute(host.getAttributesList(), "cluster"), "a resource attribute is not repeated");
             assertEquals(null, attribute(host.getAttributesList(), "service.name"));
             assertEquals("queued", host.getEvents(0).getName());
+            assertEquals("0af7651916cd43dd8448eb211c80319c", hex(host.getLinks(0).getTraceId()));
+            assertEquals("b7ad6b7169203331", hex(host.getLinks(0).getSpanId()));
             assertTrue(host.getEndTimeUnixNano() >= host.getStartTimeUnixNano() && host.getStartTimeUnixNano() > 0);
             assertEquals(Status.StatusCode.STATUS_CODE_ERROR, plugin.getStatus().getCode());
             assertEquals("NOT_FOUND: no such pod", plugin.getStatus().getMessage());

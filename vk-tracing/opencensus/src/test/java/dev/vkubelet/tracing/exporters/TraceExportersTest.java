@@ -125,6 +125,32 @@ class TraceExportersTest {
     }
 
     @Test
+    void theFileExporterWritesASpansLinksToOtherTraces() throws Exception {
+        Path file = dir.resolve("links/spans.jsonl");
+        Tracer tracer = tracer(100, Map.of());
+        String kept;
+        String pod;
+        String loopTrace;
+        try (TraceExporters exporters = start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()), "svc")) {
+            try (Span create = tracer.startSpan("links.create")) {
+                kept = tracer.currentContext().orElseThrow();
+                pod = create.traceId();
+            }
+            try (Span loop = tracer.startSpan("links.poll")) {
+                loop.link(kept).link("not-a-traceparent");
+                loopTrace = loop.traceId();
+            }
+        }
+        String line = Files.readAllLines(file).stream().filter(l -> l.contains("\"links.poll\"")).findFirst()
+                .orElseThrow();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> span = new Gson().fromJson(line, Map.class);
+        assertEquals(loopTrace, span.get("traceId"));
+        assertEquals(List.of(Map.of("traceId", pod, "spanId", kept.split("-")[2])), span.get("links"),
+                "one link, the malformed one ignored");
+    }
+
+    @Test
     void zpagesServeTracezWithFinishedAndRunningSpans() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -163,6 +163,23 @@ class OpenCensusTracingTest {
     }
 
     @Test
+    void aSpanLinksToAContextKeptFromAnotherTrace() {
+        Tracer tracer = tracer("links");
+        assertEquals(java.util.Optional.empty(), tracer.currentContext());
+        String kept;
+        String podTrace;
+        try (Span create = tracer.startSpan("create")) {
+            kept = tracer.currentContext().orElseThrow();
+            podTrace = create.traceId();
+            assertEquals("00-" + create.traceId() + "-" + create.spanId() + "-01", kept);
+        }
+        try (Span loop = tracer.startSpan("poll")) {
+            assertNotEquals(podTrace, loop.traceId());
+            loop.link(kept).link("garbage");
+        }
+    }
+
+    @Test
     void theCurrentSpanIsInTheMdcAndTheOuterOneComesBack() {
         Tracer tracer = tracer("mdc");
         try (Span outer = tracer.startSpan("outer")) {
