@@ -354,6 +354,34 @@ class TraceExportersTest {
     }
 
     @Test
+    void atNeverClosingAnExporterSendsNoFlushMarkerThatOtherExportersWouldShow() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.opencensus.trace.export.SpanExporter.Handler recorder = new io.opencensus.trace.export.SpanExporter.Handler() {
+            @Override
+            public void export(java.util.Collection<io.opencensus.trace.export.SpanData> spans) {
+                spans.forEach(span -> seen.add(span.getName()));
+            }
+        };
+        io.opencensus.trace.Tracing.getExportComponent().getSpanExporter().registerHandler("test-recorder", recorder);
+        try {
+            tracer(0, Map.of());
+            Path file = dir.resolve("never-flush.jsonl");
+            start(List.of("file"), Map.of("VK_TRACE_FILE", file.toString()), "svc").close();
+            // a canary through the same queue: once it arrives, a marker sent before it would have too
+            io.opencensus.trace.Tracing.getTracer().spanBuilderWithExplicitParent("test.canary", null)
+                    .setSampler(io.opencensus.trace.samplers.Samplers.alwaysSample()).startSpan().end();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPORT_WAIT_SECONDS);
+            while (System.nanoTime() < deadline && !seen.contains("test.canary")) {
+                Thread.sleep(50);
+            }
+            assertTrue(seen.contains("test.canary"), "the canary did not arrive");
+            assertTrue(!seen.contains(ExportFlush.MARKER), "a flush marker was sent at never: " + seen);
+        } finally {
+            io.opencensus.trace.Tracing.getExportComponent().getSpanExporter().unregisterHandler("test-recorder");
+        }
+    }
+
+    @Test
     void missingSettingsAndUnknownNamesAreOneLineErrors() {
         IllegalArgumentException jaeger = assertThrows(IllegalArgumentException.class,
                 () -> parse(List.of("jaeger"), Map.of()));
