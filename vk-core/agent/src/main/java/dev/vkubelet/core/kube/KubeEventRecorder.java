@@ -22,13 +22,20 @@ import org.slf4j.LoggerFactory;
  * Writes core/v1 Events with source {@code <node>/pod-controller}, from a small pool of its own so
  * that callers never wait for the API server, at most {@code --event-qps} per second above a burst
  * (as the kubelet's {@code --event-qps}): in a burst of pods the API server's capacity goes to pod
- * status first, and events follow with the times they happened at. Events beyond {@value #BACKLOG}
- * waiting are dropped (and logged): they are information, not state.
+ * status first, and events follow with the times they happened at. Like the kubelet's, events are
+ * correlated first ({@link EventCorrelator}): repeats update one event's count and last time,
+ * similar ones are combined, and a pod with too many is held back. A write the API server cannot
+ * take now (no connection, 429, 5xx) is tried again with backoff, 1 s doubling to 30 s, for about
+ * five minutes, so events recorded while the API server is away arrive when it is back. Events
+ * beyond {@value #BACKLOG} waiting are dropped (and logged): they are information, not state.
  */
 public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
 
     static final int BACKLOG = 10_000;
     private static final int THREADS = 2;
+    static final int ATTEMPTS = 12;
+    private static final long FIRST_RETRY_MILLIS = 1_000;
+    private static final long MAX_RETRY_MILLIS = 30_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeEventRecorder.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -39,6 +46,11 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
     private final RequestRateLimiter limiter;
     /** Events dropped: a warning a minute, with how many, not one per event. */
     private final OccasionalReport dropped = new OccasionalReport(java.time.Duration.ofMinutes(1), System::nanoTime);
+    /** Events held back by the spam filter: the same. */
+    private final OccasionalReport spam = new OccasionalReport(java.time.Duration.ofMinutes(1), System::nanoTime);
+    private final EventCorrelator correlator = new EventCorrelator();
+    private final long firstRetryMillis;
+    private volatile boolean closing;
     private final java.util.concurrent.ThreadPoolExecutor writers = new java.util.concurrent.ThreadPoolExecutor(
             THREADS, THREADS, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
             new java.util.concurrent.LinkedBlockingQueue<>(BACKLOG), DaemonThreads.named("event-recorder"));
@@ -48,6 +60,12 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
      * @param burst events written at once above {@code qps}
      */
     public KubeEventRecorder(ApiClient client, String nodeName, double qps, int burst) {
+        this(client, nodeName, qps, burst, FIRST_RETRY_MILLIS);
+    }
+
+    /** The same, trying a refused write again after {@code firstRetryMillis}, doubling (tests shorten it). */
+    KubeEventRecorder(ApiClient client, String nodeName, double qps, int burst, long firstRetryMillis) {
+        this.firstRetryMillis = firstRetryMillis;
         this.api = new CoreV1Api(Objects.requireNonNull(client, "client"));
         this.limiter = qps > 0 ? new RequestRateLimiter(qps, burst) : null;
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
@@ -72,8 +90,18 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
                 .source(new V1EventSource().component(source).host(node))
                 .reportingComponent(source).reportingInstance(node)
                 .firstTimestamp(now).lastTimestamp(now).count(1);
+        EventCorrelator.Decision decision = correlator.correlate(event, now.toInstant());
+        if (decision instanceof EventCorrelator.Drop) {
+            long count = spam.count();
+            if (count > 0) {
+                LOG.warn("held back {} event(s) since the last warning, the latest {} on pod {}/{}: a pod gets {} events"
+                        + " at once and one more every {} minutes", count, reason, meta.getNamespace(), meta.getName(),
+                        EventCorrelator.SPAM_BURST, EventCorrelator.SPAM_REFILL.toMinutes());
+            }
+            return;
+        }
         try {
-            writers.execute(() -> write(event));
+            writers.execute(() -> write(decision));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             long count = dropped.count();
             if (count > 0) {
@@ -83,18 +111,89 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
         }
     }
 
-    private void write(CoreV1Event event) {
-        try {
-            if (limiter != null) {
-                limiter.acquire();
+    private void write(EventCorrelator.Decision decision) {
+        CoreV1Event event = decision instanceof EventCorrelator.Create create ? create.event()
+                : ((EventCorrelator.Update) decision).seen().current();
+        String namespace = event.getMetadata().getNamespace();
+        long wait = firstRetryMillis;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (limiter != null) {
+                    limiter.acquire();
+                }
+                if (decision instanceof EventCorrelator.Create) {
+                    create(namespace, event);
+                } else {
+                    update(namespace, ((EventCorrelator.Update) decision).seen());
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.debug("not recording event {}: stopping", event.getReason());
+                return;
+            } catch (ApiException | RuntimeException e) {
+                int code = e instanceof ApiException api ? api.getCode() : 0;
+                boolean later = code == 0 || code == 429 || code >= 500;
+                if (!later || attempt >= ATTEMPTS || closing) {
+                    LOG.warn("cannot record event {} on pod {}/{}{}: {}", event.getReason(), namespace,
+                            event.getInvolvedObject().getName(), later ? " (tried " + attempt + " times)" : "",
+                            ApiMessages.describe(e));
+                    return;
+                }
+                LOG.debug("event {} not written ({}); trying again in {} ms", event.getReason(),
+                        ApiMessages.describe(e), wait);
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                wait = Math.min(MAX_RETRY_MILLIS, wait * 2);
             }
-            api.createNamespacedEvent(event.getMetadata().getNamespace(), event).execute();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.debug("not recording event {}: stopping", event.getReason());
-        } catch (ApiException | RuntimeException e) {
-            LOG.warn("cannot record event {} on pod {}/{}: {}", event.getReason(), event.getMetadata().getNamespace(),
-                    event.getInvolvedObject().getName(), ApiMessages.describe(e));
+        }
+    }
+
+    /** Creates the event; one that exists already (an earlier attempt got through) is done. */
+    private void create(String namespace, CoreV1Event event) throws ApiException {
+        try {
+            api.createNamespacedEvent(namespace, event).execute();
+        } catch (ApiException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Brings the event written earlier up to date (count, last time, message); one that is gone (its
+     * hour is up, or its create is still on its way) is created with the count so far, and one whose
+     * create got there meanwhile is patched after all.
+     */
+    private void update(String namespace, EventCorrelator.Seen seen) throws ApiException {
+        CoreV1Event now = seen.current();
+        com.google.gson.JsonObject patch = new com.google.gson.JsonObject();
+        patch.addProperty("count", now.getCount());
+        patch.addProperty("lastTimestamp", now.getLastTimestamp().toString());
+        patch.addProperty("message", now.getMessage());
+        for (int tries = 0; ; tries++) {
+            try {
+                io.kubernetes.client.util.PatchUtils.patch(CoreV1Event.class, () -> api.patchNamespacedEvent(
+                        now.getMetadata().getName(), namespace, new io.kubernetes.client.custom.V1Patch(patch.toString()))
+                        .buildCall(null), io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, api.getApiClient());
+                return;
+            } catch (ApiException e) {
+                if (e.getCode() != 404 || tries > 0) {
+                    throw e;
+                }
+            }
+            try {
+                api.createNamespacedEvent(namespace, seen.current()).execute();
+                return;
+            } catch (ApiException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -110,6 +209,7 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
      */
     @Override
     public void close() {
+        closing = true;
         writers.shutdown();
         try {
             if (!writers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {

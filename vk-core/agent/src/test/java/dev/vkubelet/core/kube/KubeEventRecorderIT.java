@@ -63,6 +63,45 @@ class KubeEventRecorderIT {
         }
     }
 
+    @Test
+    void aRepeatedEventIsOneEventWithACountAndACrashLoopIsHeldBack(LocalControlPlane plane) throws Exception {
+        ApiClient client = plane.adminClient();
+        CoreV1Api api = new CoreV1Api(client);
+        String namespace = "events-" + Long.toHexString(System.nanoTime());
+        api.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
+        V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().namespace(namespace).name("looping").uid("uid-l"));
+        try (KubeEventRecorder recorder = new KubeEventRecorder(client, "vk-events", 0, 100)) {
+            Instant first = Instant.now();
+            for (int i = 0; i < 5; i++) {
+                recorder.record(pod, EventRecorder.WARNING, "BackOff", "Back-off restarting failed container");
+            }
+            CoreV1Event counted = dev.vkubelet.provider.testkit.Await.until(Duration.ofSeconds(30),
+                    "one BackOff event counted 5 times", () -> events(api, namespace)
+                            .filter(items -> items.size() == 1 && Integer.valueOf(5).equals(items.get(0).getCount()))
+                            .map(items -> items.get(0)));
+            assertEquals("BackOff", counted.getReason());
+            assertTrue(!counted.getFirstTimestamp().toInstant().isBefore(first.minusSeconds(1)));
+            assertTrue(!counted.getLastTimestamp().isBefore(counted.getFirstTimestamp()));
+            // 25 events a pod at once: the 5 above, 20 more distinct ones, and the rest held back
+            for (int i = 0; i < 40; i++) {
+                recorder.record(pod, EventRecorder.NORMAL, "Reason" + i, "event " + i);
+            }
+            List<CoreV1Event> all = dev.vkubelet.provider.testkit.Await.until(Duration.ofSeconds(30), "21 events",
+                    () -> events(api, namespace).filter(items -> items.size() >= 21));
+            recorder.close();
+            assertEquals(21, api.listNamespacedEvent(namespace).execute().getItems().size(),
+                    "one counted event and 20 more; 20 held back: " + all.size());
+        }
+    }
+
+    private static java.util.Optional<List<CoreV1Event>> events(CoreV1Api api, String namespace) {
+        try {
+            return java.util.Optional.of(api.listNamespacedEvent(namespace).execute().getItems());
+        } catch (io.kubernetes.client.openapi.ApiException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static List<CoreV1Event> awaitEvents(CoreV1Api api, String namespace, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         List<CoreV1Event> events;

@@ -365,7 +365,7 @@ public final class LocalControlPlane implements AutoCloseable {
                 rule("", List.of("nodes/status"), List.of("update")),
                 rule("", List.of("configmaps", "secrets"), List.of("get")),
                 rule("", List.of("services"), List.of("list", "watch")),
-                rule("", List.of("events"), List.of("create")),
+                rule("", List.of("events"), List.of("create", "patch")),
                 rule("coordination.k8s.io", List.of("leases"), List.of("get", "list", "create", "update", "delete")),
                 rule("authentication.k8s.io", List.of("tokenreviews"), List.of("create")),
                 rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create")));
