@@ -35,8 +35,7 @@ class KubeEventRecorderIT {
     void eventsBeyondTheBurstWaitForTheirTurnAndAllArrive(LocalControlPlane plane) throws Exception {
         ApiClient client = plane.adminClient();
         CoreV1Api api = new CoreV1Api(client);
-        String namespace = "events-" + Long.toHexString(System.nanoTime());
-        api.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
+        String namespace = namespace(api);
         V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().namespace(namespace).name("p").uid("uid-p"));
 
         Instant recorded;
@@ -67,8 +66,7 @@ class KubeEventRecorderIT {
     void aRepeatedEventIsOneEventWithACountAndACrashLoopIsHeldBack(LocalControlPlane plane) throws Exception {
         ApiClient client = plane.adminClient();
         CoreV1Api api = new CoreV1Api(client);
-        String namespace = "events-" + Long.toHexString(System.nanoTime());
-        api.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
+        String namespace = namespace(api);
         V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().namespace(namespace).name("looping").uid("uid-l"));
         try (KubeEventRecorder recorder = new KubeEventRecorder(client, "vk-events", 0, 100)) {
             Instant first = Instant.now();
@@ -92,6 +90,12 @@ class KubeEventRecorderIT {
             assertEquals(21, api.listNamespacedEvent(namespace).execute().getItems().size(),
                     "one counted event and 20 more; 20 held back: " + all.size());
         }
+    }
+
+    private static String namespace(CoreV1Api api) throws Exception {
+        String namespace = "events-" + Long.toHexString(System.nanoTime());
+        api.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
+        return namespace;
     }
 
     private static java.util.Optional<List<CoreV1Event>> events(CoreV1Api api, String namespace) {

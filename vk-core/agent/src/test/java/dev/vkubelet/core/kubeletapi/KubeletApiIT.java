@@ -369,14 +369,22 @@ class KubeletApiIT {
         assertTrue(kubectl("get", "--raw", "/api/v1/nodes/" + node + "/proxy/pods").get(0).contains("\"stats\""));
     }
 
+    /**
+     * Starts a mock agent that writes every span to {@code spans}, runs pod {@code pod} on it, and
+     * returns its kubelet API's base URL.
+     */
+    private String tracedAgentWithPod(Path spans, String pod) throws Exception {
+        VirtualKubelet agent = cluster.startMock(Map.of("VK_TRACE_FILE", spans.toString()), "--trace-exporter", "file",
+                "--trace-sample-rate", "always");
+        cluster.create(pod);
+        cluster.awaitRunning(pod);
+        return "https://127.0.0.1:" + agent.kubeletApiAddress().orElseThrow().getPort();
+    }
+
     @Test
     void streamSessionsAndLogsContinueTheTraceOfTheirRequest() throws Exception {
         Path spans = dir.resolve("stream-spans.jsonl");
-        VirtualKubelet agent = cluster.startMock(Map.of("VK_TRACE_FILE", spans.toString()), "--trace-exporter", "file",
-                "--trace-sample-rate", "always");
-        cluster.create("streams");
-        cluster.awaitRunning("streams");
-        String base = "https://127.0.0.1:" + agent.kubeletApiAddress().orElseThrow().getPort();
+        String base = tracedAgentWithPod(spans, "streams");
         HttpClient masters = KubeletClients.withCertificate(cluster.plane(), "kubelet-api-test",
                 List.of("system:masters"));
         String execTrace = "11111111111111111111111111111111";
@@ -430,11 +438,7 @@ class KubeletApiIT {
     @Test
     void directRequestsAreAuthenticatedAuthorisedAndValidated() throws Exception {
         Path spans = dir.resolve("spans.jsonl");
-        VirtualKubelet agent = cluster.startMock(Map.of("VK_TRACE_FILE", spans.toString()), "--trace-exporter", "file",
-                "--trace-sample-rate", "always");
-        cluster.create("direct");
-        cluster.awaitRunning("direct");
-        String base = "https://127.0.0.1:" + agent.kubeletApiAddress().orElseThrow().getPort();
+        String base = tracedAgentWithPod(spans, "direct");
         String logs = base + "/containerLogs/" + cluster.namespace() + "/direct/app";
 
         HttpClient anonymous = KubeletClients.anonymous();

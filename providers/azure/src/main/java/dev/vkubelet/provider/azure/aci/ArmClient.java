@@ -46,7 +46,7 @@ public final class ArmClient {
 
     public ArmClient(AzureConfig config, URI endpoint, ProviderMetrics metrics) {
         HttpPipelinePolicy auth = switch (config.credentials().type()) {
-            case "token" -> new StaticToken(config.credentials().secret());
+            case "token" -> staticToken(config.credentials().secret());
             case "clientSecret" -> new BearerTokenAuthenticationPolicy(new ClientSecretCredentialBuilder()
                     .tenantId(config.credentials().tenantId()).clientId(config.credentials().clientId())
                     .clientSecret(config.credentials().secret()).build(), SCOPE);
@@ -66,7 +66,8 @@ public final class ArmClient {
                                 .setMaxRetries(config.maxRetries())
                                 .setBaseDelay(Duration.ofMillis(200))
                                 .setMaxDelay(Duration.ofSeconds(20)))),
-                        new Counting(metrics), new TraceContext(), auth, new NoEmptyContentLength())
+                        new Counting(metrics), new RequestChange(ArmClient::traceHeaders), auth,
+                        new RequestChange(ArmClient::noEmptyContentLength))
                 .build();
         AzureEnvironment environment;
         if (endpoint.equals(AzureConfig.AZURE_CLOUD)) {
@@ -102,68 +103,46 @@ public final class ArmClient {
         return new Context(CallStats.KEY, stats);
     }
 
-    /** Adds a fixed bearer token: the emulator's, or one the operator manages. */
-    private static final class StaticToken implements HttpPipelinePolicy {
-        private final String header;
+    /** A policy that changes each request before it goes on, on the SDK's async and sync paths alike. */
+    private static final class RequestChange implements HttpPipelinePolicy {
+        private final java.util.function.Consumer<HttpPipelineCallContext> change;
 
-        StaticToken(String token) {
-            this.header = "Bearer " + token;
+        RequestChange(java.util.function.Consumer<HttpPipelineCallContext> change) {
+            this.change = change;
         }
 
         @Override
         public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-            context.getHttpRequest().setHeader(HttpHeaderName.AUTHORIZATION, header);
+            change.accept(context);
             return next.process();
         }
 
         @Override
         public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-            context.getHttpRequest().setHeader(HttpHeaderName.AUTHORIZATION, header);
+            change.accept(context);
             return next.processSync();
         }
     }
 
+    /** Adds a fixed bearer token: the emulator's, or one the operator manages. */
+    private static HttpPipelinePolicy staticToken(String token) {
+        String header = "Bearer " + token;
+        return new RequestChange(context -> context.getHttpRequest().setHeader(HttpHeaderName.AUTHORIZATION, header));
+    }
+
     /** Sets the trace headers the call's {@link CallStats} carries on each of its requests. */
-    private static final class TraceContext implements HttpPipelinePolicy {
-        private static void set(HttpPipelineCallContext context) {
-            context.getData(CallStats.KEY).ifPresent(o -> ((CallStats) o).traceHeaders.forEach(
-                    (name, value) -> context.getHttpRequest().setHeader(HttpHeaderName.fromString(name), value)));
-        }
-
-        @Override
-        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-            set(context);
-            return next.process();
-        }
-
-        @Override
-        public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-            set(context);
-            return next.processSync();
-        }
+    private static void traceHeaders(HttpPipelineCallContext context) {
+        context.getData(CallStats.KEY).ifPresent(o -> ((CallStats) o).traceHeaders.forEach(
+                (name, value) -> context.getHttpRequest().setHeader(HttpHeaderName.fromString(name), value)));
     }
 
     /**
      * Drops {@code Content-Length} from requests without a body: the JDK client sets it itself and
      * refuses it as a restricted header, and azure-core would log a warning for every such request.
      */
-    private static final class NoEmptyContentLength implements HttpPipelinePolicy {
-        private static void strip(HttpPipelineCallContext context) {
-            if (context.getHttpRequest().getBodyAsBinaryData() == null) {
-                context.getHttpRequest().getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
-            }
-        }
-
-        @Override
-        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-            strip(context);
-            return next.process();
-        }
-
-        @Override
-        public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-            strip(context);
-            return next.processSync();
+    private static void noEmptyContentLength(HttpPipelineCallContext context) {
+        if (context.getHttpRequest().getBodyAsBinaryData() == null) {
+            context.getHttpRequest().getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
         }
     }
 
