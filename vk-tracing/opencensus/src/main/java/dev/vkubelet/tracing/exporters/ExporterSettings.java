@@ -25,7 +25,10 @@ public sealed interface ExporterSettings {
     Set<String> VARIABLES = Set.of("JAEGER_ENDPOINT", "JAEGER_COLLECTOR_ENDPOINT", "JAEGER_AGENT_ENDPOINT",
             "JAGER_AGENT_ENDPOINT", "JAEGER_USER", "JAEGER_PASSWORD", "ZPAGES_PORT", "ZIPKIN_ENDPOINT", "VK_TRACE_FILE",
             "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS",
-            "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
+            "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+            "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_COMPRESSION",
+            "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_CERTIFICATE",
+            "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE");
 
     /** The name {@code --trace-exporter} uses for this exporter. */
     String name();
@@ -95,13 +98,18 @@ public sealed interface ExporterSettings {
 
     /**
      * OTLP: spans to {@code endpoint} (for {@code http/protobuf} the full traces URL, for
-     * {@code grpc} the collector's address) with {@code headers} on every export request.
+     * {@code grpc} the collector's address) with {@code headers} on every export request, each
+     * export given {@code timeout}, gzipped when {@code gzip}, over TLS trusting {@code certificate}
+     * (PEM) when given, else the JVM's trust store.
      */
-    record Otlp(URI endpoint, OtlpProtocol protocol, Map<String, String> headers) implements ExporterSettings {
+    record Otlp(URI endpoint, OtlpProtocol protocol, Map<String, String> headers, java.time.Duration timeout,
+            boolean gzip, Optional<Path> certificate) implements ExporterSettings {
         public Otlp {
             Objects.requireNonNull(endpoint, "endpoint");
             Objects.requireNonNull(protocol, "protocol");
             headers = Map.copyOf(headers);
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(certificate, "certificate");
         }
 
         @Override
@@ -112,7 +120,8 @@ public sealed interface ExporterSettings {
         /** Leaves the header values out (they are often credentials), so settings can be logged. */
         @Override
         public String toString() {
-            return "Otlp[endpoint=" + endpoint + ", protocol=" + protocol.text + ", headers=" + headers.keySet() + "]";
+            return "Otlp[endpoint=" + endpoint + ", protocol=" + protocol.text + ", headers=" + headers.keySet()
+                    + ", timeout=" + timeout + ", gzip=" + gzip + ", certificate=" + certificate + "]";
         }
     }
 
@@ -220,7 +229,30 @@ public sealed interface ExporterSettings {
             Map<String, String> headers = new java.util.LinkedHashMap<>();
             headers.putAll(pairs("OTEL_EXPORTER_OTLP_HEADERS", first(env, "OTEL_EXPORTER_OTLP_HEADERS")));
             headers.putAll(pairs("OTEL_EXPORTER_OTLP_TRACES_HEADERS", first(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS")));
-            return new Otlp(endpoint, protocol, headers);
+            java.time.Duration timeout = java.time.Duration.ofSeconds(10);
+            String timeoutText = first(env, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT");
+            if (timeoutText != null) {
+                try {
+                    timeout = java.time.Duration.ofMillis(Long.parseLong(timeoutText));
+                    if (timeout.isNegative() || timeout.isZero()) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("OTLP timeout '" + timeoutText + "' is not a positive number of"
+                            + " milliseconds");
+                }
+            }
+            String compression = first(env, "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION");
+            if (compression != null && !compression.equals("gzip") && !compression.equals("none")) {
+                throw new IllegalArgumentException("OTLP compression '" + compression + "' is not supported: use gzip"
+                        + " or none");
+            }
+            Optional<Path> certificate = Optional.ofNullable(first(env, "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+                    "OTEL_EXPORTER_OTLP_CERTIFICATE")).map(Path::of);
+            if (certificate.isPresent() && !java.nio.file.Files.isReadable(certificate.get())) {
+                throw new IllegalArgumentException("OTLP certificate " + certificate.get() + " cannot be read");
+            }
+            return new Otlp(endpoint, protocol, headers, timeout, "gzip".equals(compression), certificate);
         }
 
         /**

@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
 final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OtlpExporter.class);
-    private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(10);
     private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("dev.vkubelet");
     /**
      * The SDK's exporters log their failures through java.util.logging; ours are reported through
@@ -55,6 +54,7 @@ final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
     private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("io.opentelemetry.exporter");
 
     private final io.opentelemetry.sdk.trace.export.SpanExporter exporter;
+    private final Duration timeout;
     private final Resource resource;
     private final Map<String, String> resourceAttributes;
     private final ExportFlush flushes = new ExportFlush();
@@ -67,16 +67,33 @@ final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
         AttributesBuilder attributes = Attributes.builder().put("service.name", serviceName);
         resourceAttributes.forEach(attributes::put);
         this.resource = Resource.create(attributes.build());
+        this.timeout = settings.timeout();
+        byte[] certificate = settings.certificate().map(OtlpExporter::read).orElse(null);
+        String compression = settings.gzip() ? "gzip" : "none";
         if (settings.protocol() == ExporterSettings.OtlpProtocol.GRPC) {
             OtlpGrpcSpanExporterBuilder builder = OtlpGrpcSpanExporter.builder()
-                    .setEndpoint(settings.endpoint().toString()).setTimeout(EXPORT_TIMEOUT);
+                    .setEndpoint(settings.endpoint().toString()).setTimeout(timeout).setCompression(compression);
             settings.headers().forEach(builder::addHeader);
+            if (certificate != null) {
+                builder.setTrustedCertificates(certificate);
+            }
             this.exporter = builder.build();
         } else {
             OtlpHttpSpanExporterBuilder builder = OtlpHttpSpanExporter.builder()
-                    .setEndpoint(settings.endpoint().toString()).setTimeout(EXPORT_TIMEOUT);
+                    .setEndpoint(settings.endpoint().toString()).setTimeout(timeout).setCompression(compression);
             settings.headers().forEach(builder::addHeader);
+            if (certificate != null) {
+                builder.setTrustedCertificates(certificate);
+            }
             this.exporter = builder.build();
+        }
+    }
+
+    private static byte[] read(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the OTLP certificate " + file, e);
         }
     }
 
@@ -99,7 +116,7 @@ final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
         if (converted.isEmpty()) {
             return;
         }
-        CompletableResultCode result = exporter.export(converted).join(EXPORT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        CompletableResultCode result = exporter.export(converted).join(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         if (!result.isSuccess()) {
             long failed = failedSpans.addAndGet(converted.size());
             long now = System.nanoTime();
@@ -119,7 +136,7 @@ final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
 
     @Override
     public void close() {
-        exporter.shutdown().join(EXPORT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        exporter.shutdown().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     io.opentelemetry.sdk.trace.data.SpanData convert(SpanData span) {

@@ -46,24 +46,30 @@ class OtlpExporterTest {
     private final BlockingQueue<Received> requests = new LinkedBlockingQueue<>();
 
     private record Received(String path, String contentType, String authorization, String tenant,
-            ExportTraceServiceRequest body) {}
+            ExportTraceServiceRequest body, String encoding) {}
 
     @BeforeEach
     void startReceiver() throws Exception {
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            requests.add(new Received(exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders().getFirst("Content-Type"),
-                    exchange.getRequestHeaders().getFirst("Authorization"),
-                    exchange.getRequestHeaders().getFirst("X-Tenant"), ExportTraceServiceRequest.parseFrom(body)));
-            byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-            exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
+        receiver.createContext("/", this::receive);
         receiver.start();
+    }
+
+    /** An OTLP/HTTP receiver's answer: decodes the request (gunzipped when it says gzip) and says OK. */
+    private void receive(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
+        String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+        java.io.InputStream in = "gzip".equals(encoding) ? new java.util.zip.GZIPInputStream(exchange.getRequestBody())
+                : exchange.getRequestBody();
+        byte[] body = in.readAllBytes();
+        requests.add(new Received(exchange.getRequestURI().getPath(),
+                exchange.getRequestHeaders().getFirst("Content-Type"),
+                exchange.getRequestHeaders().getFirst("Authorization"),
+                exchange.getRequestHeaders().getFirst("X-Tenant"), ExportTraceServiceRequest.parseFrom(body), encoding));
+        byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+        exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+        exchange.sendResponseHeaders(200, answer.length);
+        exchange.getResponseBody().write(answer);
+        exchange.close();
     }
 
     @AfterEach
@@ -135,6 +141,7 @@ class OtlpExporterTest {
             Received request = spans.get(0).getKey();
             assertEquals("/v1/traces", request.path());
             assertEquals("application/x-protobuf", request.contentType());
+            assertEquals(null, request.encoding(), "not compressed unless asked");
             assertEquals("Bearer s3cret", request.authorization(), "OTEL_EXPORTER_OTLP_HEADERS, percent-decoded");
             assertEquals("blue", request.tenant());
             Resource resource = request.body().getResourceSpans(0).getResource();
@@ -225,6 +232,62 @@ class OtlpExporterTest {
     }
 
     @Test
+    void gzipCompressesTheExportsAndATrustedCertificateReachesATlsCollector(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        String traceId;
+        try (TraceExporters exporters = TraceExporters.start(ExporterSettings.parse(List.of("otlp"), Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", base(), "OTEL_EXPORTER_OTLP_COMPRESSION", "gzip",
+                "OTEL_EXPORTER_OTLP_TIMEOUT", "3000"), w -> {}), "vk-gzip")) {
+            try (Span span = tracer(Map.of()).startSpan("otlp.gzip")) {
+                traceId = span.traceId();
+            }
+            List<Map.Entry<Received, io.opentelemetry.proto.trace.v1.Span>> spans = spansOf(traceId, 1);
+            assertEquals(1, spans.size());
+            assertEquals("gzip", spans.get(0).getKey().encoding());
+        }
+        // a collector behind TLS with a certificate of its own, trusted through OTEL_EXPORTER_OTLP_CERTIFICATE
+        java.nio.file.Path keystore = dir.resolve("collector.p12");
+        java.nio.file.Path pem = dir.resolve("collector.pem");
+        String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(keytool, "-genkeypair", "-alias", "collector", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "1", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "changeit");
+        run(keytool, "-exportcert", "-rfc", "-alias", "collector", "-keystore", keystore.toString(), "-storepass",
+                "changeit", "-file", pem.toString());
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, "changeit".toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer secure = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        secure.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        secure.createContext("/", this::receive);
+        secure.start();
+        try (TraceExporters exporters = TraceExporters.start(ExporterSettings.parse(List.of("otlp"), Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "https://127.0.0.1:" + secure.getAddress().getPort(),
+                "OTEL_EXPORTER_OTLP_CERTIFICATE", pem.toString()), w -> {}), "vk-tls")) {
+            try (Span span = tracer(Map.of()).startSpan("otlp.tls")) {
+                traceId = span.traceId();
+            }
+            assertEquals(1, spansOf(traceId, 1).size(), "no span over TLS");
+        } finally {
+            secure.stop(0);
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, String.join(" ", command)
+                + ": " + output);
+    }
+
+    @Test
     void theVariablesAreReadAsOpenTelemetryDefinesThem() {
         ExporterSettings.Otlp defaults = (ExporterSettings.Otlp) ExporterSettings.parse(List.of("otlp"), Map.of(), w -> {})
                 .get(0);
@@ -247,6 +310,21 @@ class OtlpExporterTest {
         IllegalArgumentException header = assertThrows(IllegalArgumentException.class, () -> ExporterSettings.parse(
                 List.of("otlp"), Map.of("OTEL_EXPORTER_OTLP_HEADERS", "token"), w -> {}));
         assertEquals("OTEL_EXPORTER_OTLP_HEADERS: 'token' is not key=value", header.getMessage());
+        assertEquals(java.time.Duration.ofSeconds(10), defaults.timeout());
+        assertFalse(defaults.gzip());
+        ExporterSettings.Otlp tuned = (ExporterSettings.Otlp) ExporterSettings.parse(List.of("otlp"), Map.of(
+                "OTEL_EXPORTER_OTLP_TIMEOUT", "2500", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "gzip"), w -> {}).get(0);
+        assertEquals(java.time.Duration.ofMillis(2500), tuned.timeout());
+        assertTrue(tuned.gzip());
+        assertEquals("OTLP timeout '10s' is not a positive number of milliseconds", assertThrows(
+                IllegalArgumentException.class, () -> ExporterSettings.parse(List.of("otlp"),
+                        Map.of("OTEL_EXPORTER_OTLP_TIMEOUT", "10s"), w -> {})).getMessage());
+        assertEquals("OTLP compression 'zstd' is not supported: use gzip or none", assertThrows(
+                IllegalArgumentException.class, () -> ExporterSettings.parse(List.of("otlp"),
+                        Map.of("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"), w -> {})).getMessage());
+        assertEquals("OTLP certificate /nonexistent/ca.pem cannot be read", assertThrows(
+                IllegalArgumentException.class, () -> ExporterSettings.parse(List.of("otlp"),
+                        Map.of("OTEL_EXPORTER_OTLP_CERTIFICATE", "/nonexistent/ca.pem"), w -> {})).getMessage());
         IllegalArgumentException url = assertThrows(IllegalArgumentException.class, () -> ExporterSettings.parse(
                 List.of("otlp"), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"), w -> {}));
         assertEquals("OTEL_EXPORTER_OTLP_ENDPOINT 'collector:4318' is not an http(s) URL", url.getMessage());
