@@ -180,6 +180,17 @@ class OpenCensusTracingTest {
     }
 
     @Test
+    void anUnsetRateLeavesTheSamplerAsItIsOpenCensusDefaultBeingOneIn10000() {
+        assertEquals(io.opencensus.trace.samplers.Samplers.probabilitySampler(0.0001),
+                io.opencensus.trace.config.TraceParams.DEFAULT.getSampler(), "OpenCensus' default, as DEBUGGING.md says");
+        io.opencensus.trace.config.TraceConfig config = io.opencensus.trace.Tracing.getTraceConfig();
+        io.opencensus.trace.Sampler before = config.getActiveTraceParams().getSampler();
+        OpenCensusTracing.configure(new TracingConfig("vk-test", Map.of(), OptionalDouble.empty(), List.of(),
+                Granularity.NORMAL));
+        assertEquals(before, config.getActiveTraceParams().getSampler(), "configure without a rate changed the sampler");
+    }
+
+    @Test
     void theCurrentSpanIsInTheMdcAndTheOuterOneComesBack() {
         Tracer tracer = tracer("mdc");
         try (Span outer = tracer.startSpan("outer")) {
