@@ -13,6 +13,8 @@
  * <p>One pod watch serves every node of the process: {@code NodeSetPods} keeps only their pods in
  * the informer's cache when there are several; one node watch ({@code NodeSetNodes}) lets heartbeats
  * check their node without a request ({@code KubeNodeClient.getRecent}); both filter a wider watch
- * through {@code FilteredWatch}. Depends on client-java, the ports and {@code limits}; only {@code app} and {@code kubeletapi} depend on it, never the controllers.
+ * through {@code FilteredWatch}. Events are correlated as the kubelet's are ({@code EventCorrelator})
+ * and written by {@link dev.vkubelet.core.kube.KubeEventRecorder}; every request carries the calling
+ * thread's trace context ({@link dev.vkubelet.core.kube.TraceHeaders}). Depends on client-java, the ports and {@code limits}; only {@code app} and {@code kubeletapi} depend on it, never the controllers.
  */
 package dev.vkubelet.core.kube;

@@ -32,7 +32,9 @@
  *   <li>stream sessions (exec, attach, port-forward over WebSocket or SPDY): client input bounded by
  *       {@link dev.vkubelet.core.kubeletapi.QueueInputStream} and
  *       {@link dev.vkubelet.core.kubeletapi.ReadGate}, forwarded streams by
- *       {@link dev.vkubelet.core.kubeletapi.StreamPlaces}, output written frame by frame;
+ *       {@link dev.vkubelet.core.kubeletapi.StreamPlaces}, output written frame by frame; their work
+ *       and a log's copying run on the stream threads as children of the request's span
+ *       ({@link dev.vkubelet.core.kubeletapi.ContinuedStreams});
  *   <li>{@link dev.vkubelet.core.kubeletapi.LogRequest}: log query parameters, validated as the
  *       kubelet does; {@link dev.vkubelet.core.kubeletapi.StatsRendering}: the stats summary JSON and
  *       the resource metrics text.

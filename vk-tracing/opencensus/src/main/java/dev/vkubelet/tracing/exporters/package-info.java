@@ -12,8 +12,14 @@
  *       {@code /debug/tracez} and the other zPages ({@link dev.vkubelet.tracing.exporters.ZPagesServer});
  *   <li>{@code zipkin}: {@code ZIPKIN_ENDPOINT} (HTTP v2, e.g. {@code http://localhost:9411/api/v2/spans});
  *   <li>{@code file}: {@code VK_TRACE_FILE}: one JSON object per span per line
- *       ({@link dev.vkubelet.tracing.exporters.FileSpanExporter}).
+ *       ({@link dev.vkubelet.tracing.exporters.FileSpanExporter});
+ *   <li>{@code otlp}: the OpenTelemetry variables ({@code OTEL_EXPORTER_OTLP_*}); the spans are
+ *       converted to the OpenTelemetry SDK's span data and sent by its own exporter over
+ *       {@code http/protobuf} or {@code grpc} ({@code OtlpExporter}).
  * </ul>
+ *
+ * <p>The {@code file} and {@code otlp} exporters wait on stop until the spans ended before it have
+ * gone out ({@code ExportFlush}).
  *
  * <p>OpenCensus underneath: exporters are process-wide span handlers. Only the host uses this
  * package.
