@@ -5,7 +5,6 @@ import io.opencensus.common.Timestamp;
 import io.opencensus.trace.AttributeValue;
 import io.opencensus.trace.SpanId;
 import io.opencensus.trace.export.SpanData;
-import io.opencensus.trace.export.SpanExporter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,9 +25,7 @@ import java.util.Map;
  * span has some) and {@code annotations} ({@code time}, {@code description}). The
  * file feeds trace comparison across providers.
  */
-public final class FileSpanExporter extends SpanExporter.Handler implements AutoCloseable {
-
-    private final ExportFlush flushes = new ExportFlush();
+public final class FileSpanExporter extends FlushingExporter {
 
     private final BufferedWriter out;
 
@@ -42,20 +39,15 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
     }
 
     @Override
-    public synchronized void export(Collection<SpanData> spans) {
+    synchronized void exportBatch(List<SpanData> spans) {
         try {
             for (SpanData span : spans) {
-                if (flushes.isMarker(span)) {
-                    continue;
-                }
                 write(span);
                 out.write('\n');
             }
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            flushes.batchDone();
         }
     }
 
@@ -138,14 +130,6 @@ public final class FileSpanExporter extends SpanExporter.Handler implements Auto
         public void close() {
             // the file stays open
         }
-    }
-
-    /**
-     * Waits until every span that ended before this call has been written, or {@code timeout}
-     * passes ({@link ExportFlush}). Returns whether they were.
-     */
-    public boolean awaitFlush(Duration timeout) throws InterruptedException {
-        return flushes.await(timeout);
     }
 
     @Override

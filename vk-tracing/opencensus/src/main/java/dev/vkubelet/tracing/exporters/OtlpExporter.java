@@ -4,7 +4,6 @@ import io.opencensus.common.Timestamp;
 import io.opencensus.trace.AttributeValue;
 import io.opencensus.trace.Link;
 import io.opencensus.trace.export.SpanData;
-import io.opencensus.trace.export.SpanExporter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -26,7 +25,6 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * left out. Failed exports are counted and logged at most once a minute; the spans of a failed
  * batch are lost (OpenCensus does not retry).
  */
-final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
+final class OtlpExporter extends FlushingExporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(OtlpExporter.class);
     private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("dev.vkubelet");
@@ -57,7 +55,6 @@ final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
     private final Duration timeout;
     private final Resource resource;
     private final Map<String, String> resourceAttributes;
-    private final ExportFlush flushes = new ExportFlush();
     private final AtomicLong failedSpans = new AtomicLong();
     private volatile long lastWarning;
 
@@ -98,23 +95,10 @@ final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
     }
 
     @Override
-    public void export(Collection<SpanData> spans) {
+    void exportBatch(List<SpanData> spans) {
         List<io.opentelemetry.sdk.trace.data.SpanData> converted = new ArrayList<>(spans.size());
         for (SpanData span : spans) {
-            if (!flushes.isMarker(span)) {
-                converted.add(convert(span));
-            }
-        }
-        try {
-            send(converted);
-        } finally {
-            flushes.batchDone();
-        }
-    }
-
-    private void send(List<io.opentelemetry.sdk.trace.data.SpanData> converted) {
-        if (converted.isEmpty()) {
-            return;
+            converted.add(convert(span));
         }
         CompletableResultCode result = exporter.export(converted).join(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         if (!result.isSuccess()) {
@@ -127,11 +111,6 @@ final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
                         why == null ? (result.isDone() ? "the collector refused them" : "timed out") : why.toString());
             }
         }
-    }
-
-    /** Waits up to {@code timeout} for the spans ended before this call to be sent. */
-    boolean awaitFlush(Duration timeout) throws InterruptedException {
-        return flushes.await(timeout);
     }
 
     @Override
@@ -158,16 +137,13 @@ final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
         });
         List<EventData> events = new ArrayList<>();
         for (SpanData.TimedEvent<io.opencensus.trace.Annotation> e : span.getAnnotations().getEvents()) {
-            AttributesBuilder eventAttributes = Attributes.builder();
-            e.getEvent().getAttributes().forEach((k, v) -> put(eventAttributes, k, v));
-            events.add(EventData.create(nanos(e.getTimestamp()), e.getEvent().getDescription(), eventAttributes.build()));
+            events.add(EventData.create(nanos(e.getTimestamp()), e.getEvent().getDescription(),
+                    attributes(e.getEvent().getAttributes())));
         }
         List<LinkData> links = new ArrayList<>();
         for (Link link : span.getLinks().getLinks()) {
-            AttributesBuilder linkAttributes = Attributes.builder();
-            link.getAttributes().forEach((k, v) -> put(linkAttributes, k, v));
             links.add(LinkData.create(SpanContext.create(link.getTraceId().toLowerBase16(), link.getSpanId().toLowerBase16(),
-                    TraceFlags.getSampled(), TraceState.getDefault()), linkAttributes.build()));
+                    TraceFlags.getSampled(), TraceState.getDefault()), attributes(link.getAttributes())));
         }
         io.opencensus.trace.Status status = span.getStatus();
         StatusData statusData = status == null || status.isOk() ? StatusData.unset()
@@ -178,6 +154,12 @@ final class OtlpExporter extends SpanExporter.Handler implements AutoCloseable {
         long end = span.getEndTimestamp() == null ? nanos(span.getStartTimestamp()) : nanos(span.getEndTimestamp());
         return new Converted(span.getName(), kind, context, parent, statusData, nanos(span.getStartTimestamp()), end,
                 attributes.build(), events, links, span.getAttributes().getDroppedAttributesCount(), resource);
+    }
+
+    private static Attributes attributes(Map<String, AttributeValue> values) {
+        AttributesBuilder attributes = Attributes.builder();
+        values.forEach((key, value) -> put(attributes, key, value));
+        return attributes.build();
     }
 
     private static void put(AttributesBuilder attributes, String key, AttributeValue value) {

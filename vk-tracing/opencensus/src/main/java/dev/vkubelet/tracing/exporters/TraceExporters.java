@@ -25,7 +25,7 @@ public final class TraceExporters implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TraceExporters.class);
     private static final String FILE_HANDLER = "vk-file";
     private static final String OTLP_HANDLER = "vk-otlp";
-    private static final Duration FILE_FLUSH = Duration.ofSeconds(15);
+    private static final Duration FLUSH_WAIT = Duration.ofSeconds(15);
 
     private final List<AutoCloseable> running;
 
@@ -109,34 +109,33 @@ public final class TraceExporters implements AutoCloseable {
     }
 
     private static AutoCloseable startOtlp(ExporterSettings.Otlp settings, String serviceName, Map<String, String> tags) {
-        OtlpExporter exporter = new OtlpExporter(settings, serviceName, tags);
-        Tracing.getExportComponent().getSpanExporter().registerHandler(OTLP_HANDLER, exporter);
         LOG.info("exporting traces over OTLP ({}) to {}", settings.protocol().text, settings.endpoint());
-        return () -> {
-            if (!exporter.awaitFlush(FILE_FLUSH)) {
-                LOG.warn("the last spans were not sent over OTLP within {} s; they are lost", FILE_FLUSH.toSeconds());
-            }
-            Tracing.getExportComponent().getSpanExporter().unregisterHandler(OTLP_HANDLER);
-            exporter.close();
-        };
+        return register(OTLP_HANDLER, new OtlpExporter(settings, serviceName, tags), "sent over OTLP");
     }
 
     private static AutoCloseable startFile(Path file) throws IOException {
-        FileSpanExporter exporter = new FileSpanExporter(file);
-        Tracing.getExportComponent().getSpanExporter().registerHandler(FILE_HANDLER, exporter);
         LOG.info("writing traces to {}", file.toAbsolutePath());
+        return register(FILE_HANDLER, new FileSpanExporter(file), "written to " + file);
+    }
+
+    /**
+     * Registers {@code exporter}; closing the result first waits until the spans ended before are
+     * {@code done} (up to {@link #FLUSH_WAIT}), then unregisters and closes it.
+     */
+    private static AutoCloseable register(String handler, FlushingExporter exporter, String done) {
+        Tracing.getExportComponent().getSpanExporter().registerHandler(handler, exporter);
         return () -> {
-            if (!exporter.awaitFlush(FILE_FLUSH)) {
-                LOG.warn("the last spans did not reach {} within {} s; they are lost", file, FILE_FLUSH.toSeconds());
+            if (!exporter.awaitFlush(FLUSH_WAIT)) {
+                LOG.warn("the last spans were not {} within {} s; they are lost", done, FLUSH_WAIT.toSeconds());
             }
-            Tracing.getExportComponent().getSpanExporter().unregisterHandler(FILE_HANDLER);
+            Tracing.getExportComponent().getSpanExporter().unregisterHandler(handler);
             exporter.close();
         };
     }
 
     /**
-     * Stops every exporter; the file exporter first waits until the spans already ended are written
-     * (OpenCensus hands spans to exporters about every 5 s). Idempotent.
+     * Stops every exporter; the file and OTLP exporters first wait until the spans already ended are
+     * written or sent (OpenCensus hands spans to exporters about every 5 s). Idempotent.
      */
     @Override
     public synchronized void close() {

@@ -19,7 +19,7 @@
  * </ul>
  *
  * <p>The {@code file} and {@code otlp} exporters wait on stop until the spans ended before it have
- * gone out ({@code ExportFlush}).
+ * gone out ({@code FlushingExporter}).
  *
  * <p>OpenCensus underneath: exporters are process-wide span handlers. Only the host uses this
  * package.

@@ -186,7 +186,7 @@ class OtlpExporterTest {
         assertTrue(all.stream().allMatch(r -> r.path().equals("/custom/traces")), "a traces endpoint is used as given");
         List<String> names = all.stream().flatMap(r -> r.body().getResourceSpansList().stream())
                 .flatMap(r -> r.getScopeSpansList().stream()).flatMap(s -> s.getSpansList().stream())
-                .filter(s -> hex(s.getTraceId()).equals(traceId) || s.getName().equals(ExportFlush.MARKER))
+                .filter(s -> hex(s.getTraceId()).equals(traceId) || s.getName().equals(FlushingExporter.MARKER))
                 .map(io.opentelemetry.proto.trace.v1.Span::getName).toList();
         assertEquals(List.of("otlp.last"), names, "sent by the time close returned");
     }

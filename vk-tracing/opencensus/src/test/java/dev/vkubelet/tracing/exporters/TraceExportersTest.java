@@ -88,7 +88,7 @@ class TraceExportersTest {
         String written = Files.readString(file);
         assertTrue(written.contains(ids[0]) && written.contains("\"flush.plugin\""),
                 "spans ended right before close are in the file: " + written);
-        assertTrue(!written.contains(ExportFlush.MARKER), "the flush marker is never written");
+        assertTrue(!written.contains(FlushingExporter.MARKER), "the flush marker is never written");
     }
 
     @Test
@@ -375,7 +375,7 @@ class TraceExportersTest {
                 Thread.sleep(50);
             }
             assertTrue(seen.contains("test.canary"), "the canary did not arrive");
-            assertTrue(!seen.contains(ExportFlush.MARKER), "a flush marker was sent at never: " + seen);
+            assertTrue(!seen.contains(FlushingExporter.MARKER), "a flush marker was sent at never: " + seen);
         } finally {
             io.opencensus.trace.Tracing.getExportComponent().getSpanExporter().unregisterHandler("test-recorder");
         }
