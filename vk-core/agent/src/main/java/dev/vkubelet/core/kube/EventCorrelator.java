@@ -1,5 +1,6 @@
 package dev.vkubelet.core.kube;
 
+import dev.vkubelet.core.limits.TokenBucket;
 import dev.vkubelet.provider.Models;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1EventSource;
@@ -41,7 +42,7 @@ final class EventCorrelator {
     sealed interface Decision {}
 
     /** Write it as a new event. */
-    record Create(CoreV1Event event, Seen seen) implements Decision {}
+    record Create(CoreV1Event event) implements Decision {}
 
     /** Update the event written earlier ({@link Seen}) with its new count, time and message. */
     record Update(Seen seen) implements Decision {}
@@ -69,15 +70,6 @@ final class EventCorrelator {
         }
     }
 
-    private static final class Bucket {
-        double tokens = SPAM_BURST;
-        Instant refilled;
-
-        Bucket(Instant now) {
-            this.refilled = now;
-        }
-    }
-
     private static final class Similar {
         final Set<String> messages = new HashSet<>();
         Instant since;
@@ -87,7 +79,9 @@ final class EventCorrelator {
         }
     }
 
-    private final Map<String, Bucket> buckets = lru();
+    private final Map<String, TokenBucket> buckets = lru();
+    /** The time of the event being correlated, the buckets' clock (epoch nanoseconds). */
+    private long nowNanos;
     private final Map<String, Similar> similar = lru();
     private final Map<String, Seen> seen = lru();
 
@@ -102,14 +96,12 @@ final class EventCorrelator {
 
     synchronized Decision correlate(CoreV1Event event, Instant now) {
         String object = object(event);
-        Bucket bucket = buckets.computeIfAbsent(object, k -> new Bucket(now));
-        double refill = (double) Duration.between(bucket.refilled, now).toMillis() / SPAM_REFILL.toMillis();
-        bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + Math.max(0, refill));
-        bucket.refilled = now;
-        if (bucket.tokens < 1) {
+        nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        TokenBucket bucket = buckets.computeIfAbsent(object,
+                k -> new TokenBucket(1.0 / SPAM_REFILL.toSeconds(), SPAM_BURST, () -> nowNanos));
+        if (!bucket.tryTake()) {
             return new Drop();
         }
-        bucket.tokens -= 1;
 
         String aggregate = object + "|" + event.getType() + "|" + event.getReason();
         Similar group = similar.computeIfAbsent(aggregate, k -> new Similar(now));
@@ -135,7 +127,7 @@ final class EventCorrelator {
         }
         Seen first = new Seen(event);
         seen.put(key, first);
-        return new Create(event, first);
+        return new Create(event);
     }
 
     private static String object(CoreV1Event event) {

@@ -168,8 +168,7 @@ final class PodStatusSync {
                         .attribute("phase", String.valueOf(next.getPhase())).attribute("attempt", attempt + 1);
                 pods.replaceStatus(body);
                 metrics.podStatusWrite(true);
-                if ("Running".equals(next.getPhase()) && !"Running".equals(current.getPhase())
-                        && pod.getMetadata().getCreationTimestamp() != null) {
+                if (running(next) && !running(current) && pod.getMetadata().getCreationTimestamp() != null) {
                     metrics.podStarted(java.time.Duration.between(pod.getMetadata().getCreationTimestamp().toInstant(),
                             clock.instant()));
                 }
