@@ -43,8 +43,24 @@ public interface PodLifecycleHandler extends AutoCloseable {
      * throw {@link NotFoundException} when the pod is already gone (the host counts that as done).
      * When the provider reports status asynchronously, it reports the pod with all containers
      * terminated once they have stopped.
+     *
+     * <p>The host removes the deleted pod's API object once the provider no longer has the pod, or
+     * reports every container terminated and {@link #releasing} is false, or the grace period has
+     * ended.
      */
     void deletePod(V1Pod pod);
+
+    /**
+     * Whether the backend still holds resources of a deleted pod whose containers have stopped (a
+     * network interface, an address, a volume). The kubelet keeps a deleted pod's API object until
+     * the pod's resources are reclaimed; a provider that answers true here gets the same: the host
+     * keeps the object until the answer is false or the provider no longer has the pod. Such a
+     * provider reports the pod again (or its absence) when the release completes, so the host looks
+     * again without waiting for its periodic check. The default: false (containers stopped is done).
+     */
+    default boolean releasing(String namespace, String name) {
+        return false;
+    }
 
     /**
      * The pod as the provider runs it, or empty when the provider does not have it. Secret-derived

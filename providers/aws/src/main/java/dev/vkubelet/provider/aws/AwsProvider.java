@@ -319,6 +319,20 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         }
     }
 
+    /**
+     * A deleted pod's task between its containers' stop and STOPPED (DEPROVISIONING: ECS detaches
+     * the task's network interface) still holds its address. The record goes, and is reported, at
+     * STOPPED.
+     */
+    @Override
+    public boolean releasing(String namespace, String name) {
+        return records.get(namespace, name).map(r -> {
+            synchronized (r) {
+                return r.deleting && !r.stopped();
+            }
+        }).orElse(false);
+    }
+
     /** StopTask; a task ECS no longer knows counts as stopped. */
     private void stopTask(TaskRecord record, String reason) {
         try {

@@ -222,8 +222,8 @@ final class PodSync {
 
     /**
      * A pod with a deletionTimestamp: delete it in the provider (once), then remove the API object
-     * as soon as the provider reports every container terminated (or no longer has the pod), or the
-     * grace period has ended.
+     * as soon as the provider reports every container terminated and no resources held (or no
+     * longer has the pod), or the grace period has ended.
      */
     private Outcome deleting(PodKey key, V1Pod pod, ProviderHandle provider) {
         String uid = pod.getMetadata().getUid();
@@ -244,7 +244,7 @@ final class PodSync {
                 () -> provider.pods().getPodStatus(key.namespace(), key.name()));
         Instant deadline = pod.getMetadata().getDeletionTimestamp().toInstant();
         Instant now = clock.instant();
-        if (reported.isEmpty() || allTerminated(reported.get()) || !now.isBefore(deadline)) {
+        if (reported.isEmpty() || stopped(key, reported.get(), provider) || !now.isBefore(deadline)) {
             if (pods.deleteNow(key.namespace(), key.name(), uid)) {
                 long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null
                         ? 0 : pod.getMetadata().getDeletionGracePeriodSeconds();
@@ -256,6 +256,12 @@ final class PodSync {
         }
         Duration left = Duration.between(now, deadline);
         return Outcome.later(left.compareTo(DELETION_RECHECK) < 0 ? left : DELETION_RECHECK);
+    }
+
+    /** Every container of a deleted pod terminated, and the backend no longer holds its resources. */
+    private boolean stopped(PodKey key, V1PodStatus reported, ProviderHandle provider) {
+        return allTerminated(reported) && !timeouts.call("releasing " + key,
+                () -> provider.pods().releasing(key.namespace(), key.name()));
     }
 
     /** Drops what this class remembers about a pod that is gone. */

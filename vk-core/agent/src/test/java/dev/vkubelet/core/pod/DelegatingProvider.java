@@ -62,6 +62,11 @@ public class DelegatingProvider implements PodLifecycleHandler {
     }
 
     @Override
+    public boolean releasing(String namespace, String name) {
+        return delegate.releasing(namespace, name);
+    }
+
+    @Override
     public List<V1Pod> getPods() {
         return delegate.getPods();
     }

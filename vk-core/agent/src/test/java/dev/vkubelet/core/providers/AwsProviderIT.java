@@ -80,6 +80,14 @@ class AwsProviderIT {
         throw new AssertionError("the emulator has no task started by " + startedBy);
     }
 
+    private static String lastStatus(EmulatorProcess emulator, String startedBy) {
+        try {
+            return task(emulator, startedBy).get("lastStatus").getAsString();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the emulator's tasks", e);
+        }
+    }
+
     private static long runTaskCalls(EmulatorProcess emulator) throws Exception {
         return CloudPods.state(emulator).get("runTaskCalls").getAsLong();
     }
@@ -133,13 +141,23 @@ class AwsProviderIT {
     }
 
     @Test
-    void deletingAPodStopsItsTask() throws Exception {
-        try (EmulatorProcess emulator = EmulatorProcess.start("aws-plugin.jar", EMULATOR_MAIN, config(FAST))) {
+    void deletingAPodStopsItsTaskAndTheObjectGoesWhenTheTaskHasStopped() throws Exception {
+        // DEPROVISIONING (containers stopped, network interface still attached) lasts two seconds here,
+        // ten polls: the containers are reported terminated well before the task is STOPPED
+        String slowRelease = FAST + "  latencies: {deprovisioning: 400s}\n";
+        try (EmulatorProcess emulator = EmulatorProcess.start("aws-plugin.jar", EMULATOR_MAIN, config(slowRelease))) {
             VirtualKubelet agent = startAws(FAST + "endpoint: " + emulator.endpoint() + "\n" + STATIC_KEYS);
             V1Pod created = cluster.create(PodClusterFixture.pod("doomed"));
             cluster.awaitRunning("doomed");
-            assertEquals("RUNNING", task(emulator, created.getMetadata().getUid()).get("lastStatus").getAsString());
+            String uid = created.getMetadata().getUid();
+            assertEquals("RUNNING", task(emulator, uid).get("lastStatus").getAsString());
             cluster.admin().deleteNamespacedPod("doomed", cluster.namespace()).gracePeriodSeconds(30).execute();
+            Await.until(WAIT, "the task deprovisioning",
+                    () -> "DEPROVISIONING".equals(lastStatus(emulator, uid)));
+            Await.until(WAIT, "the terminated containers written while the task deprovisions", () -> cluster
+                    .read("doomed").map(p -> p.getStatus().getContainerStatuses().stream()
+                            .allMatch(c -> c.getState().getTerminated() != null)).orElse(false)
+                    && "DEPROVISIONING".equals(lastStatus(emulator, uid)));
             Await.until(WAIT, "the pod object removed", () -> cluster.read("doomed").isEmpty());
             JsonObject task = task(emulator, created.getMetadata().getUid());
             assertEquals("STOPPED", task.get("desiredStatus").getAsString());
