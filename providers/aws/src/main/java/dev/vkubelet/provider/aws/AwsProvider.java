@@ -322,13 +322,13 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
     /**
      * A deleted pod's task between its containers' stop and STOPPED (DEPROVISIONING: ECS detaches
      * the task's network interface) still holds its address. The record goes, and is reported, at
-     * STOPPED.
+     * STOPPED, so a record being deleted is one still releasing.
      */
     @Override
     public boolean releasing(String namespace, String name) {
         return records.get(namespace, name).map(r -> {
             synchronized (r) {
-                return r.deleting && !r.stopped();
+                return r.deleting;
             }
         }).orElse(false);
     }

@@ -409,6 +409,20 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
         }
     }
 
+    /**
+     * A deleted pod's group in ARM's {@code Deleting} state shows its containers terminated, but it
+     * is not gone (its address is still held) until the delete operation completes; the record goes,
+     * and is reported, then, so a record being deleted is one still releasing.
+     */
+    @Override
+    public boolean releasing(String namespace, String name) {
+        return records.get(namespace, name).map(r -> {
+            synchronized (r) {
+                return r.deleting;
+            }
+        }).orElse(false);
+    }
+
     /** Starts deleting the record's group and follows the operation; a group already gone is done. */
     private void deleteGroup(GroupRecord record) {
         SyncPoller<PollResult<ContainerGroupInner>, ContainerGroupInner> operation;

@@ -163,7 +163,9 @@ class AwsProviderIT {
             assertEquals("STOPPED", task.get("desiredStatus").getAsString());
             assertEquals("STOPPED", task.get("lastStatus").getAsString(),
                     "the object goes only once the task has stopped");
-            assertTrue(agent.provider().pods().getPod(cluster.namespace(), "doomed").isEmpty());
+            // the record goes just after the task is seen STOPPED, which is what let the object go
+            Await.until(WAIT, "the provider forgetting the pod",
+                    () -> agent.provider().pods().getPod(cluster.namespace(), "doomed").isEmpty());
         }
     }
 

@@ -79,6 +79,15 @@ class AzureProviderIT {
         return Optional.empty();
     }
 
+    private static boolean deleting(EmulatorProcess emulator, String uid) {
+        try {
+            return group(emulator, uid).map(g -> "Deleting".equals(g.get("provisioningState").getAsString()))
+                    .orElse(false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the emulator's groups", e);
+        }
+    }
+
     @Test
     void podsRunJobsEndAndLogsExecAndEventsWorkThroughKubectl() throws Exception {
         VirtualKubelet agent = startAzure(FAST);
@@ -129,14 +138,22 @@ class AzureProviderIT {
     }
 
     @Test
-    void deletingAPodDeletesItsGroup() throws Exception {
+    void deletingAPodDeletesItsGroupAndTheObjectGoesWhenTheGroupIsGone() throws Exception {
+        // a DELETE takes two seconds here, ten polls: the group shows its containers terminated
+        // (provisioningState Deleting) well before it is gone
+        String slowDelete = FAST + "  latencies: {deleting: 400s}\n";
         try (EmulatorProcess emulator = EmulatorProcess.start("azure-plugin.jar", EMULATOR_MAIN,
-                CloudPods.config(dir, FAST))) {
+                CloudPods.config(dir, slowDelete))) {
             startAzure(shared(emulator));
             V1Pod created = cluster.create(served("doomed"));
             cluster.awaitRunning("doomed");
-            assertTrue(group(emulator, created.getMetadata().getUid()).isPresent());
+            String uid = created.getMetadata().getUid();
+            assertTrue(group(emulator, uid).isPresent());
             cluster.admin().deleteNamespacedPod("doomed", cluster.namespace()).gracePeriodSeconds(30).execute();
+            Await.until(WAIT, "the terminated containers written while the group is being deleted", () -> cluster
+                    .read("doomed").map(p -> p.getStatus().getContainerStatuses().stream()
+                            .allMatch(c -> c.getState().getTerminated() != null)).orElse(false)
+                    && deleting(emulator, uid));
             Await.until(WAIT, "the pod object removed", () -> cluster.read("doomed").isEmpty());
             assertEquals(Optional.empty(), group(emulator, created.getMetadata().getUid()),
                     "the object goes only once the group is gone");
