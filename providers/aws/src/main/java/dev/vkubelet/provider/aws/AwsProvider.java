@@ -66,7 +66,9 @@ import software.amazon.awssdk.services.ecs.model.Task;
 /**
  * Pods as ECS Fargate tasks. One record per pod holds its task; one background loop describes
  * every task in batches of 100 and pushes status changes to the host. A pod being deleted stays
- * until its task is STOPPED, then is reported with its final status and forgotten.
+ * until its task is STOPPED, then is reported with its final status and forgotten; until then
+ * (through DEPROVISIONING, when its containers have stopped but ECS still detaches its network
+ * interface) the provider answers {@code releasing}, so the host keeps the API object.
  */
 final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> implements NodeProvider, NodeConfigurer,
         ContainerLogs {
@@ -80,7 +82,6 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         final String taskArn;
         final String taskDefinitionArn;
         Task task;
-        boolean deleting;
         /** The delay before this task's next follow-up describe while it starts; 0 when not followed. */
         long followUpMillis;
         /** When ({@link System#nanoTime()}) that follow-up is due. */
@@ -317,20 +318,6 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
                 notifyHost(record);
             }
         }
-    }
-
-    /**
-     * A deleted pod's task between its containers' stop and STOPPED (DEPROVISIONING: ECS detaches
-     * the task's network interface) still holds its address. The record goes, and is reported, at
-     * STOPPED, so a record being deleted is one still releasing.
-     */
-    @Override
-    public boolean releasing(String namespace, String name) {
-        return records.get(namespace, name).map(r -> {
-            synchronized (r) {
-                return r.deleting;
-            }
-        }).orElse(false);
     }
 
     /** StopTask; a task ECS no longer knows counts as stopped. */

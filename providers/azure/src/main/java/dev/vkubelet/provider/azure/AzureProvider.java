@@ -75,7 +75,9 @@ import org.slf4j.LoggerFactory;
  * Pods as ACI container groups. One record per pod; creates and deletes are long-running
  * operations followed in the background; a tracker GETs every group each poll interval and pushes
  * status changes and new ACI events to the host; a cleanup pass deletes groups of this node that
- * no pod owns.
+ * no pod owns. A deleted pod's record lives until its delete operation completes: while the group
+ * is {@code Deleting} (containers shown terminated, its address still held) the provider answers
+ * {@code releasing}, so the host keeps the API object.
  */
 final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> implements PodEventSource, NodeProvider,
         NodeConfigurer, ContainerLogs, ContainerExec {
@@ -87,7 +89,6 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
     static final class GroupRecord extends TrackedPod {
         final String groupName;
         ContainerGroupInner group;
-        boolean deleting;
         boolean gone;
         final Map<String, Integer> eventCounts = new HashMap<>();
         /** The trace context the group was created in, which the tracker's spans link to. */
@@ -407,20 +408,6 @@ final class AzureProvider extends TrackingProvider<AzureProvider.GroupRecord> im
                 throw e;
             }
         }
-    }
-
-    /**
-     * A deleted pod's group in ARM's {@code Deleting} state shows its containers terminated, but it
-     * is not gone (its address is still held) until the delete operation completes; the record goes,
-     * and is reported, then, so a record being deleted is one still releasing.
-     */
-    @Override
-    public boolean releasing(String namespace, String name) {
-        return records.get(namespace, name).map(r -> {
-            synchronized (r) {
-                return r.deleting;
-            }
-        }).orElse(false);
     }
 
     /** Starts deleting the record's group and follows the operation; a group already gone is done. */

@@ -6,13 +6,19 @@ import io.kubernetes.client.openapi.models.V1PodStatus;
 
 /**
  * A pod a cloud provider runs, with the status it last reported. A provider extends it with its
- * backend's handle (a task, a container group). The pod and status are guarded by the instance:
- * change them inside {@code synchronized (tracked)}.
+ * backend's handle (a task, a container group). The pod, status and deleting flag are guarded by
+ * the instance: change them inside {@code synchronized (tracked)}.
  */
 public class TrackedPod {
 
     public V1Pod pod;
     public V1PodStatus status;
+    /**
+     * Set while the provider deletes the pod in its backend. The record lives until the backend has
+     * released what the pod held, so a record being deleted is one still releasing
+     * ({@link TrackingProvider#releasing}).
+     */
+    public boolean deleting;
 
     protected TrackedPod(V1Pod pod) {
         this.pod = pod;

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * The part of a cloud provider that answers from what it tracks: {@code getPod},
- * {@code getPodStatus}, {@code getPods}, and pushing status changes to the host.
+ * {@code getPodStatus}, {@code getPods}, {@code releasing}, and pushing status changes to the host.
  *
  * @param <T> the provider's record of a pod
  */
@@ -37,5 +37,15 @@ public abstract class TrackingProvider<T extends TrackedPod> implements PodLifec
     @Override
     public List<V1Pod> getPods() {
         return records.pods();
+    }
+
+    /** A deleted pod's record lives until its backend resources are released (see {@link TrackedPod#deleting}). */
+    @Override
+    public boolean releasing(String namespace, String name) {
+        return records.get(namespace, name).map(r -> {
+            synchronized (r) {
+                return r.deleting;
+            }
+        }).orElse(false);
     }
 }
