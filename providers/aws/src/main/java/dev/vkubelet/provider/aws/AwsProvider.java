@@ -347,10 +347,15 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         if (active.isEmpty()) {
             return;
         }
-        try (Span span = tracer.startSpan("aws.pollTasks", Granularity.FINE)) {
-            span.attribute("tasks", active.size());
-            context.metrics().increment("polls", Map.of());
-            describe(active, span);
+        describePass("aws.pollTasks", "polls", active);
+    }
+
+    /** Describes {@code tasks} in a span named {@code spanName}, counted by the counter {@code pass}. */
+    private void describePass(String spanName, String pass, List<TaskRecord> tasks) {
+        try (Span span = tracer.startSpan(spanName, Granularity.FINE)) {
+            span.attribute("tasks", tasks.size());
+            context.metrics().increment(pass, Map.of());
+            describe(tasks, span);
         }
     }
 
@@ -420,10 +425,8 @@ final class AwsProvider extends TrackingProvider<AwsProvider.TaskRecord> impleme
         if (due.isEmpty()) {
             return;
         }
-        try (Span span = tracer.startSpan("aws.followUpTasks", Granularity.FINE)) {
-            span.attribute("tasks", due.size());
-            context.metrics().increment("follow.ups", Map.of());
-            describe(due, span);
+        try {
+            describePass("aws.followUpTasks", "follow.ups", due);
         } finally {
             long max = config.pollInterval().toMillis();
             for (TaskRecord record : due) {
